@@ -1,0 +1,76 @@
+/**
+ * Entry point of `fix-email-auth`: parse the command line, run one use case, render. Each command
+ * lives in `commands/<name>.ts` and registers itself on the program.
+ */
+import { Command, CommanderError } from 'commander';
+import { createInterface } from 'readline';
+import { describeError, FixEmailAuthError } from '../errors';
+import { CliExit, CliIO, EXIT_BAD_INPUT } from './io';
+import { COMMANDS } from './commands';
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('fix-email-auth')
+    .description('Find and repair broken MailChannels Domain Lockdown records; check SPF, DKIM and DMARC.')
+    .version(require('../../package.json').version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+  for (const register of COMMANDS) register(program, io, setExit);
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script) and return the exit code. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander but success to the user.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT_BAD_INPUT;
+    }
+    if (err instanceof CliExit) {
+      if (err.message) io.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`fix-email-auth: ${describeError(err)}\n`);
+    if (err instanceof FixEmailAuthError) return ['BAD_INPUT', 'ZONE_PARSE', 'UNSAFE_VALUE', 'UNKNOWN_DOMAIN', 'NOT_OWNED', 'CONFIG_INVALID', 'NOT_FOUND'].includes(err.code) ? EXIT_BAD_INPUT : 3;
+    return 3;
+  }
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    confirm: process.stdin.isTTY
+      ? (question) =>
+          new Promise((resolve) => {
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            rl.question(`${question} [y/N] `, (answer) => {
+              rl.close();
+              resolve(/^y(es)?$/i.test(answer.trim()));
+            });
+          })
+      : undefined,
+  };
+}
+
+export function runFromProcess(): void {
+  run(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`fix-email-auth: ${describeError(err)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The interfaces through which every side effect enters the use cases (DESIGN.md "Layers").
+ * Adapters implement them; tests pass real servers or recording fakes. Types only: nothing here
+ * does I/O, so every layer may import it.
+ */
+import type { MassEditParams, Zone } from './zone/model';
+
+export type DomainType = 'main' | 'addon' | 'parked' | 'sub';
+
+/** One domain of the server and where it lives (get_domain_info + zone mapping). */
+export interface DomainInfo {
+  domain: string;
+  user: string;
+  /** Reseller (or `root`) that owns the account. */
+  owner: string;
+  type: DomainType;
+  /** The zone that holds the domain's records (a sub-domain lives in its parent's zone). */
+  zone: string;
+}
+
+export interface LocalAuthority {
+  domain: string;
+  zone: string;
+  /** true/false from cPanel's SOA comparison; null when cPanel could not tell. */
+  local: boolean | null;
+  nameservers: string[];
+  error?: string;
+}
+
+/** Reading and writing zones (UAPI as a user or WHM as root). */
+export interface ZoneStore {
+  readZone(zone: string): Promise<Zone>;
+  /** mass_edit_zone with the serial read before; throws STALE_SERIAL on a concurrent change. */
+  massEdit(params: MassEditParams): Promise<{ newSerial: string }>;
+}
+
+/** Who owns what. */
+export interface Accounts {
+  /** Every domain visible to the caller (root: the whole server). */
+  listDomains(): Promise<DomainInfo[]>;
+  domainsOfUser(user: string): Promise<DomainInfo[]>;
+  /** The domain, or null when no account has it. */
+  findDomain(domain: string): Promise<DomainInfo | null>;
+  localAuthority(domains: string[]): Promise<LocalAuthority[]>;
+}
+
+/** A DNS resolver in the shape mailauth and the checks expect (like dns.promises.resolve). */
+export type Resolver = (name: string, rrtype: string) => Promise<unknown[]>;
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
