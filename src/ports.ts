@@ -52,3 +52,24 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Where a JetBackup snapshot taken before a change can be found again. */
+export interface BackupRef {
+  kind: 'jetbackup';
+  /** JetBackup account `_id` of the cPanel user. */
+  accountId: string;
+  user: string;
+  /** When the on-demand backup was queued (ISO time); used to find this run's snapshot. */
+  queuedAt: string;
+  /** Snapshot (`parent_id`) and its DNS item, when JetBackup listed them. */
+  snapshotId?: string;
+  dnsItemId?: string;
+}
+
+/** Snapshots before a change (JetBackup), and restore of only the DNS item for a rollback. */
+export interface Backup {
+  /** Take an on-demand backup of the account and wait until it has ended; throws BACKUP_FAILED. */
+  snapshot(user: string): Promise<BackupRef>;
+  /** Restore only the DNS zones item of a snapshot; throws BACKUP_FAILED. */
+  restoreDns(ref: BackupRef): Promise<void>;
+}

@@ -12,8 +12,6 @@
 export interface ZoneRecord {
   /** 0-based line of the zone file where the record starts (cPanel's `line_index`). */
   lineIndex: number;
-  /** How many file lines the record occupies (a parenthesised SOA spans several). */
-  lineCount: number;
   /** cPanel's `dname`: relative without a dot under the zone, the apex absolute with a dot. */
   dname: string;
   /** Absolute owner name, lower-cased, with the trailing dot: `_mailchannels.example.com.` */
