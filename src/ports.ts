@@ -16,6 +16,8 @@ export interface DomainInfo {
   type: DomainType;
   /** The zone that holds the domain's records (a sub-domain lives in its parent's zone). */
   zone: string;
+  /** The account is suspended (WHM `listaccts`); absent when the caller cannot tell (UAPI as the user). */
+  suspended?: boolean;
 }
 
 export interface LocalAuthority {
