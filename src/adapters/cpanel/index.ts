@@ -1,0 +1,20 @@
+/** The cPanel/WHM adapter: ZoneStore and Accounts over WHM API 1 and UAPI (HTTPS or CLI). */
+export { createCpanelClient, type CpanelClient, type CpanelClientOptions, type CpanelConfig } from './client';
+export { loadApiToken } from './token';
+export { WhmApi, type ApiOptions } from './whmApi';
+export { UapiApi } from './uapiApi';
+export { WhmZoneStore, UapiZoneStore, massEditRequest } from './zoneStores';
+export { WhmAccounts, type AccountQuery, type CpanelAccount, type ZoneListing } from './whmAccounts';
+export { UapiAccounts } from './uapiAccounts';
+export { WhmHttpsTransport, type HttpsEndpoint } from './whmHttps';
+export { WhmCliTransport, type CliSettings } from './whmCli';
+export { UapiHttpsTransport } from './uapiHttps';
+export { UapiViaWhmTransport } from './uapiViaWhm';
+export { UapiCliTransport } from './uapiCli';
+export { tlsPolicy, normalizeFingerprint, type TlsPolicy, type TlsSettings } from './tls';
+export { encodeForm, cliArgs, paramPairs, type ListStyle } from './params';
+export { expectUapi, expectWhm, type UapiResult, type WhmResult } from './envelope';
+export { displayMessage } from './classify';
+export { DEFAULT_RETRY_POLICY, READ_CALLS, type RetryPolicy, type Sleep } from './retry';
+export { nearestZone, assignZones, hiddenAddonSubdomains } from './zoneMap';
+export type { CpanelLogger, Params, RawAnswer, UapiTransport, WhmTransport, CallOptions } from './types';

@@ -1,0 +1,59 @@
+/**
+ * Encoding of request parameters, including cPanel's repeatable (list) parameters.
+ *
+ * cPanel accepts a list two ways (cpanel-api.md §2): the key repeated (`add=A&add=B`) or numbered
+ * (`add=A&add-1=B&add-2=C`). We default to **repeat**, which is what cPanel's own client library
+ * sends on HTTP and on the CLI (cPanel::APIClient, `Utils/FormArray.pm`: one `key=value` per item);
+ * `numbered` produces the documented `key`, `key-1`, `key-2` form for servers or proxies that keep only
+ * the last value of a repeated key. A one-item list is the bare key in both styles; an empty list or an
+ * `undefined` value sends nothing.
+ */
+import type { ParamScalar, Params } from './types';
+
+export type ListStyle = 'repeat' | 'numbered';
+
+function scalarText(value: ParamScalar): string {
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value);
+}
+
+/** The parameters as ordered `[key, value]` pairs, lists expanded in the chosen style. */
+export function paramPairs(params: Params, style: ListStyle = 'repeat'): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) {
+      pairs.push([key, scalarText(value as ParamScalar)]);
+      continue;
+    }
+    (value as readonly ParamScalar[]).forEach((item, index) => {
+      const name = style === 'numbered' && index > 0 ? `${key}-${index}` : key;
+      pairs.push([name, scalarText(item)]);
+    });
+  }
+  return pairs;
+}
+
+/**
+ * `application/x-www-form-urlencoded` text for a query string or a POST body. Every key and value is
+ * percent-encoded with encodeURIComponent, so a space is `%20` and a `+` (common in SPF: `+a +mx`) is
+ * `%2B`: unambiguous for any decoder.
+ */
+export function encodeForm(params: Params, style: ListStyle = 'repeat'): string {
+  return paramPairs(params, style)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&');
+}
+
+/**
+ * `key=value` argv items for `whmapi1` / `uapi`. Each pair is ONE argv item (execFile, no shell), so a
+ * JSON value with spaces and quotes needs no shell quoting. With `uriEncode` (the default) values are
+ * percent-encoded as cPanel::APIClient does for its CLI transport (`Utils/CLIRequest.pm` →
+ * `FormArray::to_kv_equals_strings`), because the cPanel CLI decodes them like a form.
+ */
+export function cliArgs(params: Params, options: { style?: ListStyle; uriEncode?: boolean } = {}): string[] {
+  const encode = options.uriEncode ?? true;
+  return paramPairs(params, options.style ?? 'repeat').map(([key, value]) =>
+    encode ? `${encodeURIComponent(key)}=${encodeURIComponent(value)}` : `${key}=${value}`,
+  );
+}

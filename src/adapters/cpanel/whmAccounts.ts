@@ -1,0 +1,126 @@
+/**
+ * Accounts as root (or a reseller) through WHM API 1 (cpanel-api.md §7): every domain from one
+ * `get_domain_info` call, owners and suspension from `listaccts`, zones from `listzones` (mapping rule in
+ * zoneMap.ts), local authority from `has_local_authority`. Plus the typed `listAccounts` / `listZones`.
+ */
+import type { Accounts, DomainInfo, DomainType, LocalAuthority } from '../../ports';
+import { normalizeDomain } from '../../zone/model';
+import { assignZones, hiddenAddonSubdomains, type DomainRow } from './zoneMap';
+import { toLocalAuthority } from './localAuthority';
+import {
+  getDomainInfoDataSchema,
+  listacctsDataSchema,
+  listzonesDataSchema,
+  readPayload,
+  whmLocalAuthorityDataSchema,
+} from './schemas';
+import type { WhmApi } from './whmApi';
+
+export interface AccountQuery {
+  /** listaccts `searchtype` (§7.1). */
+  searchType?: 'user' | 'domain' | 'owner' | 'ip' | 'package' | 'domain_and_user';
+  /** A regular expression unless `exact`. */
+  search?: string;
+  exact?: boolean;
+  /** Only these fields (listaccts `want`); `user` is always added. */
+  want?: readonly string[];
+}
+
+export interface CpanelAccount {
+  user: string;
+  domain?: string;
+  owner?: string;
+  suspended?: boolean;
+  suspendReason?: string;
+  plan?: string;
+  email?: string;
+  ip?: string;
+  theme?: string;
+  /** Every field listaccts returned, as it returned it. */
+  fields: Record<string, unknown>;
+}
+
+export interface ZoneListing {
+  zone: string;
+  zonefile: string;
+}
+
+const DOMAIN_TYPES: ReadonlySet<string> = new Set<DomainType>(['main', 'addon', 'parked', 'sub']);
+
+export class WhmAccounts implements Accounts {
+  constructor(private readonly whm: WhmApi) {}
+
+  async listAccounts(query: AccountQuery = {}): Promise<CpanelAccount[]> {
+    const want = query.want ? [...new Set(['user', ...query.want])].join(',') : undefined;
+    const result = await this.whm.call(
+      'listaccts',
+      { searchtype: query.searchType, search: query.search, searchmethod: query.exact ? 'exact' : undefined, want },
+      { step: 'read' },
+    );
+    const data = readPayload(listacctsDataSchema, result.data, 'listaccts', 'read');
+    return (data?.acct ?? []).map((row) => {
+      const account: CpanelAccount = { user: row.user, fields: { ...row } };
+      if (row.domain !== undefined) account.domain = normalizeDomain(row.domain);
+      if (row.owner !== undefined) account.owner = row.owner;
+      if (row.suspended !== undefined) account.suspended = row.suspended === 1;
+      if (row.suspendreason !== undefined) account.suspendReason = row.suspendreason;
+      if (row.plan !== undefined) account.plan = row.plan;
+      if (row.email !== undefined) account.email = row.email;
+      if (row.ip !== undefined) account.ip = row.ip;
+      if (row.theme !== undefined) account.theme = row.theme;
+      return account;
+    });
+  }
+
+  async listZones(): Promise<ZoneListing[]> {
+    const result = await this.whm.call('listzones', {}, { step: 'read' });
+    const data = readPayload(listzonesDataSchema, result.data, 'listzones', 'read');
+    return (data?.zone ?? []).map((row) => ({ zone: normalizeDomain(row.domain), zonefile: row.zonefile ?? `${normalizeDomain(row.domain)}.db` }));
+  }
+
+  async listDomains(): Promise<DomainInfo[]> {
+    const { visible } = await this.allDomains();
+    return visible;
+  }
+
+  async domainsOfUser(user: string): Promise<DomainInfo[]> {
+    return (await this.listDomains()).filter((d) => d.user === user);
+  }
+
+  async findDomain(domain: string): Promise<DomainInfo | null> {
+    const name = normalizeDomain(domain);
+    const { all } = await this.allDomains();
+    return all.find((d) => d.domain === name) ?? null;
+  }
+
+  async localAuthority(domains: string[]): Promise<LocalAuthority[]> {
+    if (domains.length === 0) return [];
+    const result = await this.whm.call('has_local_authority', { domain: domains.map(normalizeDomain) }, { step: 'read' });
+    const data = readPayload(whmLocalAuthorityDataSchema, result.data, 'has_local_authority', 'read');
+    return (data?.records ?? []).map(toLocalAuthority);
+  }
+
+  /** Every domain with its zone (`all`), and the same without hidden addon sub-domains (`visible`). */
+  private async allDomains(): Promise<{ all: DomainInfo[]; visible: DomainInfo[] }> {
+    const [domainResult, accounts, zones] = await Promise.all([
+      this.whm.call('get_domain_info', {}, { step: 'read' }),
+      this.listAccounts({ want: ['owner', 'suspended'] }),
+      this.listZones(),
+    ]);
+    const data = readPayload(getDomainInfoDataSchema, domainResult.data, 'get_domain_info', 'read');
+    const byUser = new Map(accounts.map((a) => [a.user, a]));
+    const rows: DomainRow[] = [];
+    for (const row of data?.domains ?? []) {
+      if (!DOMAIN_TYPES.has(row.domain_type)) continue;
+      const account = byUser.get(row.user);
+      const entry: DomainRow = { domain: row.domain, user: row.user, owner: row.user_owner ?? account?.owner ?? '', type: row.domain_type as DomainType };
+      if (row.parent_domain) entry.parent = row.parent_domain;
+      if (row.docroot) entry.docroot = row.docroot;
+      if (account?.suspended !== undefined) entry.suspended = account.suspended;
+      rows.push(entry);
+    }
+    const all = assignZones(rows, new Set(zones.map((z) => z.zone)));
+    const hidden = hiddenAddonSubdomains(rows);
+    return { all, visible: all.filter((d) => !hidden.has(d.domain)) };
+  }
+}
