@@ -16,7 +16,7 @@ export const envelopeSchema = z.object({
     .nullish()
     .transform((message) => (message === null || message === undefined ? '' : String(message))),
   /** `{}`, `[]`, an object or a list; each function's parser decides (schemas.ts). */
-  data: z.unknown(),
+  data: z.unknown().optional(),
   /** Version, tier, licence flags; value types unverified, kept only for logs. */
   system: z.unknown().optional(),
 });

@@ -95,7 +95,7 @@ export interface OnDemandSettings {
 
 export function parseSettingsSnapshots(data: unknown): OnDemandSettings {
   const parsed = objectData(
-    z.object({ backup: z.unknown(), retain: intLike.optional().catch(undefined), ttl: intLike.optional().catch(undefined) }),
+    z.object({ backup: z.unknown().optional(), retain: intLike.optional().catch(undefined), ttl: intLike.optional().catch(undefined) }),
   ).parse(data);
   return { jobId: jobIdOf(parsed.backup), retain: parsed.retain, ttl: parsed.ttl };
 }
@@ -128,13 +128,13 @@ const queueGroupSchema = z.object({
   owner_name: optionalText,
   account: optionalText,
   account_id: optionalText,
-  created: z.unknown(),
-  ended: z.unknown(),
+  created: z.unknown().optional(),
+  ended: z.unknown().optional(),
   message: optionalText,
   status_name: optionalText,
   log_file: optionalText,
-  log_contents: z.unknown(),
-  data: z.unknown(),
+  log_contents: z.unknown().optional(),
+  data: z.unknown().optional(),
 });
 
 export interface QueueGroup {
@@ -187,7 +187,7 @@ const backupRowSchema = z.object({
   _id: idText,
   parent_id: idText.optional().catch(undefined),
   account_id: optionalText,
-  created: z.unknown(),
+  created: z.unknown().optional(),
   backup_contains: intLike.nullish().catch(null),
 });
 
