@@ -1,0 +1,54 @@
+import { cliArgs, encodeForm, paramPairs } from '../../../src/adapters/cpanel/params';
+
+describe('list parameters (cpanel-api.md §2)', () => {
+  const params = { zone: 'example.com', remove: [19, 23], add: ['{"a":1}'], edit: [], skipped: undefined };
+
+  it('when the style is repeat, then each list item repeats the key and empty lists or undefined send nothing', () => {
+    expect(paramPairs(params, 'repeat')).toEqual([
+      ['zone', 'example.com'],
+      ['remove', '19'],
+      ['remove', '23'],
+      ['add', '{"a":1}'],
+    ]);
+  });
+
+  it('when the style is numbered, then items are key, key-1, key-2 (the documented numbered form)', () => {
+    expect(paramPairs({ domain: ['a.example', 'b.example', 'c.example'] }, 'numbered')).toEqual([
+      ['domain', 'a.example'],
+      ['domain-1', 'b.example'],
+      ['domain-2', 'c.example'],
+    ]);
+  });
+
+  it('when no style is given, then repeat is used (what cPanel::APIClient sends)', () => {
+    expect(encodeForm({ domain: ['a.example', 'b.example'] })).toBe('domain=a.example&domain=b.example');
+  });
+
+  it('when values hold +, spaces, & and typographic quotes, then the form encodes them so any decoder gets them back', () => {
+    const form = encodeForm({ add: ['{"data":["v=spf1 +a +mx ~all"]}', 'x&y=“z”'] }, 'numbered');
+    expect(form).toBe('add=%7B%22data%22%3A%5B%22v%3Dspf1%20%2Ba%20%2Bmx%20~all%22%5D%7D&add-1=x%26y%3D%E2%80%9Cz%E2%80%9D');
+    const decoded = [...new URLSearchParams(form)];
+    expect(decoded).toEqual([
+      ['add', '{"data":["v=spf1 +a +mx ~all"]}'],
+      ['add-1', 'x&y=“z”'],
+    ]);
+  });
+
+  it('when a value is boolean or a number, then it is sent as 1/0 or its decimal text', () => {
+    expect(encodeForm({ a: true, b: false, c: 2024030101 })).toBe('a=1&b=0&c=2024030101');
+  });
+
+  it('when building CLI arguments, then every pair is one argv item, percent-encoded by default', () => {
+    const json = '{"dname":"_mailchannels","ttl":300,"record_type":"TXT","data":["v=mc1 auth=webhostingm"]}';
+    expect(cliArgs({ zone: 'example.com', serial: '2024030101', add: [json] })).toEqual([
+      'zone=example.com',
+      'serial=2024030101',
+      `add=${encodeURIComponent(json)}`,
+    ]);
+  });
+
+  it('when CLI encoding is off, then the JSON value stays one raw argv item', () => {
+    const json = '{"dname":"x","data":["a b"]}';
+    expect(cliArgs({ add: [json, json] }, { uriEncode: false, style: 'numbered' })).toEqual([`add=${json}`, `add-1=${json}`]);
+  });
+});
