@@ -200,7 +200,7 @@ describe('DnsClient against hand-built servers', () => {
   test('when the first datagram is lost, then the retransmission is answered', async () => {
     let seen = 0;
     const s = await serve((msg) => (++seen === 1 ? null : reply(dnsPacket.decode(msg), { answers: [txtAnswer('x.example.com', 'second time')] })));
-    const answer = await client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 20, retries: 2 });
+    const answer = await client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 50, retries: 3 });
     expect(txtOf(answer.answers).map(txtStrings)).toEqual([['second time']]);
     expect(s.stats.udp).toBe(2);
   });

@@ -36,7 +36,7 @@ describe('startDnsAnswerer over a directory of cPanel zone files', () => {
   let dir: string;
   let answerer: DnsAnswerer;
   let client: DnsClient;
-  const ask = (name: string, type: string, opts = {}) => client.query({ address: answerer.address, port: answerer.port }, name, type, { timeoutMs: 500, ...opts });
+  const ask = (name: string, type: string, opts = {}) => client.query({ address: answerer.address, port: answerer.port }, name, type, { timeoutMs: 2000, ...opts });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dns-answerer-'));

@@ -31,14 +31,9 @@ export function finderOf(zones: Zone[]): ZoneFinder {
 export async function serveZones(zones: Zone[], options: ListenOptions = {}): Promise<DnsListener & { zones: Zone[] }> {
   const state = { zones };
   const listener = await listenDns((msg, transport) => respond(msg, finderOf(state.zones), transport), options);
-  return Object.assign(listener, {
-    get zones() {
-      return state.zones;
-    },
-    set zones(z: Zone[]) {
-      state.zones = z;
-    },
-  });
+  // defineProperty, not Object.assign: assign would copy the getter's value, not the accessor.
+  Object.defineProperty(listener, 'zones', { get: () => state.zones, set: (z: Zone[]) => (state.zones = z) });
+  return listener as DnsListener & { zones: Zone[] };
 }
 
 /** A hand-built response to `query` (a decoded packet) with the given pieces. */

@@ -22,8 +22,8 @@ const zone = makeZone('example.com', '2024060101', [
 ]);
 
 /** Node's own resolver pointed at the same server: the reference our shapes must match. */
-function nodeResolverAt(server: DnsListener): dnsPromises.Resolver {
-  const r = new dnsPromises.Resolver({ timeout: 200, tries: 1 });
+function nodeResolverAt(server: DnsListener, timeout = 2000): dnsPromises.Resolver {
+  const r = new dnsPromises.Resolver({ timeout, tries: 1 });
   r.setServers([formatEndpoint(server.address, server.port)]);
   return r;
 }
@@ -43,7 +43,7 @@ describe('createResolver with configured resolvers', () => {
   let node: dnsPromises.Resolver;
   beforeAll(async () => {
     server = await serveZones([zone]);
-    ours = createResolver({ resolvers: [formatEndpoint(server.address, server.port)], timeoutMs: 200, retries: 0 });
+    ours = createResolver({ resolvers: [formatEndpoint(server.address, server.port)], timeoutMs: 2000, retries: 0 });
     node = nodeResolverAt(server);
   });
   afterAll(async () => {
@@ -107,7 +107,7 @@ describe('createResolver failure modes', () => {
     return s;
   }
   function resolverFor(...list: DnsListener[]) {
-    const r = createResolver({ resolvers: list.map((s) => formatEndpoint(s.address, s.port)), timeoutMs: 30, retries: 0 });
+    const r = createResolver({ resolvers: list.map((s) => formatEndpoint(s.address, s.port)), timeoutMs: 300, retries: 0 });
     resolvers.push(r);
     return r;
   }
@@ -121,7 +121,7 @@ describe('createResolver failure modes', () => {
 
   test('when the only resolver stays silent, then the error code is ETIMEOUT as with Node', async () => {
     const s = await serve(() => null);
-    const expected = await outcome(nodeResolverAt(s).resolve('x.example.com', 'TXT'));
+    const expected = await outcome(nodeResolverAt(s, 300).resolve('x.example.com', 'TXT'));
     expect(await outcome(resolverFor(s)('x.example.com', 'TXT'))).toEqual(expected);
     expect(expected).toMatchObject({ code: 'ETIMEOUT' });
   });
@@ -141,8 +141,8 @@ describe('createNodeResolver (the fallback when no resolver is configured)', () 
   test('when it resolves TXT and SOA, then TXT is Node’s shape and SOA is wrapped in an array like ours', async () => {
     const server = await serveZones([zone]);
     const endpoint = formatEndpoint(server.address, server.port);
-    const fallback = createNodeResolver({ timeoutMs: 200, retries: 0 }, [endpoint]);
-    const ours = createResolver({ resolvers: [endpoint], timeoutMs: 200, retries: 0 });
+    const fallback = createNodeResolver({ timeoutMs: 2000, retries: 0 }, [endpoint]);
+    const ours = createResolver({ resolvers: [endpoint], timeoutMs: 2000, retries: 0 });
     try {
       expect(await fallback('binary.example.com', 'TXT')).toEqual(await ours('binary.example.com', 'TXT'));
       expect(await fallback('example.com', 'SOA')).toEqual(await ours('example.com', 'SOA'));
