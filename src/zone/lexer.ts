@@ -43,6 +43,9 @@ export interface Entry {
  */
 export const MAX_TOKENS_PER_ENTRY = 65535 + 8;
 
+/** No quoted string can be longer than a whole RDATA (a CAA value is the longest kind), so stop reading there. */
+export const MAX_QUOTED_BYTES = 65535;
+
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
@@ -121,8 +124,10 @@ export function* readEntries(src: string, fail: Fail): Generator<Entry> {
         const parts: string[] = [];
         pos++;
         let runStart = pos;
+        let decoded = 0;
         for (;;) {
           if (pos >= length) fail(tokenLine, 'unbalanced quotes: the string never ends');
+          if (++decoded > MAX_QUOTED_BYTES) fail(tokenLine, `a quoted string is longer than ${MAX_QUOTED_BYTES} bytes`);
           const c = src.charCodeAt(pos);
           if (c === QUOTE) break;
           if (c === LF) fail(tokenLine, 'unbalanced quotes: the string ends at the line break');
