@@ -26,7 +26,7 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Create every missing directory on the way with mode 0700 (chmod after mkdir: the umask must not widen it). */
+/** Create every missing directory on the way with mode exactly 0700 (chmod after mkdir: a umask like 0277 would leave 0500). */
 function ensureDirectory(dir: string): void {
   const existing = lstatOrUndefined(dir);
   if (existing) {

@@ -144,6 +144,21 @@ function filterOf(query: ScanQuery, table = ''): SqlFilter {
   return where;
 }
 
+/** The statements behind `queryScanResults` (exported so tests can ask SQLite how it runs them). */
+export function scanQuerySql(query: ScanQuery): { count: { sql: string; params: unknown[] }; select: { sql: string; params: unknown[] } } {
+  const where = filterOf(query);
+  const order = query.order === 'desc' ? 'DESC' : 'ASC';
+  const sort = SORT_SQL[query.sort ?? 'domain'];
+  const columns = query.withReport === false ? 'domain, zone, cpanel_user, owner, status, codes_json, NULL AS report_json, scanned_at' : '*';
+  return {
+    count: { sql: `SELECT count(*) AS n FROM scan_results ${where.sql}`, params: where.params },
+    select: {
+      sql: `SELECT ${columns} FROM scan_results ${where.sql} ORDER BY ${sort} ${order}, domain ASC LIMIT ? OFFSET ?`,
+      params: [...where.params, clampLimit(query.limit), Math.max(0, query.offset ?? 0)],
+    },
+  };
+}
+
 export function createScanResults(db: Db): ScanResults {
   const upsert = db.prepare(
     `INSERT INTO scan_results (domain, zone, cpanel_user, owner, status, codes_json, report_json, scanned_at)
@@ -189,14 +204,9 @@ export function createScanResults(db: Db): ScanResults {
       return row && toScanResult(row);
     },
     queryScanResults(query = {}) {
-      const where = filterOf(query);
-      const total = (db.prepare(`SELECT count(*) AS n FROM scan_results ${where.sql}`).get(...where.params) as { n: number }).n;
-      const order = query.order === 'desc' ? 'DESC' : 'ASC';
-      const sort = SORT_SQL[query.sort ?? 'domain'];
-      const columns = query.withReport === false ? 'domain, zone, cpanel_user, owner, status, codes_json, NULL AS report_json, scanned_at' : '*';
-      const rows = db
-        .prepare(`SELECT ${columns} FROM scan_results ${where.sql} ORDER BY ${sort} ${order}, domain ASC LIMIT ? OFFSET ?`)
-        .all(...where.params, clampLimit(query.limit), Math.max(0, query.offset ?? 0)) as ScanRow[];
+      const { count, select } = scanQuerySql(query);
+      const total = (db.prepare(count.sql).get(...count.params) as { n: number }).n;
+      const rows = db.prepare(select.sql).all(...select.params) as ScanRow[];
       return { total, rows: rows.map(toScanResult) };
     },
     scanSummary(filter = {}) {

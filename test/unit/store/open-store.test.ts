@@ -24,13 +24,19 @@ describe('openStore', () => {
     store.close();
   });
 
-  it('when the umask is permissive, then the file is still 0600', () => {
-    const old = process.umask(0o000);
+  it.each([
+    ['000', 0o000],
+    ['277', 0o277],
+  ])('when the umask is %s, then the directory is exactly 0700 and the file and WAL exactly 0600', (_label, umask) => {
+    const old = process.umask(umask);
     try {
       const path = join(tmp.dir, 'new', 'journal.db');
-      openStore(path).close();
-      expect(mode(path)).toBe(0o600);
+      const store = openStore(path);
+      store.createChange(newRepair());
       expect(mode(join(tmp.dir, 'new'))).toBe(0o700);
+      expect(mode(path)).toBe(0o600);
+      expect(mode(`${path}-wal`)).toBe(0o600);
+      store.close();
     } finally {
       process.umask(old);
     }
