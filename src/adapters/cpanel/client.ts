@@ -137,7 +137,7 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
     accounts: scopedUser !== undefined ? userAccounts(scopedUser) : (rootAccounts as WhmAccounts),
     userZones,
     userAccounts,
-    listAccounts: (query) => rootOnly('listaccts').listAccounts(query),
-    listZones: () => rootOnly('listzones').listZones(),
+    listAccounts: async (query) => rootOnly('listaccts').listAccounts(query),
+    listZones: async () => rootOnly('listzones').listZones(),
   };
 }
