@@ -128,14 +128,11 @@ CREATE TABLE scan_codes (
 ) WITHOUT ROWID;
 CREATE INDEX scan_codes_by_domain ON scan_codes (domain);
 
--- Where the Exim log reader stopped (file identity and offset); dev and ino as text so any 64-bit value survives.
+-- Where the Exim log reader stopped. The cursor is the Exim adapter's object, kept whole as JSON so
+-- its shape (identity, offset, head hash, open arrivals) can grow without a migration here.
 CREATE TABLE log_cursors (
-  key         TEXT PRIMARY KEY,
-  dev         TEXT NOT NULL,
-  ino         TEXT NOT NULL,
-  size        INTEGER NOT NULL,
-  offset      INTEGER NOT NULL,
-  head_hash   TEXT NOT NULL,
-  updated_at  TEXT NOT NULL
+  key          TEXT PRIMARY KEY,
+  cursor_json  TEXT NOT NULL,
+  saved_at     TEXT NOT NULL
 );
 `;

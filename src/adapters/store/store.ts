@@ -58,7 +58,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     ...createJobQueue(db, clock, audit, runnerId),
     ...createJobRecovery(db, clock, audit, runnerId),
     ...createScanResults(db),
-    logCursors: createLogCursorStore(db),
+    logCursors: createLogCursorStore(db, clock),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),
   };
