@@ -130,6 +130,17 @@ export interface ChangeJournal {
   transition(id: number, from: ChangeStatus, to: ChangeStatus, patch?: ChangePatch, options?: TransitionOptions): boolean;
   /** Move from whatever the current status is; throws CONFLICT when the graph forbids it. Returns the updated change. */
   advance(id: number, to: ChangeStatus, patch?: ChangePatch, options?: TransitionOptions): Change;
+  /**
+   * Where the added records landed, learned by re-reading the zone after the edit, without a status
+   * change. Only `lineIndex` may differ from the records already stored (BAD_INPUT otherwise), and
+   * only once the edit reached the zone (CONFLICT before `applied`).
+   */
+  recordAdded(id: number, added: readonly AddedRecord[], options?: TransitionOptions): Change;
+  /**
+   * A propagation report that does not change the status (e.g. still pending on one nameserver, or a
+   * later re-check of a verified change). Only once the edit reached the zone (CONFLICT before).
+   */
+  recordVerification(id: number, verification: unknown, options?: TransitionOptions): Change;
 }
 
 interface ChangeRow {
@@ -189,10 +200,19 @@ function assertPlanFits(zone: string, serialBefore: string, plan: MassEditParams
   if (plan.serial !== serialBefore) throw storeError('BAD_INPUT', `The plan carries serial ${plan.serial}, but the serial read before is ${serialBefore}`);
 }
 
+/** After planning, the added records are fixed; only the line they landed on may be filled in. */
+function assertOnlyLinesDiffer(current: ChangeRow, added: readonly AddedRecord[]): void {
+  const strip = (records: readonly AddedRecord[]) => records.map(({ lineIndex: _line, ...record }) => record);
+  if (encodeAddedRecords(strip(decodeAddedRecords(current.added_json))) !== encodeAddedRecords(strip(added))) {
+    throw storeError('BAD_INPUT', `Change ${current.id}: the records added are fixed by its plan; only where they landed (lineIndex) may be recorded`);
+  }
+}
+
 function assertPatchFits(to: ChangeStatus, patch: ChangePatch, current: ChangeRow): void {
   if (patch.replan && to !== 'planned') throw storeError('BAD_INPUT', `A re-plan goes back to 'planned', not to '${to}'`);
   if (to === 'planned' && !patch.replan) throw storeError('BAD_INPUT', "Going back to 'planned' needs the re-read snapshot and plan (patch.replan)");
   if (patch.replan) assertPlanFits(current.zone, patch.replan.serialBefore, patch.replan.plan);
+  if (patch.added && !patch.replan) assertOnlyLinesDiffer(current, patch.added);
   if (to === 'failed' && !patch.error) throw storeError('BAD_INPUT', "A change marked 'failed' needs an error");
   const serialAfter = patch.serialAfter ?? current.serial_after;
   if (to === 'applied' && serialAfter === null) throw storeError('BAD_INPUT', "A change marked 'applied' needs the serial cPanel returned (serialAfter)");
@@ -321,6 +341,25 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
     return toChange(getRow(id) as ChangeRow);
   });
 
+  /** A data update with no status change: the edit must have reached the zone. */
+  const recordTx = db.transaction((id: number, column: 'added_json' | 'verification_json', value: string, action: string, detail: Record<string, unknown>, options: TransitionOptions): Change => {
+    const current = getRow(id);
+    if (!current) throw storeError('NOT_FOUND', `Change ${id} does not exist`);
+    if (current.serial_after === null) throw storeError('CONFLICT', `Change ${id} is '${current.status}' and has not reached the zone; nothing to record yet`);
+    if (column === 'added_json') assertOnlyLinesDiffer(current, decodeAddedRecords(value));
+    db.prepare(`UPDATE changes SET ${column} = ?, updated_at = ? WHERE id = ?`).run(value, now().toISOString(), id);
+    audit.appendAudit({
+      actor: options.by ?? { kind: current.actor_kind as ActorKind, name: current.actor_name },
+      action,
+      domain: current.domain,
+      zone: current.zone,
+      changeId: id,
+      jobId: current.job_id ?? undefined,
+      detail: { status: current.status, ...detail, ...options.detail },
+    });
+    return toChange(getRow(id) as ChangeRow);
+  });
+
   return {
     createChange: (input) => createTx.immediate(input),
     getChange(id) {
@@ -347,5 +386,11 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
     // even against another process (a deferred transaction could read, then lose the race on write).
     transition: (id, from, to, patch = {}, options = {}) => transitionTx.immediate(id, from, to, patch, options),
     advance: (id, to, patch = {}, options = {}) => advanceTx.immediate(id, to, patch, options),
+    recordAdded: (id, added, options = {}) =>
+      recordTx.immediate(id, 'added_json', encodeAddedRecords(added), 'change.added_located', { lines: added.map((a) => a.lineIndex ?? null) }, options),
+    recordVerification(id, verification, options = {}) {
+      const state = (verification as { state?: unknown } | null)?.state;
+      return recordTx.immediate(id, 'verification_json', JSON.stringify(verification ?? null), 'change.verification_recorded', typeof state === 'string' ? { state } : {}, options);
+    },
   };
 }

@@ -254,6 +254,29 @@ describe('change journal', () => {
     raw.close();
   });
 
+  it('when the added records are located after the edit, then only their line may be recorded, and only once applied', () => {
+    const { id } = store.createChange(newRepair({ added: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }] }));
+    const located = [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'], lineIndex: 40 }];
+    expect(() => store.recordAdded(id, located)).toThrow(/not reached the zone/);
+    store.advance(id, 'applying');
+    store.advance(id, 'applied', { serialAfter: '2024060102' });
+    expect(store.recordAdded(id, located).added).toEqual(located);
+    expect(() => store.recordAdded(id, [{ ...located[0]!, data: ['v=mc1 auth=evil'] }])).toThrow(/fixed by its plan/);
+    expect(() => store.advance(id, 'verified', { added: [] })).toThrow(/fixed by its plan/);
+    expect(store.getChange(id)?.added).toEqual(located);
+    expect(store.listAudit({ changeId: id, action: 'change.added_located' })[0]?.detail).toMatchObject({ lines: [40] });
+  });
+
+  it('when a verification report does not change the status, then it is still kept and audited', () => {
+    const id = bringTo(store, 'applied');
+    const pending = { state: 'pending', nameservers: [{ host: 'ns2.example.net', serial: '2024060101' }] };
+    const change = store.recordVerification(id, pending);
+    expect(change).toMatchObject({ status: 'applied', verification: pending });
+    expect(store.listAudit({ changeId: id, action: 'change.verification_recorded' })[0]?.detail).toMatchObject({ status: 'applied', state: 'pending' });
+    const { id: early } = store.createChange(newRepair());
+    expect(() => store.recordVerification(early, pending)).toThrow(/not reached the zone/);
+  });
+
   it('when an unknown change is moved, then NOT_FOUND', () => {
     expect(() => store.transition(42, 'planned', 'backed_up')).toThrow(/does not exist/);
     expect(store.getChange(42)).toBeUndefined();
