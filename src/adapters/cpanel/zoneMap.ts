@@ -13,8 +13,9 @@
  *    `parent_domain`, the others to themselves.
  * 4. An addon domain is built on a hidden sub-domain of the main domain (`addon.alice.example` behind
  *    `addon.tld`, §7.2) sharing the addon's document root. UAPI `list_domains` leaves it out (§7.4); from
- *    `get_domain_info` we drop a `sub` row whose user and docroot equal an addon's, so the addon is not
- *    counted twice. `findDomain` still finds it.
+ *    `get_domain_info` we drop a `sub` row of the same user whose docroot equals an addon's, or which an
+ *    addon names as its `parent_domain` (as /etc/userdatadomains records it; unverified for the API), so
+ *    the addon is not counted twice. `findDomain` still finds it.
  */
 import { normalizeDomain } from '../../zone/model';
 import type { DomainInfo, DomainType } from '../../ports';
@@ -44,8 +45,14 @@ const OWN_ZONE_TYPES: ReadonlySet<DomainType> = new Set(['main', 'addon', 'parke
 
 /** Names (lower-case) of the hidden sub-domains behind addon domains (rule 4). */
 export function hiddenAddonSubdomains(rows: readonly DomainRow[]): Set<string> {
-  const addonRoots = new Set(rows.filter((r) => r.type === 'addon' && r.docroot).map((r) => `${r.user}\u0000${r.docroot}`));
-  return new Set(rows.filter((r) => r.type === 'sub' && r.docroot && addonRoots.has(`${r.user}\u0000${r.docroot}`)).map((r) => normalizeDomain(r.domain)));
+  const addons = rows.filter((r) => r.type === 'addon');
+  const key = (user: string, value: string) => `${user}\u0000${value}`;
+  const addonRoots = new Set(addons.filter((r) => r.docroot).map((r) => key(r.user, r.docroot as string)));
+  const addonParents = new Set(addons.filter((r) => r.parent).map((r) => key(r.user, normalizeDomain(r.parent as string))));
+  const hidden = rows.filter(
+    (r) => r.type === 'sub' && ((r.docroot && addonRoots.has(key(r.user, r.docroot))) || addonParents.has(key(r.user, normalizeDomain(r.domain)))),
+  );
+  return new Set(hidden.map((r) => normalizeDomain(r.domain)));
 }
 
 /**

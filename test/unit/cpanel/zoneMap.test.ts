@@ -61,6 +61,16 @@ describe('assignZones (rule in zoneMap.ts)', () => {
     expect([...hiddenAddonSubdomains(rows)]).toEqual(['addon.alice.example']);
   });
 
+  it('when an addon names its backing sub as parent_domain (userdatadomains style), then that sub is hidden even without docroots', () => {
+    const rowsWithoutDocroots: DomainRow[] = [
+      { domain: 'alice.example', user: 'alice', owner: 'root', type: 'main', parent: 'alice.example' },
+      { domain: 'addon.tld', user: 'alice', owner: 'root', type: 'addon', parent: 'addon.alice.example' },
+      { domain: 'addon.alice.example', user: 'alice', owner: 'root', type: 'sub', parent: 'alice.example' },
+      { domain: 'shop.alice.example', user: 'alice', owner: 'root', type: 'sub', parent: 'alice.example' },
+    ];
+    expect([...hiddenAddonSubdomains(rowsWithoutDocroots)]).toEqual(['addon.alice.example']);
+  });
+
   it('when a sub shares a docroot with an addon of ANOTHER user, then it is not hidden', () => {
     const other: DomainRow[] = [
       { domain: 'addon.tld', user: 'alice', owner: 'root', type: 'addon', docroot: '/srv/x' },
