@@ -97,7 +97,10 @@ export function httpsRequest(call: HttpsCall): Promise<HttpsAnswer> {
         chunks.push(chunk);
       });
       res.on('error', (err: NodeJS.ErrnoException) => settle(connectionError(err, call, where)));
-      res.on('aborted', () => settle(connectionError(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }), call, where)));
+      // A connection cut mid-body may end without 'error'; an incomplete answer is never handed on.
+      res.on('close', () => {
+        if (!res.complete) settle(connectionError(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }), call, where));
+      });
       res.on('end', () => {
         if (!res.complete) {
           settle(connectionError(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }), call, where));

@@ -177,6 +177,17 @@ describe('transport failures on the simulator', () => {
     expect(h.sim.log.find('listzones')).toHaveLength(1);
   });
 
+  it('when the simulator’s certificate is given as caFile instead of a pin, then the connection verifies', async () => {
+    const { writeFileSync } = await import('fs');
+    const { join } = await import('path');
+    const { createCpanelClient } = await import('../../../src/adapters/cpanel/client');
+    const { parseConfig } = await import('../../../src/config');
+    const caFile = join(h.dir, 'sim-ca.pem');
+    writeFileSync(caFile, h.sim.certPem);
+    const config = parseConfig({ provider: { authId: 'x' }, cpanel: { transport: 'https', whmUrl: h.sim.whmUrl, caFile } }).cpanel;
+    expect((await createCpanelClient(config, { whmToken: TOKENS.root }).zones.readZone('example.com')).name).toBe('example.com');
+  });
+
   it('when the certificate pin is wrong, then the simulator never sees a request', async () => {
     const { createCpanelClient } = await import('../../../src/adapters/cpanel/client');
     const { parseConfig } = await import('../../../src/config');
