@@ -1,0 +1,111 @@
+/**
+ * Diagnose one domain: every check on the zone's records, the DNS-authority warning, and the lockdown
+ * repair plan. Pure apart from the optional injected resolver (SPF lookups through includes): the
+ * zone, the server's DKIM key and the authority answer are read by the caller.
+ *
+ * Bad input (a domain outside the zone, an unsafe user or auth id) is a typed FixEmailAuthError. So
+ * is a lockdown record the planner will not rewrite unseen (UNSAFE_VALUE: a huge record of unknown
+ * fields; CONFLICT: a CNAME at the name): a null plan means "nothing to change", and must never be
+ * said of a record that still needs a human.
+ */
+import { checkDkim } from '../checks/dkim';
+import { checkDmarc } from '../checks/dmarc';
+import { finding, type Finding } from '../checks/findings';
+import { checkLockdown } from '../checks/lockdown';
+import { checkSpf, evaluateSpf } from '../checks/spf';
+import { senderIdFor, type Config } from '../config';
+import type { LocalAuthority, Resolver } from '../ports';
+import { normalizeDomain, type Zone } from '../zone/model';
+import { computeLockdownRepair, type LockdownTarget } from './plan';
+import { assertSafeAuthId, assertSafeUser } from './plan/safeValues';
+import { domainReport, type DomainReport } from './report';
+
+export interface DiagnoseDomainInput {
+  domain: string;
+  zone: Zone;
+  /** The cPanel user owning the domain. */
+  user?: string;
+  config: Pick<Config, 'provider' | 'dns' | 'policy'>;
+  /** Overrides config.policy.keepForeign. */
+  keepForeign?: boolean;
+  /** When given, SPF is also evaluated through its includes (lookup count). */
+  resolver?: Resolver;
+  /** The server's DKIM public key (PEM or base64), from /var/cpanel/domain_keys/public/<domain>. */
+  dkimPublicKey?: string;
+  /** cPanel's answer to "does the world ask this server for the zone?". */
+  authority?: LocalAuthority;
+  /** Other cPanel users of the server (sharpens LOCKDOWN_WRONG_SENDERID when the user is unknown). */
+  otherUsersOfServer?: readonly string[];
+  /** The server's primary hostname (the `user@hostname` sender-ID form). */
+  serverHostname?: string;
+}
+
+export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<DomainReport> {
+  const { zone, config } = input;
+  const authId = assertSafeAuthId(config.provider.authId);
+  const user = input.user === undefined ? undefined : assertSafeUser(input.user);
+
+  const lockdown = checkLockdown({
+    domain: input.domain,
+    records: zone.records,
+    zoneName: zone.name,
+    authId,
+    ...(user === undefined ? {} : { user }),
+    ...(config.provider.senderIdTemplate === undefined ? {} : { senderIdTemplate: config.provider.senderIdTemplate }),
+    ...(input.otherUsersOfServer === undefined ? {} : { otherUsersOfServer: input.otherUsersOfServer }),
+    ...(input.serverHostname === undefined ? {} : { serverHostname: input.serverHostname }),
+  });
+  const domain = normalizeDomain(input.domain);
+
+  const repair = computeLockdownRepair({
+    domain,
+    zone,
+    findings: lockdown,
+    authId,
+    senderId: senderIdFor(config, user),
+    keepForeign: input.keepForeign ?? config.policy.keepForeign,
+    ttl: config.dns.ttl,
+  });
+
+  const spf = await spfFindings(domain, zone, input.resolver);
+  const dkim = checkDkim({ domain, records: zone.records, ...(input.dkimPublicKey === undefined ? {} : { expectedPublicKey: input.dkimPublicKey }) });
+  const dmarc = checkDmarc({ domain, records: zone.records, zoneName: zone.name });
+  const dns = input.authority?.local === false ? [notAuthoritative(domain, input.authority, repair.target)] : [];
+
+  return domainReport({ domain, zone: zone.name, findings: [...lockdown, ...spf, ...dkim, ...dmarc, ...dns], plan: repair.plan, ...(user === undefined ? {} : { user }) });
+}
+
+/**
+ * The static SPF check, refined by an evaluation when a resolver is given: the evaluated lookup count
+ * replaces the top-level estimate, and an include of MailChannels found inside another include clears
+ * SPF_NO_MAILCHANNELS — but only when the live record is the one in the zone (else the zone is what
+ * will be published and is judged on its own).
+ */
+async function spfFindings(domain: string, zone: Zone, resolver: Resolver | undefined): Promise<Finding[]> {
+  const statics = checkSpf({ domain, records: zone.records });
+  if (!resolver || statics.some((f) => f.code === 'SPF_MISSING' || f.code === 'SPF_MULTIPLE')) return statics;
+  const evaluation = await evaluateSpf({ domain, resolver });
+  const zoneValue = statics[0]?.records[0]?.value;
+  const sameRecord = evaluation.record !== undefined && evaluation.record === zoneValue;
+  let out = statics.filter((f) => f.code !== 'SPF_TOO_MANY_LOOKUPS' || evaluation.timedOut);
+  if (!evaluation.timedOut) out.push(...evaluation.findings);
+  if (sameRecord && evaluation.includesMailChannels) out = out.filter((f) => f.code !== 'SPF_NO_MAILCHANNELS');
+  out = out.filter((f) => f.code !== 'SPF_OK');
+  if (out.length === 0) {
+    const ok = statics.find((f) => f.code === 'SPF_OK');
+    out.push(ok ?? finding('SPF_OK', 'spf', `The SPF record of ${domain} is valid and includes MailChannels (through another include).`, statics[0]?.records ?? []));
+  }
+  return out;
+}
+
+function notAuthoritative(domain: string, authority: LocalAuthority, target: LockdownTarget): Finding {
+  const record = { name: target.name, type: 'TXT', ttl: target.ttl, data: target.data, value: target.value };
+  const elsewhere = authority.nameservers.length > 0 ? ` (it is served by ${authority.nameservers.slice(0, 4).join(', ')})` : '';
+  return finding(
+    'DNS_NOT_AUTHORITATIVE',
+    'dns',
+    `The internet does not ask this server for ${domain}${elsewhere}, so changes made here have no effect. Publish this record at the DNS host that serves ${domain}: ${target.name} TXT "${target.value}".`,
+    [record],
+    { nameservers: authority.nameservers, publish: record },
+  );
+}
