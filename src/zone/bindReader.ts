@@ -20,11 +20,17 @@ export interface ParseZoneFileOptions {
   fileName?: string;
 }
 
-/** A record and the lines it occupies (the API cannot tell the span; the file can). */
+/** A record and the lines it occupies (the API cannot tell the span; the file can), with its context. */
 export interface RecordSpan {
   record: ZoneRecord;
   firstLine: number;
   lastLine: number;
+  /** The $ORIGIN in effect for this record (relative names in it are completed with this). */
+  origin: Labels;
+  /** Its owner came from the record before it (the line starts with white space, RFC 1035 §5.1). */
+  inheritsOwner: boolean;
+  /** Its TTL came from the record before it (none written and no $TTL in effect; BIND). */
+  inheritsTtl: boolean;
 }
 
 /** What the line editor needs beyond the Zone: each record's span and where the SOA serial is written. */
@@ -34,6 +40,8 @@ export interface ZoneFileDetails {
   soa: RecordSpan;
   /** The SOA serial field as written (line, column, length), to bump it in place. */
   serialToken: Token;
+  /** The $ORIGIN in effect at the end of the file, where adds are appended. */
+  endOrigin: Labels;
 }
 
 /**
@@ -64,6 +72,7 @@ export function readZoneFileDetails(text: string | Buffer, zoneName: string, opt
     spans: reader.spans,
     soa: reader.soa,
     serialToken: reader.serialToken,
+    endOrigin: reader.origin,
   };
 }
 
@@ -73,7 +82,7 @@ class ZoneFileReader {
   readonly lines: ZoneLineItem[] = [];
   soa: RecordSpan | undefined;
   serialToken: Token | undefined;
-  private origin: Labels;
+  origin: Labels;
   private defaultTtl: number | undefined;
   private lastTtl: number | undefined;
   private previousOwner: Labels | undefined;
@@ -158,6 +167,7 @@ class ZoneFileReader {
     if (!type) this.fail(typeToken.line, `unknown or unsupported record type “${excerpt(typeToken.text)}”`);
 
     const rdata = parseRdata(type, tokens.slice(next), { origin: this.origin, fail: this.fail, line });
+    const inheritsTtl = ttl === undefined && this.defaultTtl === undefined && this.lastTtl !== undefined;
     ttl ??= this.defaultTtl ?? this.lastTtl ?? (type === 'SOA' ? Number(rdata.data[6]) : undefined);
     // BIND: without $TTL the previous record's TTL is used, and the SOA falls back to its minimum.
     if (ttl === undefined) this.fail(line, 'the record has no TTL and no $TTL line precedes it');
@@ -168,6 +178,9 @@ class ZoneFileReader {
       record: { lineIndex: line, dname: cpanelDnameOf(owner, this.zone), name: canonicalName(owner), ttl, type, data: rdata.data },
       firstLine: line,
       lastLine: entry.lastLine,
+      origin: this.origin,
+      inheritsOwner: entry.blankOwner,
+      inheritsTtl,
     };
     if (type === 'SOA') {
       if (this.soa) this.fail(line, `a second SOA record (the first is at line ${this.soa.firstLine + 1})`);

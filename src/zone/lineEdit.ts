@@ -8,16 +8,21 @@
  * - The SOA serial is bumped (serial.ts); when the SOA itself is not edited only its serial field
  *   is rewritten, in place, so the SOA keeps its lines and comments.
  * - Line checks and SOA/NS rules answer with cPanel's exact texts (cpanelMessages.ts).
+ * - Zones written by hand: under a $ORIGIN other than the zone, written names are absolute
+ *   (placement.ts); a record that borrowed its owner or TTL from a changed neighbour is written out
+ *   explicitly so it keeps its value (settleBorrowers). cPanel's own files need neither.
  *
  * Not here (the simulator does them first, in cPanel's order §10.4): item shapes, TTL digits, known
  * types, printable ASCII, feature gating, and the Stale serial check.
  */
+import { isDeepStrictEqual } from 'util';
 import { FixEmailAuthError, isFixEmailAuthError } from '../errors';
 import { isBinaryString } from './bytes';
 import { parseZoneFile, readZoneFileDetails, type RecordSpan } from './bindReader';
 import { lineEditMessages as messages } from './cpanelMessages';
-import type { MassEditAdd, MassEditEdit, Zone } from './model';
-import { zoneLabels } from './names';
+import type { MassEditAdd, MassEditEdit, Zone, ZoneRecord } from './model';
+import { zoneLabels, type Labels } from './names';
+import { placeRecord } from './placement';
 import { renderRecordLine, type RenderableRecord } from './render';
 import { nextSerial } from './serial';
 
@@ -60,13 +65,15 @@ export function applyMassEdit(text: string, zoneName: string, change: MassEditCh
   if (typeof text !== 'string' || !isBinaryString(text)) {
     throw new FixEmailAuthError('BAD_INPUT', 'applyMassEdit needs the zone file as a binary string (latin1, one char per byte)', { step: 'apply' });
   }
-  const zone = zoneLabels(zoneName).name;
+  const { name: zone, labels: zoneNameLabels } = zoneLabels(zoneName);
   const details = readZoneFileDetails(text, zoneName);
   const oldSerial = details.zone.serial;
 
   const { edits, removes } = claimLines(details.spans, change, zone);
   checkSoaRules(edits, removes, change.add, oldSerial, zone);
   const newSerial = bumpSerial(oldSerial, opts);
+  const withNewSerial = (data: string[]) => data.map((item, i) => (i === 2 ? newSerial : item));
+  const write = (record: RenderableRecord, origin: Labels) => renderOrRefuse(record, zoneNameLabels, origin, zone);
 
   const lines = splitLines(text);
   const soaEdit = edits.find(({ span }) => span === details.soa);
@@ -77,15 +84,60 @@ export function applyMassEdit(text: string, zoneName: string, change: MassEditCh
   }
   for (const span of removes) blank(lines, span.firstLine, span.lastLine);
   for (const { edit, span } of edits) {
-    const data = span === details.soa ? edit.data.map((item, i) => (i === 2 ? newSerial : item)) : edit.data;
-    lines[span.firstLine] = renderOrRefuse({ dname: edit.dname, ttl: edit.ttl, type: edit.record_type, data }, zone);
+    const data = span === details.soa ? withNewSerial(edit.data) : edit.data;
+    lines[span.firstLine] = write({ dname: edit.dname, ttl: edit.ttl, type: edit.record_type, data }, span.origin);
     blank(lines, span.firstLine + 1, span.lastLine);
   }
-  for (const add of change.add) lines.push(renderOrRefuse({ dname: add.dname, ttl: add.ttl, type: add.record_type, data: add.data }, zone));
-  const newText = `${lines.join('\n')}\n`;
+  for (const add of change.add) lines.push(write({ dname: add.dname, ttl: add.ttl, type: add.record_type, data: add.data }, details.endOrigin));
 
-  validateResult(newText, zoneName, zone);
-  return { text: newText, newSerial };
+  const changed = new Set([...removes, ...edits.map((e) => e.span)]);
+  const expected = (span: RecordSpan): ZoneRecord => (span === details.soa ? { ...span.record, data: withNewSerial(span.record.data) } : span.record);
+  const settled = settleBorrowers(lines, zone, details.spans, changed, expected, (span) => {
+    const record = expected(span);
+    return write({ dname: record.dname, ttl: record.ttl, type: record.type, data: record.data }, span.origin);
+  });
+  return { text: settled.text, newSerial };
+}
+
+/**
+ * A record that took its owner or TTL from the record before it (blank owner; no TTL and no $TTL)
+ * would silently change if that record was edited or removed. Such a record keeps its line_index and
+ * its value: it is written out explicitly (one line plus padding), like an edit of itself. Writing it
+ * restores the owner/TTL state for the records after it, so only records right after a changed one
+ * are rewritten and the rest of a chain keeps its bytes. Returns the validated text.
+ */
+function settleBorrowers(
+  lines: string[],
+  zone: string,
+  spans: RecordSpan[],
+  changed: Set<RecordSpan>,
+  expected: (span: RecordSpan) => ZoneRecord,
+  rewrite: (span: RecordSpan) => string,
+): { text: string; zone: Zone } {
+  const untouched = spans.filter((span) => !changed.has(span));
+  const previous = new Map(spans.map((span, i) => [span, spans[i - 1]]));
+  for (let pass = 0; ; pass++) {
+    const text = `${lines.join('\n')}\n`;
+    const result = parseResult(text, zone);
+    const byLine = new Map(result.records.map((record) => [record.lineIndex, record]));
+    const drifted = untouched.filter((span) => !isDeepStrictEqual(byLine.get(span.firstLine), expected(span)));
+    if (drifted.length === 0) {
+      requireApexNs(result, zone);
+      return { text, zone: result };
+    }
+    if (pass >= 3) {
+      throw new LineEditError(messages.invalidResult(zone, `the record at line ${(drifted[0] as RecordSpan).firstLine} would change`), { cpanelType: 'InvalidZoneFile' });
+    }
+    const direct = drifted.filter((span) => {
+      const before = previous.get(span);
+      return before !== undefined && changed.has(before);
+    });
+    for (const span of direct.length > 0 ? direct : drifted) {
+      changed.add(span);
+      lines[span.firstLine] = rewrite(span);
+      blank(lines, span.firstLine + 1, span.lastLine);
+    }
+  }
 }
 
 interface ClaimedEdit {
@@ -143,9 +195,9 @@ function blank(lines: string[], from: number, to: number): void {
   for (let i = from; i <= to; i++) lines[i] = '';
 }
 
-function renderOrRefuse(record: RenderableRecord, zone: string): string {
+function renderOrRefuse(record: RenderableRecord, zoneNameLabels: Labels, origin: Labels, zone: string): string {
   try {
-    return renderRecordLine(record, zone);
+    return renderRecordLine(placeRecord(record, zoneNameLabels, origin), zone);
   } catch (err) {
     // A value that cannot be written would make the zone unreadable: cPanel's InvalidZoneFile.
     const detail = err instanceof Error ? err.message : String(err);
@@ -153,18 +205,20 @@ function renderOrRefuse(record: RenderableRecord, zone: string): string {
   }
 }
 
-/** cPanel checks the built zone before saving (§6.3): it must parse and keep an NS at the apex. */
-function validateResult(newText: string, zoneName: string, zone: string): Zone {
-  let result: Zone;
+/** cPanel checks the built zone before saving (§6.3): it must parse … */
+function parseResult(newText: string, zone: string): Zone {
   try {
-    result = parseZoneFile(newText, zoneName);
+    return parseZoneFile(newText, zone);
   } catch (err) {
     if (isFixEmailAuthError(err, 'ZONE_PARSE')) throw new LineEditError(messages.invalidResult(zone, err.message), { cpanelType: 'InvalidZoneFile', cause: err });
     throw err;
   }
+}
+
+/** … and keep an NS record at the apex (named-checkzone refuses a zone without one). */
+function requireApexNs(result: Zone, zone: string): void {
   const apex = `${zone}.`;
   if (!result.records.some((record) => record.type === 'NS' && record.name === apex)) {
     throw new LineEditError(messages.noNameServers(zone), { cpanelType: 'InvalidZoneFile' });
   }
-  return result;
 }
