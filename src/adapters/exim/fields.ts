@@ -1,0 +1,186 @@
+/**
+ * Quote-aware reading of the `key=value` fields of an Exim log line (spec "Summary of Fields in Log
+ * Lines"; jetbackup-and-exim.md §2.3). Values may be quoted (`T="Test Email"`, with `\"` inside);
+ * `H=` on arrivals may carry spaces (`H=(helo) [ip]:port`), which is why callers look only at the
+ * keys they need. Used on the few lines the byte-level pre-filter kept, so plain strings are fine.
+ */
+
+export interface Field {
+  key: string;
+  value: string;
+  /** Offset of the token's first character in the text. */
+  at: number;
+}
+
+const KEY = /^[A-Za-z]+$/;
+
+/** Read one token starting at `i` (a quoted run counts as part of the token). Returns its end. */
+function tokenEnd(text: string, i: number): number {
+  let quoted = false;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ' ') break;
+  }
+  return Math.min(i, text.length);
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) return value.slice(1, -1).replace(/\\(.)/g, '$1');
+  return value;
+}
+
+/**
+ * Every `key=value` token of `text`, in order. Tokens that are not fields (`[ip]`, `(helo)`,
+ * `defer (-46)`) are skipped; a parenthesised group is skipped whole, because a HELO name is
+ * client-chosen text and must not be able to smuggle a field in.
+ */
+export function parseFields(text: string): Field[] {
+  const fields: Field[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (text[i] === ' ') i++;
+    if (i >= text.length) break;
+    if (text[i] === '(') {
+      const close = text.indexOf(')', i);
+      i = close < 0 ? text.length : close + 1;
+      continue;
+    }
+    const end = tokenEnd(text, i);
+    const token = text.slice(i, end);
+    const eq = token.indexOf('=');
+    if (eq > 0 && KEY.test(token.slice(0, eq))) fields.push({ key: token.slice(0, eq), value: unquote(token.slice(eq + 1)), at: i });
+    i = end;
+  }
+  return fields;
+}
+
+/** Envelope sender and authenticated identity of an arrival (`<=`) line. */
+export interface ArrivalIdentity {
+  /** Envelope sender as logged (`<>` for bounces). */
+  sender: string;
+  /** `A=` server_set_id (after the authenticator's colon), else `U=` (local login / ident), else null. */
+  authUser: string | null;
+  /** Authenticator name of `A=` (e.g. `dovecot_login`), when present. */
+  authenticator: string | null;
+  /** `P=` protocol (`local`, `esmtpa`, `esmtpsa`, …). */
+  protocol: string | null;
+}
+
+/**
+ * Fields Exim writes after `S=` on an arrival (`id=` Message-ID header, `T=` subject, `from <…>`,
+ * `for …`) come from the message itself, so a sender could forge ` A=` inside them; the real `A=` and
+ * `U=` are written before `S=` (Exim receive.c), so we stop there.
+ */
+const ARRIVAL_STOP_KEYS = new Set(['S', 'id', 'T']);
+
+/**
+ * Parse the text after `<= ` of an arrival line: `<sender> [R=..] [H=..] [U=..] P=.. [X=..] [A=..] S=..`.
+ * (jetbackup-and-exim.md §2.9: A= id after the colon, else U= local user.)
+ */
+export function parseArrival(rest: string): ArrivalIdentity {
+  const space = rest.indexOf(' ');
+  const sender = space < 0 ? rest : rest.slice(0, space);
+  let a: string | null = null;
+  let u: string | null = null;
+  let protocol: string | null = null;
+  if (space >= 0) {
+    for (const f of parseFields(rest.slice(space + 1))) {
+      if (ARRIVAL_STOP_KEYS.has(f.key)) break;
+      if (f.key === 'A' && a === null) a = f.value;
+      else if (f.key === 'U' && u === null) u = f.value;
+      else if (f.key === 'P' && protocol === null) protocol = f.value;
+    }
+  }
+  let authenticator: string | null = null;
+  let authId: string | null = null;
+  if (a !== null) {
+    // AUTH (§2.8): `name[:server_set_id]`.
+    const colon = a.indexOf(':');
+    authenticator = colon < 0 ? a : a.slice(0, colon);
+    authId = colon < 0 ? null : a.slice(colon + 1) || null;
+  }
+  return { sender, authUser: authId ?? u, authenticator, protocol };
+}
+
+/** A failure (`**`) or deferral (`==`) line after its flag. */
+export interface FailureParts {
+  recipient: string;
+  /** `<original address>` after the recipient (redirects, aliases), without brackets. */
+  originalRecipient: string | null;
+  /** Remote host of the attempt (`H=name [ip]`), or from `host name [ip]:` inside the message (old wording). */
+  hostName: string | null;
+  hostIp: string | null;
+  router: string | null;
+  transport: string | null;
+  /** Everything after the fields' separator: `SMTP error from remote mail server after …: <reply>`. */
+  message: string;
+}
+
+/**
+ * Split a failure line's tail into address, fields and the error message. The message starts after
+ * the first `": "` outside quotes following the address: Exim ≤ 4.98 writes `": "` right after the
+ * last field, ≥ 4.99 writes `" : "` (deliver.c failure_log, jetbackup-and-exim.md §2.5). Colons
+ * inside field values (`X=TLS1.3:…:256`, `[ip]:port`) are never followed by a space.
+ */
+export function parseFailure(rest: string): FailureParts {
+  const rcptEnd = tokenEnd(rest, 0);
+  let recipient = rest.slice(0, rcptEnd);
+  let i = rcptEnd;
+  let originalRecipient: string | null = null;
+  // A local failure can log the address as `addr: message` with no fields at all.
+  if (recipient.endsWith(':') && rest[rcptEnd] === ' ') {
+    recipient = recipient.slice(0, -1);
+    i = rcptEnd - 1;
+  } else {
+    while (rest[i] === ' ') i++;
+    if (rest[i] === '<') {
+      const close = rest.indexOf('>', i);
+      if (close > 0) {
+        originalRecipient = rest.slice(i + 1, close);
+        i = close + 1;
+      }
+    }
+  }
+  let sep = -1;
+  let quoted = false;
+  for (let j = i; j < rest.length - 1; j++) {
+    const c = rest[j];
+    if (quoted) {
+      if (c === '\\') j++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ':' && rest[j + 1] === ' ') {
+      sep = j;
+      break;
+    }
+  }
+  const fieldText = sep < 0 ? rest.slice(i) : rest.slice(i, sep);
+  const message = sep < 0 ? '' : rest.slice(sep + 2).trim();
+  let hostName: string | null = null;
+  let hostIp: string | null = null;
+  let router: string | null = null;
+  let transport: string | null = null;
+  for (const f of parseFields(fieldText)) {
+    if (f.key === 'R' && router === null) router = f.value;
+    else if (f.key === 'T' && transport === null) transport = f.value;
+    else if (f.key === 'H' && hostName === null) {
+      hostName = f.value;
+      const after = fieldText.slice(f.at + 2 + f.value.length);
+      const ip = /^ \[([^\]]+)\]/.exec(after);
+      if (ip && ip[1] !== undefined) hostIp = ip[1];
+    }
+  }
+  if (hostName === null) {
+    // Older wording (spec "Delivery failures"): "...: host pbmail3.py.example [192.168.63.111]: 553 ..."
+    const m = /\bhost (\S+) \[([^\]]+)\]/.exec(message);
+    if (m && m[1] !== undefined && m[2] !== undefined) {
+      hostName = m[1];
+      hostIp = m[2];
+    }
+  }
+  return { recipient, originalRecipient, hostName, hostIp, router, transport, message };
+}

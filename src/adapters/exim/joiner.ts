@@ -1,0 +1,182 @@
+/**
+ * Joins each failure (`**`) and deferral (`==`) of a message to the message's arrival (`<=`), which
+ * names the envelope sender and the authenticated user (jetbackup-and-exim.md §2.9), with bounded
+ * memory: an arrival is dropped when its `Completed` line passes, and the oldest are evicted when the
+ * table is full (a message queued for days must not make a 2 GB log cost 2 GB of RAM).
+ *
+ * Exim writes `<=` before any delivery line, but a log can start mid-message (rotation, hand-cut
+ * excerpts) and some excerpts list the failure first, so a failure whose arrival has not been seen
+ * waits (bounded too) for an arrival of the same id, its `Completed`, or the end.
+ */
+import { ArrivalTable } from './arrivalTable';
+import { parseArrival } from './fields';
+
+export interface EximFailure {
+  messageId: string;
+  time: Date;
+  /** `failed` = `**` (permanent), `deferred` = `==` (temporary). */
+  kind: 'failed' | 'deferred';
+  recipient: string;
+  originalRecipient: string | null;
+  /** Error text after the fields: `SMTP error from remote mail server after …: <reply>`. */
+  message: string;
+  hostName: string | null;
+  hostIp: string | null;
+  router: string | null;
+  transport: string | null;
+  /** Envelope sender from the `<=` line; null when the arrival was not in the logs read. */
+  sender: string | null;
+  /** `A=` id after the authenticator's colon, else `U=`; null when unknown. */
+  authUser: string | null;
+  /** Log file the failure was read from. */
+  file: string;
+}
+
+export interface JoinerLimits {
+  /** Most open messages remembered. */
+  maxOpenMessages: number;
+  /** Most failures waiting for their arrival. */
+  maxPendingFailures: number;
+}
+
+export const DEFAULT_JOINER_LIMITS: JoinerLimits = { maxOpenMessages: 100_000, maxPendingFailures: 10_000 };
+
+/** Re-reads an arrival's text (after `<= `) from a file that can be read at an offset; null if not. */
+export type ArrivalTextReader = (file: number, offset: number) => string | null;
+
+/** Text kept per arrival; the identity fields come long before this. */
+export const MAX_ARRIVAL_TEXT = 1024;
+
+interface FastSlices {
+  /** Node's Buffer method (lib/buffer.js), not in @types/node; no argument checks. */
+  utf8Slice(start: number, end: number): string;
+}
+
+/** The chunk the scanner is reading, so an arrival in it is decoded without any I/O. */
+export interface CurrentView {
+  buffer: Buffer;
+  /** Absolute offset (in `file`) of buffer[0]. */
+  base: number;
+  file: number;
+}
+
+export class FailureJoiner {
+  private readonly table: ArrivalTable;
+  private readonly pending = new Map<string, EximFailure[]>();
+  private pendingCount = 0;
+
+  constructor(
+    private readonly emit: (failure: EximFailure) => void,
+    private readonly readText: ArrivalTextReader = () => null,
+    private readonly limits: JoinerLimits = DEFAULT_JOINER_LIMITS,
+  ) {
+    this.table = new ArrivalTable(limits.maxOpenMessages);
+  }
+
+  get evictedArrivals(): number {
+    return this.table.evicted;
+  }
+
+  get openCount(): number {
+    return this.table.size;
+  }
+
+  /**
+   * An arrival line: id at `b[idStart, idEnd)`, text after `<= ` at `b[textStart, lineEnd)`, which is
+   * at `offset` in file number `file`. `keepText`: the file cannot be re-read at an offset (gzip).
+   */
+  arrival(b: Buffer, idStart: number, idEnd: number, textStart: number, lineEnd: number, file: number, offset: number, keepText: boolean): void {
+    const textEnd = Math.min(lineEnd, textStart + MAX_ARRIVAL_TEXT);
+    this.table.put(b, idStart, idEnd, file, offset, keepText ? (b as unknown as FastSlices).utf8Slice(textStart, textEnd) : undefined);
+    if (this.pendingCount > 0) {
+      const id = b.toString('latin1', idStart, idEnd);
+      const waiting = this.pending.get(id);
+      if (waiting) {
+        this.pending.delete(id);
+        this.pendingCount -= waiting.length;
+        const text = b.toString('utf8', textStart, textEnd);
+        for (const f of waiting) this.emit(withIdentity(f, text));
+      }
+    }
+  }
+
+  completed(b: Buffer, idStart: number, idEnd: number): void {
+    this.table.remove(b, idStart, idEnd);
+    if (this.pendingCount === 0) return;
+    const id = b.toString('latin1', idStart, idEnd);
+    const waiting = this.pending.get(id);
+    if (waiting) {
+      this.pending.delete(id);
+      this.pendingCount -= waiting.length;
+      for (const f of waiting) this.emit(f);
+    }
+  }
+
+  /** A failure with sender/authUser still null; its id is at `view.buffer[idStart, idEnd)`. */
+  failure(f: EximFailure, view: CurrentView, idStart: number, idEnd: number): void {
+    const entry = this.table.lookup(view.buffer, idStart, idEnd);
+    const text = entry < 0 ? null : this.arrivalText(entry, view);
+    if (text !== null) {
+      this.emit(withIdentity(f, text));
+      return;
+    }
+    const list = this.pending.get(f.messageId);
+    if (list) list.push(f);
+    else this.pending.set(f.messageId, [f]);
+    this.pendingCount++;
+    while (this.pendingCount > this.limits.maxPendingFailures) this.flushOldestPending();
+  }
+
+  /** End of input: failures whose arrival never showed up are emitted without an identity. */
+  finish(): void {
+    for (const list of this.pending.values()) for (const f of list) this.emit(f);
+    this.pending.clear();
+    this.pendingCount = 0;
+  }
+
+  /** Open arrivals as (id, text) pairs, newest last, at most `max` (persisted with a cursor). */
+  openArrivals(max: number): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const a of this.table.newest(max)) {
+      const text = a.text ?? this.readText(a.file, a.offset);
+      if (text !== null) out.push([a.id, text]);
+    }
+    return out.reverse();
+  }
+
+  restoreArrivals(entries: ReadonlyArray<readonly [string, string]>): void {
+    for (const [id, text] of entries) {
+      const b = Buffer.from(id, 'latin1');
+      this.table.put(b, 0, b.length, -1, 0, text);
+    }
+  }
+
+  private arrivalText(entry: number, view: CurrentView): string | null {
+    const kept = this.table.text(entry);
+    if (kept !== undefined) return kept;
+    const file = this.table.file(entry);
+    const offset = this.table.offset(entry);
+    if (file === view.file && offset >= view.base && offset < view.base + view.buffer.length) {
+      const start = offset - view.base;
+      const limit = Math.min(view.buffer.length, start + MAX_ARRIVAL_TEXT);
+      let end = view.buffer.indexOf(0x0a, start);
+      if (end < 0 || end > limit) end = limit;
+      return view.buffer.toString('utf8', start, end);
+    }
+    return this.readText(file, offset);
+  }
+
+  private flushOldestPending(): void {
+    const first = this.pending.entries().next().value;
+    if (first === undefined) return;
+    const [id, list] = first;
+    this.pending.delete(id);
+    this.pendingCount -= list.length;
+    for (const f of list) this.emit(f);
+  }
+}
+
+function withIdentity(f: EximFailure, arrivalText: string): EximFailure {
+  const identity = parseArrival(arrivalText.replace(/\r$/, ''));
+  return { ...f, sender: identity.sender, authUser: identity.authUser };
+}
