@@ -1,0 +1,170 @@
+/**
+ * The repair story (issue 4): diagnose → plan → snapshot → apply → verify → record.
+ * A second repair of a fixed domain is a no-op that says so; a domain the world does not ask this
+ * server about is not changed here (the record to publish elsewhere is in the report).
+ */
+import type { PropagationReport } from '../../adapters/dns/propagation';
+import type { SnapshotOutcome } from '../../adapters/jetbackup/policy';
+import type { FindingRecord } from '../../checks/findings';
+import type { DomainInfo, LocalAuthority } from '../../ports';
+import type { MassEditParams, Zone } from '../../zone/model';
+import { diagnoseDomain } from '../diagnose';
+import type { DomainReport } from '../report';
+import { applyChange } from './applyChange';
+import type { RepairContext, RequestBase, StepEvent } from './context';
+import { resolveOwnedDomain } from './ownership';
+import { stepEmitter, type Emit } from './steps';
+import type { VerifyOptions } from './verifyStep';
+
+export interface RepairRequest extends RequestBase {
+  domain: string;
+  keepForeign?: boolean;
+  dryRun?: boolean;
+  verifyOptions?: VerifyOptions;
+}
+
+export type RepairStatus =
+  /** The record was already right (or another edit made it right): nothing changed. */
+  | 'unchanged'
+  /** Dry run: `plan` is what would be sent. */
+  | 'planned'
+  /** The world does not ask this server: publish the record at the external DNS host. */
+  | 'not-authoritative'
+  /** Applied, and every authoritative nameserver serves it. */
+  | 'verified'
+  /** Applied; some nameserver still serves the old answer or could not be asked. */
+  | 'applied'
+  | 'failed';
+
+export interface RepairResult {
+  domain: string;
+  zone: string;
+  user: string;
+  status: RepairStatus;
+  /** One sentence for the person who asked. */
+  message: string;
+  /** Diagnosis before the change. */
+  before: DomainReport;
+  /** Diagnosis of the zone after the change. */
+  after?: DomainReport;
+  plan: MassEditParams | null;
+  /** The lockdown records found before the change. */
+  recordsBefore: FindingRecord[];
+  changeId?: number;
+  backup?: SnapshotOutcome;
+  verification?: PropagationReport;
+  warnings: string[];
+  attempts: number;
+  steps: StepEvent[];
+  error?: { code: string; step: string; message: string };
+}
+
+export function lockdownRecordsOf(report: DomainReport): FindingRecord[] {
+  const seen = new Set<string>();
+  const out: FindingRecord[] = [];
+  for (const f of report.findings) {
+    if (f.check !== 'lockdown') continue;
+    for (const r of f.records) {
+      const key = `${r.name}|${r.lineIndex}|${r.value}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(r);
+      }
+    }
+  }
+  return out;
+}
+
+export async function authorityOf(ctx: Pick<RepairContext, 'accounts'>, domain: string, emit: Emit): Promise<LocalAuthority | undefined> {
+  try {
+    return (await ctx.accounts.localAuthority([domain]))[0];
+  } catch (err) {
+    emit('diagnose', 'warn', `Could not ask cPanel whether this server is authoritative for ${domain}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+export async function diagnoseInZone(ctx: RepairContext, info: DomainInfo, zone: Zone, authority: LocalAuthority | undefined, keepForeign?: boolean): Promise<DomainReport> {
+  const dkimPublicKey = ctx.dkimPublicKey ? await ctx.dkimPublicKey(info.domain).catch(() => undefined) : undefined;
+  return diagnoseDomain({
+    domain: info.domain,
+    zone,
+    user: info.user,
+    config: ctx.config,
+    keepForeign: keepForeign ?? ctx.config.policy.keepForeign,
+    ...(ctx.resolver ? { resolver: ctx.resolver } : {}),
+    ...(dkimPublicKey ? { dkimPublicKey } : {}),
+    ...(authority ? { authority } : {}),
+  });
+}
+
+export async function repairDomain(ctx: RepairContext, req: RepairRequest): Promise<RepairResult> {
+  const { emit, events } = stepEmitter(ctx.clock, req.onStep);
+  const info = await resolveOwnedDomain(ctx.accounts, req.domain, req.asUser);
+  const authority = await authorityOf(ctx, info.domain, emit);
+
+  emit('read', 'start', `Reading zone ${info.zone}`);
+  const zone = await ctx.zones.readZone(info.zone);
+  emit('read', 'done', `Zone ${info.zone} read at serial ${zone.serial}`, { serial: zone.serial });
+  const before = await diagnoseInZone(ctx, info, zone, authority, req.keepForeign);
+  const base = { domain: info.domain, zone: info.zone, user: info.user, before, recordsBefore: lockdownRecordsOf(before), steps: events };
+
+  if (authority?.local === false) {
+    emit('plan', 'skip', 'This server is not authoritative for the domain; nothing was changed here');
+    const message = `The world does not ask this server for ${info.domain}; publish the record shown at the DNS host that serves the domain.`;
+    return { ...base, status: 'not-authoritative', plan: before.plan, attempts: 0, warnings: [], message };
+  }
+  if (!before.plan) {
+    emit('plan', 'skip', 'The lockdown record is already correct');
+    return { ...base, status: 'unchanged', plan: null, attempts: 0, warnings: [], message: `The _mailchannels record of ${info.domain} is already correct; nothing was changed.` };
+  }
+  emit('plan', 'done', `Planned: ${describePlan(before.plan)}`, { plan: before.plan });
+  if (req.dryRun) {
+    return { ...base, status: 'planned', plan: before.plan, attempts: 0, warnings: [], message: `Dry run: ${describePlan(before.plan)}; nothing was changed.` };
+  }
+
+  const outcome = await applyChange(ctx, {
+    ...req,
+    info,
+    kind: 'repair',
+    zone,
+    plan: before.plan,
+    emit,
+    verifyName: `_mailchannels.${info.domain}.`,
+    replan: async () => {
+      const fresh = await ctx.zones.readZone(info.zone);
+      const report = await diagnoseInZone(ctx, info, fresh, authority, req.keepForeign);
+      return { zone: fresh, plan: report.plan };
+    },
+  });
+  const after = outcome.zoneAfter ? await diagnoseInZone(ctx, info, outcome.zoneAfter, authority, req.keepForeign) : undefined;
+  const common = {
+    ...base,
+    plan: outcome.plan,
+    changeId: outcome.change.id,
+    attempts: outcome.attempts,
+    warnings: outcome.warnings,
+    ...(after ? { after } : {}),
+    ...(outcome.backup ? { backup: outcome.backup } : {}),
+    ...(outcome.verification ? { verification: outcome.verification } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
+  switch (outcome.status) {
+    case 'verified':
+      return { ...common, status: 'verified', message: `Fixed: ${info.domain} now authorizes ${ctx.config.provider.authId}. ${outcome.verification?.summary ?? ''}`.trim() };
+    case 'applied':
+      return { ...common, status: 'applied', message: `The change is in the zone. ${outcome.verification?.summary ?? 'The nameservers could not be checked.'}`.trim() };
+    case 'not-needed':
+      return { ...common, status: 'unchanged', message: outcome.error?.message ?? 'Nothing was changed.' };
+    case 'failed':
+      return { ...common, status: 'failed', message: outcome.error?.message ?? 'The change failed; nothing was changed.' };
+  }
+}
+
+export function describePlan(plan: MassEditParams): string {
+  const parts: string[] = [];
+  for (const e of plan.edit) parts.push(`replace line ${e.line_index} with ${e.dname} TXT "${e.data.join('')}"`);
+  for (const a of plan.add) parts.push(`add ${a.dname} TXT "${a.data.join('')}"`);
+  if (plan.remove.length) parts.push(`remove line${plan.remove.length > 1 ? 's' : ''} ${plan.remove.join(', ')}`);
+  return `${parts.join('; ')} in zone ${plan.zone}`;
+}
