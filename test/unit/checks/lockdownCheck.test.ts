@@ -261,6 +261,29 @@ describe('lockdown check: sender IDs (§6)', () => {
   });
 });
 
+describe('lockdown check: the documented examples (mailchannels.md §2, §6; the seed article)', () => {
+  it('when the documented relay example is checked for its own provider, then the mailbox sender ID covers the domain', () => {
+    const zone = lockdownZone(['v=mc1 senderid=myhostingcompany|x-authuser|joe@example.com']);
+    const findings = checkLockdown({ domain: 'example.com', records: zone.records, zoneName: 'example.com', authId: 'myhostingcompany', user: 'someone' });
+    expect(codes(findings)).toEqual(['LOCKDOWN_OK']);
+  });
+
+  it("when the sender ID is root's shell mail (§6.2 row 3), then it does not cover the account alice", () => {
+    expect(codes(check(['v=mc1 senderid=webhostingm|x-authuser|root'], { user: 'alice' }))).toEqual(['LOCKDOWN_WRONG_SENDERID']);
+  });
+
+  it('when the domain has an underscore like the seed article (example_domain.com) and the old value, then STALE', () => {
+    const zone = buildZone('example_domain.com', [['_mailchannels', 'TXT', 'v=mc1 auth=oldvalue']]);
+    const findings = checkLockdown({ domain: 'example_domain.com', records: zone.records, zoneName: 'example_domain.com', authId: AUTH });
+    expect(codes(findings)).toEqual(['LOCKDOWN_STALE']);
+    expect(findings[0]?.message).toContain('550 5.7.1 This sender is not authorized to send from example_domain.com.');
+  });
+
+  it("when the seed article's final record is published, then OK", () => {
+    expect(codes(check(['v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice'], { user: 'alice', senderIdTemplate: 'webhostingm|x-authuser|{user}' }))).toEqual(['LOCKDOWN_OK']);
+  });
+});
+
 describe('lockdown check: hostile values', () => {
   it('when the record is 64 KB of fields, then findings come back fast with a short message', () => {
     const huge = `v=mc1 ${Array.from({ length: 10000 }, (_, i) => `auth=old${i}`).join(' ')}`;
