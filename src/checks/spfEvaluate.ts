@@ -13,7 +13,9 @@
  * Evaluation stops at the first matching mechanism; to count the whole tree, the default client
  * address is one no SPF record lists: 100::1, in the IPv6 discard-only prefix (RFC 6666).
  */
+import { isIP } from 'net';
 import { spf as mailauthSpf } from 'mailauth/lib/spf';
+import { FixEmailAuthError } from '../errors';
 import type { Resolver } from '../ports';
 import { checkedDomain } from './domainName';
 import type { Finding } from './findings';
@@ -51,6 +53,7 @@ export interface SpfEvaluation {
 
 export async function evaluateSpf(input: SpfEvaluationInput): Promise<SpfEvaluation> {
   const domain = checkedDomain(input.domain);
+  if (input.ip !== undefined && !isIP(input.ip)) throw new FixEmailAuthError('BAD_INPUT', `“${String(input.ip).slice(0, 60)}” is not an IP address.`);
   const queried = new Set<string>();
   const resolver = async (name: string, rrtype: string): Promise<string[][] | string[]> => {
     queried.add(`${name.toLowerCase().replace(/\.$/, '')} ${rrtype}`);

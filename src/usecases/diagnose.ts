@@ -76,24 +76,23 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
 }
 
 /**
- * The static SPF check, refined by an evaluation when a resolver is given: the evaluated lookup count
- * replaces the top-level estimate, and an include of MailChannels found inside another include clears
- * SPF_NO_MAILCHANNELS — but only when the live record is the one in the zone (else the zone is what
- * will be published and is judged on its own).
+ * The static SPF check, refined by an evaluation when a resolver is given — but only when the live
+ * record is the one in the zone (else the zone, which is what will be published, is judged on its
+ * own): the evaluated lookup count through every include replaces the top-level estimate, and an
+ * include of MailChannels found inside another include clears SPF_NO_MAILCHANNELS.
  */
 async function spfFindings(domain: string, zone: Zone, resolver: Resolver | undefined): Promise<Finding[]> {
   const statics = checkSpf({ domain, records: zone.records });
-  if (!resolver || statics.some((f) => f.code === 'SPF_MISSING' || f.code === 'SPF_MULTIPLE')) return statics;
+  const zoneRecord = statics[0]?.records[0];
+  if (!resolver || statics.some((f) => f.code === 'SPF_MISSING' || f.code === 'SPF_MULTIPLE') || !zoneRecord) return statics;
   const evaluation = await evaluateSpf({ domain, resolver });
-  const zoneValue = statics[0]?.records[0]?.value;
-  const sameRecord = evaluation.record !== undefined && evaluation.record === zoneValue;
-  let out = statics.filter((f) => f.code !== 'SPF_TOO_MANY_LOOKUPS' || evaluation.timedOut);
-  if (!evaluation.timedOut) out.push(...evaluation.findings);
-  if (sameRecord && evaluation.includesMailChannels) out = out.filter((f) => f.code !== 'SPF_NO_MAILCHANNELS');
-  out = out.filter((f) => f.code !== 'SPF_OK');
+  if (evaluation.timedOut || evaluation.record === undefined || evaluation.record !== zoneRecord.value) return statics;
+
+  let out = statics.filter((f) => f.code !== 'SPF_TOO_MANY_LOOKUPS' && f.code !== 'SPF_OK');
+  out.push(...evaluation.findings);
+  if (evaluation.includesMailChannels) out = out.filter((f) => f.code !== 'SPF_NO_MAILCHANNELS');
   if (out.length === 0) {
-    const ok = statics.find((f) => f.code === 'SPF_OK');
-    out.push(ok ?? finding('SPF_OK', 'spf', `The SPF record of ${domain} is valid and includes MailChannels (through another include).`, statics[0]?.records ?? []));
+    out.push(statics.find((f) => f.code === 'SPF_OK') ?? finding('SPF_OK', 'spf', `The SPF record of ${domain} is valid and includes MailChannels (through another include).`, [zoneRecord]));
   }
   return out;
 }

@@ -183,6 +183,10 @@ describe('SPF evaluation with mailauth (fake resolver, no network)', () => {
     expect(r.result).toBe('temperror');
   });
 
+  it('when the client ip is not an IP address, then BAD_INPUT', async () => {
+    await expect(evaluateSpf({ domain: 'example.com', resolver: fakeResolver({}), ip: '999.1.2.3' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+
   it('when the domain is not a host name, then BAD_INPUT', async () => {
     await expect(evaluateSpf({ domain: 'not a domain', resolver: fakeResolver({}) })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });

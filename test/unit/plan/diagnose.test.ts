@@ -99,6 +99,17 @@ describe('diagnoseDomain', () => {
     expect(without.findings.filter((f) => f.check === 'spf').map((f) => f.code)).toEqual(['SPF_NO_MAILCHANNELS']);
   });
 
+  it('when the live SPF record differs from the zone (not yet published), then the zone is judged on its own', async () => {
+    const resolver = fakeResolver({
+      'example.com': { TXT: txt('v=spf1 include:_spf.webhostingm.example ~all') },
+      '_spf.webhostingm.example': { TXT: txt('v=spf1 include:relay.mailchannels.net ~all') },
+      'relay.mailchannels.net': { TXT: txt('v=spf1 ip4:23.83.208.1/20 ~all') },
+    });
+    const zone = buildZone('example.com', [['example.com.', 'TXT', 'v=spf1 +a ~all']]);
+    const report = await diagnoseDomain({ domain: 'example.com', zone, config, resolver });
+    expect(report.findings.filter((f) => f.check === 'spf').map((f) => f.code)).toEqual(['SPF_NO_MAILCHANNELS']);
+  });
+
   it('when a resolver shows more than 10 lookups, then SPF_TOO_MANY_LOOKUPS with the evaluated count', async () => {
     const includes = Array.from({ length: 11 }, (_, i) => `include:s${i}.example.net`).join(' ');
     const dns: Record<string, Record<string, unknown[]>> = { 'example.com': { TXT: txt(`v=spf1 ${includes} include:relay.mailchannels.net ~all`) } };
