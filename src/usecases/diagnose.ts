@@ -103,7 +103,7 @@ function notAuthoritative(domain: string, authority: LocalAuthority, target: Loc
   return finding(
     'DNS_NOT_AUTHORITATIVE',
     'dns',
-    `The internet does not ask this server for ${domain}${elsewhere}, so changes made here have no effect. Publish this record at the DNS host that serves ${domain}: ${target.name} TXT "${target.value}".`,
+    `The internet does not ask this server for ${domain}${elsewhere}, so changes made here have no effect. Publish this record at the DNS host that serves ${domain}: ${target.name.slice(0, -1)} TXT "${target.value}".`,
     [record],
     { nameservers: authority.nameservers, publish: record },
   );

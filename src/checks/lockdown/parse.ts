@@ -82,21 +82,6 @@ export function parseLockdown(strings: readonly string[]): ParsedLockdown {
   const tokens = tokenize(value);
   const problems = new ProblemList();
 
-  // RFC 1035 TXT data is bytes; cPanel only writes printable ASCII (cpanel-api.md §6.2), so anything
-  // else came from a hand-edited zone or a transfer and is worth showing, once per record.
-  if (/[\u0000-\u0008\u000e-\u001f\u007f]/.test(value)) {
-    problems.add('control-characters', 'The record contains control characters, which MailChannels IDs never do.');
-  }
-  if (/[\u0080-\uffff]/.test(value)) {
-    problems.add('non-ascii', 'The record contains non-ASCII bytes, which MailChannels IDs never do.');
-  }
-  if (splitInsideToken(strings)) {
-    problems.add(
-      'split-inside-field',
-      'The record is split into several strings in the middle of a field; tools that join the strings with a space would read a different record.',
-    );
-  }
-
   const first = tokens[0];
   const parsed: ParsedLockdown = { isLockdown: false, versionToken: first ?? null, fields: [], junk: [], problems: [], problemCount: 0 };
   if (first === undefined) {
@@ -110,6 +95,22 @@ export function parseLockdown(strings: readonly string[]): ParsedLockdown {
     problems.add('version-wrong', `The record starts with "${shown(first)}", but the only Domain Lockdown version is "v=mc1".`, first);
   } else {
     problems.add('version-missing', 'The record does not start with "v=mc1", so MailChannels does not read it as a Domain Lockdown record.', first);
+  }
+
+  // After the version, so the first problem shown is the most telling one.
+  // RFC 1035 TXT data is bytes; cPanel only writes printable ASCII (cpanel-api.md §6.2), so anything
+  // else came from a hand-edited zone or a transfer and is worth showing, once per record.
+  if (/[\u0000-\u0008\u000e-\u001f\u007f]/.test(value)) {
+    problems.add('control-characters', 'The record contains control characters, which MailChannels IDs never do.');
+  }
+  if (/[\u0080-\uffff]/.test(value)) {
+    problems.add('non-ascii', 'The record contains non-ASCII bytes, which MailChannels IDs never do.');
+  }
+  if (splitInsideToken(strings)) {
+    problems.add(
+      'split-inside-field',
+      'The record is split into several strings in the middle of a field; tools that join the strings with a space would read a different record.',
+    );
   }
 
   if (parsed.isLockdown) {
