@@ -4,7 +4,10 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io';
+import { register as bounces } from './bounces';
+import { registerDiagnose as diagnose } from './diagnose';
+import { register as explain } from './explain';
 
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [diagnose, bounces, explain];

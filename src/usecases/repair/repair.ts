@@ -84,7 +84,7 @@ export async function authorityOf(ctx: Pick<RepairContext, 'accounts'>, domain: 
   }
 }
 
-export async function diagnoseInZone(ctx: RepairContext, info: DomainInfo, zone: Zone, authority: LocalAuthority | undefined, keepForeign?: boolean): Promise<DomainReport> {
+export async function diagnoseInZone(ctx: Pick<RepairContext, 'config' | 'resolver' | 'dkimPublicKey'>, info: DomainInfo, zone: Zone, authority: LocalAuthority | undefined, keepForeign?: boolean): Promise<DomainReport> {
   const dkimPublicKey = ctx.dkimPublicKey ? await ctx.dkimPublicKey(info.domain).catch(() => undefined) : undefined;
   return diagnoseDomain({
     domain: info.domain,
