@@ -15,8 +15,9 @@ import { checkLockdown } from '../checks/lockdown';
 import { checkSpf, evaluateSpf } from '../checks/spf';
 import { senderIdFor, type Config } from '../config';
 import type { LocalAuthority, Resolver } from '../ports';
-import { normalizeDomain, type Zone } from '../zone/model';
-import { computeLockdownRepair, type LockdownTarget } from './plan';
+import { cpanelDname, normalizeDomain, type Zone } from '../zone/model';
+import { computeLockdownRepair, DEFAULT_LOCKDOWN_TTL, type LockdownRepair, type LockdownRepairInput, type LockdownTarget } from './plan';
+import { isFixEmailAuthError } from '../errors';
 import { assertSafeAuthId, assertSafeUser } from './plan/safeValues';
 import { domainReport, type DomainReport } from './report';
 
@@ -57,7 +58,7 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
   });
   const domain = normalizeDomain(input.domain);
 
-  const repair = computeLockdownRepair({
+  const repair = planOrExplain({
     domain,
     zone,
     findings: lockdown,
@@ -73,6 +74,24 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
   const dns = input.authority?.local === false ? [notAuthoritative(domain, input.authority, repair.target)] : [];
 
   return domainReport({ domain, zone: zone.name, findings: [...lockdown, ...spf, ...dkim, ...dmarc, ...dns], plan: repair.plan, ...(user === undefined ? {} : { user }) });
+}
+
+/**
+ * The planner refuses records it must not rewrite unseen (a CNAME at the name, a huge record of
+ * unknown fields). A report is still owed: the plan is null and the refusal is written on the
+ * lockdown findings (`details.manual`), so no caller mistakes "no plan" for "nothing to fix" and a
+ * server-wide scan never stops at one odd zone.
+ */
+function planOrExplain(input: LockdownRepairInput): LockdownRepair {
+  try {
+    return computeLockdownRepair(input);
+  } catch (err) {
+    if (!isFixEmailAuthError(err, 'CONFLICT') && !isFixEmailAuthError(err, 'UNSAFE_VALUE')) throw err;
+    for (const f of input.findings) if (f.severity !== 'ok') f.details = { ...f.details, manual: err.message };
+    const value = `v=mc1 auth=${input.authId}${input.senderId ? ` senderid=${input.senderId}` : ''}`;
+    const name = `_mailchannels.${normalizeDomain(input.domain)}.`;
+    return { plan: null, target: { name, dname: cpanelDname(name, input.zone.name), ttl: input.ttl ?? DEFAULT_LOCKDOWN_TTL, data: [value], value } };
+  }
 }
 
 /**

@@ -114,6 +114,12 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
     const message = `The world does not ask this server for ${info.domain}; publish the record shown at the DNS host that serves the domain.`;
     return { ...base, status: 'not-authoritative', plan: before.plan, attempts: 0, warnings: [], message };
   }
+  const manual = before.findings.find((f) => f.check === 'lockdown' && typeof f.details?.manual === 'string');
+  if (!before.plan && manual) {
+    const message = `${info.domain} needs a person to look at it: ${String(manual.details!.manual)}`;
+    emit('plan', 'fail', message);
+    return { ...base, status: 'failed', plan: null, attempts: 0, warnings: [], message, error: { code: 'CONFLICT', step: 'plan', message } };
+  }
   if (!before.plan) {
     emit('plan', 'skip', 'The lockdown record is already correct');
     return { ...base, status: 'unchanged', plan: null, attempts: 0, warnings: [], message: `The _mailchannels record of ${info.domain} is already correct; nothing was changed.` };

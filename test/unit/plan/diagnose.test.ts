@@ -154,9 +154,14 @@ describe('diagnoseDomain', () => {
     await expect(diagnoseDomain({ domain: 'other.org', zone: migratedZone(), config })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 
-  it('when the lockdown record is too odd to rewrite unseen, then a typed error, never a null plan', async () => {
+  it('when the lockdown record is too odd to rewrite unseen, then no plan and the findings say a person must edit it', async () => {
     const huge = `v=mc1 ${Array.from({ length: 10000 }, (_, i) => `x${i}=y`).join(' ')}`;
     const zone = buildZone('example.com', [['_mailchannels', 'TXT', huge.match(/.{1,255}/g) as string[]]]);
-    await expect(diagnoseDomain({ domain: 'example.com', zone, config })).rejects.toMatchObject({ code: 'UNSAFE_VALUE', step: 'plan' });
+    const report = await diagnoseDomain({ domain: 'example.com', zone, config });
+    expect(report.plan).toBeNull();
+    expect(report.status).toBe('error');
+    const flagged = report.findings.filter((f) => f.check === 'lockdown' && f.severity === 'error');
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const f of flagged) expect(String(f.details?.manual)).toMatch(/by hand/);
   });
 });
