@@ -41,9 +41,10 @@ const SPF_BFD = /\[BFD\] Sender prohibited by SPF/;
 
 /**
  * First SMTP reply code in the text, optionally followed by an RFC 3463 enhanced code. The code must
- * stand alone (start of line or after a space/colon) so that numbers inside addresses do not count.
+ * stand alone (start of line, or after a space or "("), so that numbers inside addresses, ports and
+ * TLS fields (`X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes`) do not count.
  */
-const REPLY_CODE = /(?:^|[\s:(])([245]\d\d)(?:[ -]([245])\.(\d{1,3})\.(\d{1,3}))?(?=[\s-]|$)/m;
+const REPLY_CODE = /(?:^|[\s(])([245]\d\d)(?:[ -]([245])\.(\d{1,3})\.(\d{1,3}))?(?=[\s-]|$)/m;
 
 /** An enhanced status code on its own (pasted bounces often show only "5.1.1"). */
 const ENHANCED_ONLY = /(?:^|[\s(#])([245])\.(\d{1,3})\.(\d{1,3})(?=[\s):]|$)/m;

@@ -49,7 +49,13 @@ export function parseFields(text: string): Field[] {
       i = close < 0 ? text.length : close + 1;
       continue;
     }
-    const end = tokenEnd(text, i);
+    let end = tokenEnd(text, i);
+    // `H=(helo name)`: the HELO in parentheses belongs to the value, spaces and all.
+    const eqAt = text.indexOf('=', i);
+    if (eqAt > i && eqAt < end && text[eqAt + 1] === '(') {
+      const close = text.indexOf(')', eqAt);
+      if (close >= end) end = tokenEnd(text, close);
+    }
     const token = text.slice(i, end);
     const eq = token.indexOf('=');
     if (eq > 0 && KEY.test(token.slice(0, eq))) fields.push({ key: token.slice(0, eq), value: unquote(token.slice(eq + 1)), at: i });

@@ -127,7 +127,7 @@ export class FailureJoiner {
     while (this.pendingCount > this.limits.maxPendingFailures) this.flushOldestPending();
   }
 
-  /** End of input: failures whose arrival never showed up are emitted without an identity. */
+  /** End of a file: failures whose arrival never showed up are emitted without an identity. */
   finish(): void {
     for (const list of this.pending.values()) for (const f of list) this.emit(f);
     this.pending.clear();

@@ -151,8 +151,9 @@ export async function readEximFailures(opts: ReadEximOptions): Promise<ReadEximR
       } finally {
         await source.close();
       }
+      // An arrival is never logged in a later file than its message's failures.
+      joiner.finish();
     }
-    joiner.finish();
     if (store) await saveCursor(store, key, mainPath, mainSt, mainConsumed, joiner);
   } finally {
     texts.close();
