@@ -6,8 +6,12 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io';
 import { register as bounces } from './bounces';
 import { registerDiagnose as diagnose } from './diagnose';
+import { registerFix as fix } from './fix';
+import { registerHistory as history } from './history';
+import { registerRollback as rollback } from './rollback';
+import { registerVerify as verify } from './verify';
 import { register as explain } from './explain';
 
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [diagnose, bounces, explain];
+export const COMMANDS: RegisterCommand[] = [diagnose, fix, rollback, history, verify, bounces, explain];

@@ -20,6 +20,8 @@ export interface RepairRequest extends RequestBase {
   domain: string;
   keepForeign?: boolean;
   dryRun?: boolean;
+  /** The plan the person confirmed (from a dry run): refuse when the zone now calls for another. */
+  confirmedPlan?: MassEditParams;
   verifyOptions?: VerifyOptions;
 }
 
@@ -125,6 +127,11 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
     return { ...base, status: 'unchanged', plan: null, attempts: 0, warnings: [], message: `The _mailchannels record of ${info.domain} is already correct; nothing was changed.` };
   }
   emit('plan', 'done', `Planned: ${describePlan(before.plan)}`, { plan: before.plan });
+  if (req.confirmedPlan && JSON.stringify(req.confirmedPlan) !== JSON.stringify(before.plan)) {
+    const message = `Zone ${info.zone} changed since the preview you confirmed (serial ${req.confirmedPlan.serial} → ${zone.serial}); nothing was changed. Look at the new preview and confirm again.`;
+    emit('plan', 'fail', message);
+    return { ...base, status: 'failed', plan: before.plan, attempts: 0, warnings: [], message, error: { code: 'CONFLICT', step: 'plan', message } };
+  }
   if (req.dryRun) {
     return { ...base, status: 'planned', plan: before.plan, attempts: 0, warnings: [], message: `Dry run: ${describePlan(before.plan)}; nothing was changed.` };
   }
