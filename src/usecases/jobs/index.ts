@@ -1,0 +1,21 @@
+/**
+ * Jobs: the generic runner (runner.ts), the handlers of the jobs that change DNS, the stand-in scan,
+ * and start-up recovery. See README.md in this folder for the API other use cases build on.
+ */
+export { createJobRunner, type JobRunner, type JobRunnerDeps, type ItemHandler, type ItemContext, type HandlerOptions, type StartJobOptions, type DrainReport, type RunnerLogger } from './runner';
+export {
+  repairItemHandler,
+  rollbackItemHandler,
+  repairItemResult,
+  summarizeVerification,
+  type RepairJobParams,
+  type RollbackJobParams,
+  type RepairItemResult,
+  type RollbackItemResult,
+  type VerificationSummary,
+  type RepairHandlerDeps,
+} from './handlers';
+export { startScan, scanItemHandler, registerScan, type ScanJobParams, type ScanDeps, type ScanHandlerDeps } from './scan';
+export { diagnoseDomains, type DomainDiagnosis, type DiagnoseContext } from './diagnoseDomains';
+export { recoverAtStart, reconcileItemFromJournal, type StartupRecovery } from './recovery';
+export { registerChangeJobs } from './register';
