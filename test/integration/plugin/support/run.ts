@@ -19,7 +19,7 @@ export interface RunResult {
   ms: number;
 }
 
-export function run(command: string, args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; killAfterMs?: number; cwd?: string } = {}): Promise<RunResult> {
+export function run(command: string, args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; killAfterMs?: number; cwd?: string; keepStdinOpen?: boolean } = {}): Promise<RunResult> {
   return new Promise((done) => {
     const started = Date.now();
     const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -35,9 +35,12 @@ export function run(command: string, args: string[], options: { input?: string |
     child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
       clearTimeout(timer);
+      child.stdin.destroy();
       done({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, killed, ms: Date.now() - started });
     });
-    if (options.input !== undefined) child.stdin.end(options.input);
+    if (options.keepStdinOpen) {
+      if (options.input !== undefined) child.stdin.write(options.input);
+    } else if (options.input !== undefined) child.stdin.end(options.input);
     else child.stdin.end();
   });
 }
