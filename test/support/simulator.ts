@@ -3,13 +3,32 @@
  * zone files) in a fresh temp directory, and a raw HTTPS helper that trusts its certificate, for
  * contract tests that look at the exact bytes the API answers.
  */
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { request } from 'https';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { SHIM_ENV } from '../../src/simulator/cliShims';
 import { loadSeedFile, type Seed, type SeedInput } from '../../src/simulator/seed';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server';
 import { startPowerDns, type PowerDns } from './pdns';
+
+/** Directory holding the fake `whmapi1` and `uapi` executables (src/simulator/cliShims.ts). */
+export const SHIM_BIN_DIR = join(__dirname, 'bin');
+
+/**
+ * Environment for the fake CLIs to reach `sim` as WHM user `user` with `token`; writes the
+ * simulator's certificate into `dir` as their CA file.
+ */
+export function cliShimEnv(sim: Simulator, dir: string, user: string, token: string): Record<string, string> {
+  const caFile = join(dir, 'simulator-ca.pem');
+  writeFileSync(caFile, sim.certPem);
+  return {
+    [SHIM_ENV.whmUrl]: sim.whmUrl,
+    [SHIM_ENV.token]: token,
+    [SHIM_ENV.tokenUser]: user,
+    [SHIM_ENV.caFile]: caFile,
+  };
+}
 
 export const TEST_SEED_PATH = join(__dirname, '..', 'fixtures', 'seed', 'test.json');
 
