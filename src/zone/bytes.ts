@@ -27,9 +27,12 @@ export function asciiLower(text: string): string {
   return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
 }
 
-/** Standard padded base64 of a binary string's bytes (cpanel-api.md §5.2). */
+/**
+ * Standard padded base64 of a binary string's bytes (cpanel-api.md §5.2). A string that cannot be a
+ * binary string (chars above U+00FF) is encoded as UTF-8 rather than silently truncated to low bytes.
+ */
 export function encodeBase64(binary: string): string {
-  return Buffer.from(binary, 'latin1').toString('base64');
+  return Buffer.from(binary, isBinaryString(binary) ? 'latin1' : 'utf8').toString('base64');
 }
 
 /**

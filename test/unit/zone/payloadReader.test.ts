@@ -1,5 +1,6 @@
-/** Reading parse_zone / parse_dns_zone items (cpanel-api.md §5.2–5.3): shape checks and byte decoding. */
+/** parse_zone / parse_dns_zone items (cpanel-api.md §5.2–5.3): shape checks, byte decoding and encoding. */
 import { parseZonePayload } from '../../../src/zone/payloadReader';
+import { toParseZonePayload } from '../../../src/zone/payloadWriter';
 import { FixEmailAuthError } from '../../../src/errors';
 
 const b64 = (binary: string) => Buffer.from(binary, 'latin1').toString('base64');
@@ -90,5 +91,24 @@ describe('parseZonePayload', () => {
 
   test('when the zone name is not a domain, then BAD_INPUT', () => {
     expect(() => parseZonePayload([soa, ns], 'bad zone')).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+  });
+});
+
+describe('toParseZonePayload', () => {
+  test('when a zone holds byte strings, then base64 carries the same bytes; decoded text above U+00FF goes as UTF-8', () => {
+    const zone = {
+      name: 'example.com',
+      serial: '1',
+      lines: [],
+      records: [
+        { lineIndex: 5, dname: 't', name: 't.example.com.', ttl: 1, type: 'TXT', data: ['\xff\xe9', 'ü€'] },
+        { lineIndex: 2, dname: 'example.com.', name: 'example.com.', ttl: 1, type: 'SOA', data: ['a.', 'b.', '1', '1', '1', '1', '1'] },
+      ],
+    };
+    const items = toParseZonePayload(zone);
+    expect(items.map((i) => i.line_index)).toEqual([2, 5]);
+    const txt = items[1] as { data_b64: string[] };
+    expect(Buffer.from(txt.data_b64[0] as string, 'base64')).toEqual(Buffer.from([0xff, 0xe9]));
+    expect(Buffer.from(txt.data_b64[1] as string, 'base64').toString('utf8')).toBe('ü€');
   });
 });
