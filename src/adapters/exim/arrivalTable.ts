@@ -9,7 +9,9 @@
  * restored from a cursor) are kept as strings.
  *
  * Linear probing with backward-shift deletion (no tombstones, so probe chains stay short under the
- * constant insert/delete churn of a log). When full, the oldest open message is evicted (a FIFO of
+ * constant insert/delete churn of a log). Each slot holds (entry, hash) side by side, and the slot
+ * array grows with the number of open messages rather than being sized for the limit, so the probes
+ * of a typical log stay in the CPU cache. When full, the oldest open message is evicted (a FIFO of
  * entry+sequence pairs, stale pairs skipped and compacted away).
  */
 
@@ -23,9 +25,16 @@ export interface OpenArrival {
   text: string | undefined;
 }
 
+/** FNV-1a style mix over 4 bytes at a time (ids are 16 or 23 bytes; a quarter of the multiplies). */
 function hashBytes(b: Uint8Array, s: number, e: number): number {
   let h = 0x811c9dc5 | 0;
-  for (let i = s; i < e; i++) {
+  let i = s;
+  for (; i + 4 <= e; i += 4) {
+    h ^= (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
+    h = Math.imul(h, 0x01000193);
+    h ^= h >>> 13;
+  }
+  for (; i < e; i++) {
     h ^= b[i] as number;
     h = Math.imul(h, 0x01000193);
   }
@@ -34,9 +43,10 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
 
 export class ArrivalTable {
   readonly maxEntries: number;
-  private readonly mask: number;
-  private readonly slots: Int32Array; // entry index, -1 = empty
-  private readonly slotHash: Int32Array;
+  private readonly maxCapacity: number;
+  private mask: number;
+  /** Slot i: [2i] entry index (-1 = empty), [2i+1] hash of its id. */
+  private slots: Int32Array;
   private readonly idBytes: Uint8Array;
   private readonly idLen: Uint8Array;
   private readonly fileOf: Int32Array;
@@ -44,6 +54,8 @@ export class ArrivalTable {
   private readonly seqOf: Float64Array; // -1 = free entry
   /** Only for entries that cannot be re-read; a Map because a big `new Array(n)` is a slow dictionary in V8. */
   private readonly texts = new Map<number, string>();
+  /** texts.size, as a plain field: this is checked on every put and remove. */
+  private textCount = 0;
   private readonly freeList: Int32Array;
   private freeTop: number;
   private readonly fifoEntry: Int32Array;
@@ -58,11 +70,12 @@ export class ArrivalTable {
 
   constructor(maxEntries: number) {
     this.maxEntries = Math.max(1, Math.floor(maxEntries));
-    let capacity = 16;
-    while (capacity < this.maxEntries * 2) capacity *= 2;
+    let max = 16;
+    while (max < this.maxEntries * 2) max *= 2;
+    this.maxCapacity = max;
+    const capacity = Math.min(max, 1024);
     this.mask = capacity - 1;
-    this.slots = new Int32Array(capacity).fill(-1);
-    this.slotHash = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity * 2).fill(-1);
     const n = this.maxEntries;
     this.idBytes = new Uint8Array(n * ID_STRIDE);
     this.idLen = new Uint8Array(n);
@@ -89,7 +102,7 @@ export class ArrivalTable {
     const h = hashBytes(b, s, e);
     const found = this.probe(b, s, e, h);
     if (found >= 0) {
-      const entry = this.slots[found] as number;
+      const entry = this.slots[found * 2] as number;
       this.fileOf[entry] = file;
       this.offsetOf[entry] = offset;
       this.setOrClearText(entry, text);
@@ -98,6 +111,11 @@ export class ArrivalTable {
     if (this.count >= this.maxEntries) {
       // Evicting moves slots, so probe again afterwards.
       if (this.evictOldest()) this.put(b, s, e, file, offset, text);
+      return;
+    }
+    if ((this.count + 1) * 2 > this.mask + 1 && this.mask + 1 < this.maxCapacity) {
+      this.grow();
+      this.put(b, s, e, file, offset, text);
       return;
     }
     const entry = this.freeList[--this.freeTop] as number;
@@ -109,8 +127,8 @@ export class ArrivalTable {
     this.setOrClearText(entry, text);
     this.seqOf[entry] = ++this.seq;
     const slot = -1 - found;
-    this.slots[slot] = entry;
-    this.slotHash[slot] = h;
+    this.slots[slot * 2] = entry;
+    this.slots[slot * 2 + 1] = h;
     this.count++;
     this.pushFifo(entry, this.seq);
   }
@@ -128,7 +146,7 @@ export class ArrivalTable {
   lookup(b: Uint8Array, s: number, e: number): number {
     if (e - s > MAX_ID_BYTES || e <= s) return -1;
     const slot = this.probe(b, s, e, hashBytes(b, s, e));
-    return slot < 0 ? -1 : (this.slots[slot] as number);
+    return slot < 0 ? -1 : (this.slots[slot * 2] as number);
   }
 
   lookupId(id: string): number {
@@ -145,12 +163,19 @@ export class ArrivalTable {
   }
 
   text(entry: number): string | undefined {
-    return this.texts.size === 0 ? undefined : this.texts.get(entry);
+    return this.textCount === 0 ? undefined : this.texts.get(entry);
   }
 
   private setOrClearText(entry: number, text: string | undefined): void {
-    if (text !== undefined) this.texts.set(entry, text);
-    else if (this.texts.size > 0) this.texts.delete(entry);
+    if (text !== undefined) {
+      this.texts.set(entry, text);
+      this.textCount = this.texts.size;
+    } else if (this.textCount > 0) this.clearText(entry);
+  }
+
+  private clearText(entry: number): void {
+    this.texts.delete(entry);
+    this.textCount = this.texts.size;
   }
 
   /** Open messages, newest first, at most `max`. */
@@ -175,43 +200,66 @@ export class ArrivalTable {
   /** Slot holding `b[s, e)`, or -1 - (the empty slot where it would go). */
   private probe(b: Uint8Array, s: number, e: number, h: number): number {
     const len = e - s;
-    let i = h & this.mask;
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = h & mask;
     for (;;) {
-      const entry = this.slots[i] as number;
+      const entry = slots[i * 2] as number;
       if (entry < 0) return -1 - i;
-      if (this.slotHash[i] === h && this.idLen[entry] === len) {
+      if (slots[i * 2 + 1] === h && this.idLen[entry] === len) {
         const base = entry * ID_STRIDE;
         let k = 0;
         while (k < len && this.idBytes[base + k] === b[s + k]) k++;
         if (k === len) return i;
       }
-      i = (i + 1) & this.mask;
+      i = (i + 1) & mask;
     }
   }
 
   private removeSlot(slot: number): void {
-    const entry = this.slots[slot] as number;
+    const slots = this.slots;
+    const entry = slots[slot * 2] as number;
     this.seqOf[entry] = -1;
-    if (this.texts.size > 0) this.texts.delete(entry);
+    if (this.textCount > 0) this.clearText(entry);
     this.freeList[this.freeTop++] = entry;
     this.count--;
     // Backward-shift deletion: pull later members of the probe chain into the hole.
     const mask = this.mask;
     let hole = slot;
-    this.slots[hole] = -1;
+    slots[hole * 2] = -1;
     let j = hole;
     for (;;) {
       j = (j + 1) & mask;
-      const moving = this.slots[j] as number;
+      const moving = slots[j * 2] as number;
       if (moving < 0) return;
-      const home = (this.slotHash[j] as number) & mask;
+      const hash = slots[j * 2 + 1] as number;
+      const home = hash & mask;
       const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (stays) continue;
-      this.slots[hole] = moving;
-      this.slotHash[hole] = this.slotHash[j] as number;
-      this.slots[j] = -1;
+      slots[hole * 2] = moving;
+      slots[hole * 2 + 1] = hash;
+      slots[j * 2] = -1;
       hole = j;
     }
+  }
+
+  /** Double the slot array and re-insert every open entry (their hashes are kept). */
+  private grow(): void {
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    const slots = new Int32Array(capacity * 2).fill(-1);
+    const mask = capacity - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i] as number;
+      if (entry < 0) continue;
+      const hash = old[i + 1] as number;
+      let j = hash & mask;
+      while ((slots[j * 2] as number) >= 0) j = (j + 1) & mask;
+      slots[j * 2] = entry;
+      slots[j * 2 + 1] = hash;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 
   private evictOldest(): boolean {

@@ -12,8 +12,6 @@ export interface Field {
   at: number;
 }
 
-const KEY = /^[A-Za-z]+$/;
-
 /** Read one token starting at `i` (a quoted run counts as part of the token). Returns its end. */
 function tokenEnd(text: string, i: number): number {
   let quoted = false;
@@ -34,31 +32,36 @@ function unquote(value: string): string {
 }
 
 /**
- * Every `key=value` token of `text`, in order. Tokens that are not fields (`[ip]`, `(helo)`,
- * `defer (-46)`) are skipped; a parenthesised group is skipped whole, because a HELO name is
- * client-chosen text and must not be able to smuggle a field in.
+ * Every `key=value` token of `text`, in order, up to the first key in `stopAtKeys`. Tokens that are
+ * not fields (`[ip]`, `(helo)`, `defer (-46)`) are skipped; a parenthesised group is skipped whole,
+ * because a HELO name is client-chosen text and must not be able to smuggle a field in.
  */
-export function parseFields(text: string): Field[] {
+export function parseFields(text: string, stopAtKeys?: ReadonlySet<string>): Field[] {
   const fields: Field[] = [];
+  const n = text.length;
   let i = 0;
-  while (i < text.length) {
-    while (text[i] === ' ') i++;
-    if (i >= text.length) break;
-    if (text[i] === '(') {
+  while (i < n) {
+    while (text.charCodeAt(i) === 0x20) i++;
+    if (i >= n) break;
+    if (text.charCodeAt(i) === 0x28 /* ( */) {
       const close = text.indexOf(')', i);
-      i = close < 0 ? text.length : close + 1;
+      i = close < 0 ? n : close + 1;
       continue;
     }
+    // Key: letters up to "="; anything else makes the token a non-field.
+    let k = i;
+    for (let c = text.charCodeAt(k); (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a); c = text.charCodeAt(++k));
     let end = tokenEnd(text, i);
-    // `H=(helo name)`: the HELO in parentheses belongs to the value, spaces and all.
-    const eqAt = text.indexOf('=', i);
-    if (eqAt > i && eqAt < end && text[eqAt + 1] === '(') {
-      const close = text.indexOf(')', eqAt);
-      if (close >= end) end = tokenEnd(text, close);
+    if (k > i && k < end && text.charCodeAt(k) === 0x3d /* = */) {
+      // `H=(helo name)`: the HELO in parentheses belongs to the value, spaces and all.
+      if (text.charCodeAt(k + 1) === 0x28) {
+        const close = text.indexOf(')', k);
+        if (close >= end) end = tokenEnd(text, close);
+      }
+      const key = text.slice(i, k);
+      if (stopAtKeys?.has(key)) break;
+      fields.push({ key, value: unquote(text.slice(k + 1, end)), at: i });
     }
-    const token = text.slice(i, end);
-    const eq = token.indexOf('=');
-    if (eq > 0 && KEY.test(token.slice(0, eq))) fields.push({ key: token.slice(0, eq), value: unquote(token.slice(eq + 1)), at: i });
     i = end;
   }
   return fields;
@@ -94,8 +97,7 @@ export function parseArrival(rest: string): ArrivalIdentity {
   let u: string | null = null;
   let protocol: string | null = null;
   if (space >= 0) {
-    for (const f of parseFields(rest.slice(space + 1))) {
-      if (ARRIVAL_STOP_KEYS.has(f.key)) break;
+    for (const f of parseFields(rest.slice(space + 1), ARRIVAL_STOP_KEYS)) {
       if (f.key === 'A' && a === null) a = f.value;
       else if (f.key === 'U' && u === null) u = f.value;
       else if (f.key === 'P' && protocol === null) protocol = f.value;

@@ -176,7 +176,10 @@ export class FailureJoiner {
   }
 }
 
+/** Fill in the sender and auth user (the failure object is ours: made by the scanner for this call). */
 function withIdentity(f: EximFailure, arrivalText: string): EximFailure {
-  const identity = parseArrival(arrivalText.replace(/\r$/, ''));
-  return { ...f, sender: identity.sender, authUser: identity.authUser };
+  const identity = parseArrival(arrivalText.endsWith('\r') ? arrivalText.slice(0, -1) : arrivalText);
+  f.sender = identity.sender;
+  f.authUser = identity.authUser;
+  return f;
 }
