@@ -60,23 +60,31 @@ export interface MassEditParams {
   add: MassEditAdd[];
 }
 
-/** Lower-case, strip one trailing dot. */
+/**
+ * DNS names compare case-insensitively in ASCII only (RFC 4343 §3); `toLowerCase` would also fold
+ * latin1 bytes 0xC0–0xDE of a binary string and change the name.
+ */
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** Lower-case (ASCII), strip one trailing dot. */
 export function normalizeDomain(domain: string): string {
-  const lower = domain.trim().toLowerCase();
+  const lower = asciiLower(domain.trim());
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
 /** `www` in zone `example.com` → `www.example.com.`; absolute names are kept (lower-cased). */
 export function absoluteName(dname: string, zone: string): string {
   const z = normalizeDomain(zone);
-  if (dname.endsWith('.')) return dname.toLowerCase();
+  if (dname.endsWith('.')) return asciiLower(dname);
   if (dname === '' || dname === '@') return `${z}.`;
-  return `${dname.toLowerCase()}.${z}.`;
+  return `${asciiLower(dname)}.${z}.`;
 }
 
 /** The cPanel `dname` for an absolute name: relative under the zone, apex absolute with its dot. */
 export function cpanelDname(name: string, zone: string): string {
-  const abs = name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`;
+  const abs = name.endsWith('.') ? asciiLower(name) : `${asciiLower(name)}.`;
   const z = `${normalizeDomain(zone)}.`;
   if (abs === z) return z;
   if (abs.endsWith(`.${z}`)) return abs.slice(0, -(z.length + 1));
