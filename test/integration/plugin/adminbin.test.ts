@@ -132,6 +132,11 @@ describe('RELAY', () => {
     expect(daemon.requests).toHaveLength(0);
   });
 
+  test('when the route holds a Unicode domain, then it reaches the daemon percent-encoded', async () => {
+    await adminbin(protocolInput(UIDS.alice, 'RELAY', { route: '/domains/bücher.example' }));
+    expect(daemon.requests[0]?.url).toBe('/domains/b%C3%BCcher.example');
+  });
+
   test('when the method is neither GET nor POST, then it is refused', async () => {
     const answer = await adminbin(protocolInput(UIDS.alice, 'RELAY', { method: 'DELETE', route: '/' }));
     expect(answer.error.code).toBe('BAD_INPUT');
