@@ -111,6 +111,8 @@ export interface RawCall {
   method?: 'GET' | 'POST';
   /** Full Authorization header value; default none. */
   auth?: string;
+  /** Give up after this long (rejects with "timeout"); default no limit. */
+  timeoutMs?: number;
 }
 
 /** One HTTPS call to the simulator, trusting its self-signed certificate. */
@@ -139,6 +141,9 @@ export function callSimulator(sim: Simulator, call: RawCall): Promise<RawAnswer>
       res.on('error', reject);
     });
     req.on('error', reject);
+    if (call.timeoutMs !== undefined) {
+      req.setTimeout(call.timeoutMs, () => req.destroy(new Error('timeout')));
+    }
     if (method === 'POST') req.write(encoded);
     req.end();
   });
