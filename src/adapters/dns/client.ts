@@ -11,6 +11,7 @@
  */
 import { isIP } from 'net';
 import { FixEmailAuthError } from '../../errors';
+import { totalBudget } from './backoff';
 import { createLimiter, type Limiter } from './limiter';
 import { buildQuery, randomQueryId, toDnsAnswer } from './packet';
 import { tcpExchange } from './tcp';
@@ -31,18 +32,13 @@ export interface DnsClientOptions {
 const DEFAULT_TIMEOUT_MS = 3000;
 const DEFAULT_RETRIES = 2;
 
-/** Attempt i waits timeoutMs × 2^i (RFC 1536 §1: back off exponentially between retransmissions). */
-export function backoffSchedule(timeoutMs: number, retries: number): number[] {
-  return Array.from({ length: retries + 1 }, (_, i) => timeoutMs * 2 ** i);
-}
-
 export class DnsClient {
   private readonly limiter: Limiter;
   private readonly udp: UdpPool;
   private readonly defaults: QueryOptions;
 
   constructor(options: DnsClientOptions = {}) {
-    this.limiter = createLimiter(options.maxInFlight ?? 256);
+    this.limiter = createLimiter(options.maxInFlight ?? 64);
     this.udp = new UdpPool({ socketsPerServer: options.socketsPerServer ?? 4, idleMs: options.idleMs ?? 5000 });
     this.defaults = options.defaults ?? {};
   }
@@ -63,16 +59,17 @@ export class DnsClient {
       return Promise.reject(new FixEmailAuthError('DNS_ERROR', `Cannot build a DNS query for ${JSON.stringify(name)} ${type}: ${(err as Error).message}`, { step: 'verify', cause: err }));
     }
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const schedule = backoffSchedule(timeoutMs, opts.retries ?? DEFAULT_RETRIES);
+    const attempts = (opts.retries ?? DEFAULT_RETRIES) + 1;
     // TCP gets the whole budget UDP would have had: it is a single attempt, retransmission is TCP's job.
-    const tcpBudget = schedule.reduce((a, b) => a + b, 0);
+    const tcpBudget = totalBudget(timeoutMs, attempts);
 
-    return this.limiter.run(async () => {
-      if (opts.tcp) return toDnsAnswer(await tcpExchange(endpoint, built, tcpBudget, opts.signal), built, endpoint, 'tcp');
-      const viaUdp = await this.udp.exchange(endpoint, built, schedule, opts.signal);
-      if (!viaUdp.flag_tc) return toDnsAnswer(viaUdp, built, endpoint, 'udp');
-      // Truncated: the answer did not fit; ask again over TCP for all of it (RFC 2181 §9).
-      return toDnsAnswer(await tcpExchange(endpoint, built, tcpBudget, opts.signal), built, endpoint, 'tcp');
+    const overTcp = () => tcpExchange(endpoint, built, tcpBudget, opts.signal).then((decoded) => toDnsAnswer(decoded, built, endpoint, 'tcp'));
+    return this.limiter.run(() => {
+      if (opts.tcp) return overTcp();
+      return this.udp.exchange(endpoint, built, timeoutMs, attempts, opts.signal).then((viaUdp) =>
+        // Truncated: the answer did not fit; ask again over TCP for all of it (RFC 2181 §9).
+        viaUdp.flags.tc ? overTcp() : toDnsAnswer(viaUdp, built, endpoint, 'udp'),
+      );
     });
   }
 

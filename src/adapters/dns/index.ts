@@ -1,5 +1,6 @@
 /** The DNS adapter's public surface: client, resolver, propagation check, authority findings. */
-export { DnsClient, query, sharedDnsClient, backoffSchedule, type DnsClientOptions } from './client';
+export { DnsClient, query, sharedDnsClient, type DnsClientOptions } from './client';
+export { attemptTimeout, totalBudget } from './backoff';
 export { createResolver, createNodeResolver, nodeDnsError, type ClosableResolver, type NodeStyleDnsError } from './resolver';
 export { checkPropagation, waitForPropagation } from './propagation';
 export type { PropagationInput, PropagationReport, PropagationState, ServerReport, ServerState, NameserverReport, WaitOptions } from './propagation';

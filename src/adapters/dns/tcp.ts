@@ -7,9 +7,10 @@
 import * as net from 'net';
 import { FixEmailAuthError } from '../../errors';
 import { matchResponse, type BuiltQuery } from './packet';
+import type { DecodedResponse } from './responseDecoder';
 import type { Endpoint } from './udp';
 
-type Decoded = NonNullable<ReturnType<typeof matchResponse>>;
+type Decoded = DecodedResponse;
 
 function describe(endpoint: Endpoint): string {
   return net.isIPv6(endpoint.address) ? `[${endpoint.address}]:${endpoint.port}` : `${endpoint.address}:${endpoint.port}`;

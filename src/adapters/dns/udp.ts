@@ -6,48 +6,65 @@
  *
  * A retransmission reuses the same ID and socket, so a late answer to an earlier attempt still
  * completes the query (RFC 1035 §4.2.1 leaves retransmission strategy to the client; RFC 1536 §1
- * recommends exponential backoff, which the caller's `timeouts` list expresses).
+ * recommends exponential backoff: attempt i waits timeoutMs × 2^i).
+ *
+ * Timeouts: one timer per socket, set to the earliest deadline of its outstanding queries, rather
+ * than a timer per query — with hundreds in flight that is most of the per-query cost saved.
  */
 import * as dgram from 'dgram';
-import { isIPv6 } from 'net';
+import { performance } from 'perf_hooks';
 import { FixEmailAuthError } from '../../errors';
+import { attemptTimeout } from './backoff';
+import { formatEndpoint } from './endpoint';
 import { matchResponse, randomQueryId, type BuiltQuery } from './packet';
-
-type Decoded = NonNullable<ReturnType<typeof matchResponse>>;
-
-interface Pending {
-  query: BuiltQuery;
-  resolve(decoded: Decoded): void;
-  reject(err: Error): void;
-}
+import type { DecodedResponse } from './responseDecoder';
 
 export interface Endpoint {
   address: string;
   port: number;
 }
 
-function describe(endpoint: Endpoint): string {
-  return isIPv6(endpoint.address) ? `[${endpoint.address}]:${endpoint.port}` : `${endpoint.address}:${endpoint.port}`;
+/** One outstanding query: plain fields, no closures, because there are thousands of them. */
+class Pending {
+  attempt = 0;
+  onAbort: (() => void) | null = null;
+  constructor(
+    readonly query: BuiltQuery,
+    readonly resolve: (decoded: DecodedResponse) => void,
+    readonly reject: (err: Error) => void,
+    readonly timeoutMs: number,
+    readonly attempts: number,
+    public deadline: number,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+}
+
+function abortError(query: BuiltQuery, where: string, signal: AbortSignal | undefined): FixEmailAuthError {
+  return new FixEmailAuthError('DNS_ERROR', `DNS query for ${query.name} ${query.type} to ${where} was aborted`, { step: 'verify', cause: signal?.reason });
 }
 
 /** One connected socket and the queries waiting on it. */
 class UdpChannel {
   private readonly socket: dgram.Socket;
   private readonly pending = new Map<number, Pending>();
+  private readonly where: string;
   private connected = false;
   private closed = false;
   private readonly backlog: Buffer[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepAt = Infinity;
 
   constructor(
-    private readonly endpoint: Endpoint,
+    endpoint: Endpoint,
     private readonly idleMs: number,
     private readonly onClose: (channel: UdpChannel) => void,
   ) {
-    this.socket = dgram.createSocket(isIPv6(endpoint.address) ? 'udp6' : 'udp4');
+    this.where = formatEndpoint(endpoint.address, endpoint.port);
+    this.socket = dgram.createSocket(endpoint.address.includes(':') ? 'udp6' : 'udp4');
     this.socket.on('message', (msg) => this.receive(msg));
     this.socket.on('error', (err) => this.fail(err));
-    // A client left open must never keep the process alive.
+    // The socket never keeps the process alive by itself; the sweep timer does while queries wait.
     this.socket.unref();
     this.socket.connect(endpoint.port, endpoint.address, () => {
       this.connected = true;
@@ -59,69 +76,33 @@ class UdpChannel {
     return this.pending.size;
   }
 
-  get isOpen(): boolean {
-    return !this.closed;
-  }
-
   /**
-   * Send `query` and resolve with the first matching response. `timeouts[i]` is how long attempt
-   * i waits before the datagram is sent again; after the last one the query fails with TIMEOUT.
+   * Send `query` and resolve with the first matching response. Attempt i waits `timeoutMs × 2^i`
+   * before the datagram is sent again; after `attempts` tries the query fails with TIMEOUT.
+   * The query's ID is changed in place when another outstanding query on this socket has it.
    */
-  exchange(query: BuiltQuery, timeouts: number[], signal?: AbortSignal): Promise<Decoded> {
-    // A fresh ID that no other outstanding query on this socket uses.
-    let id = randomQueryId();
+  exchange(query: BuiltQuery, timeoutMs: number, attempts: number, signal?: AbortSignal): Promise<DecodedResponse> {
+    if (this.closed) return Promise.reject(new FixEmailAuthError('DNS_ERROR', `DNS socket to ${this.where} is closed`, { step: 'verify' }));
+    if (signal?.aborted) return Promise.reject(abortError(query, this.where, signal));
+    let id = query.id;
     while (this.pending.has(id)) id = randomQueryId();
-    const ours: BuiltQuery = { ...query, id, packet: Buffer.from(query.packet) };
-    ours.packet.writeUInt16BE(id, 0);
-
-    return new Promise<Decoded>((resolve, reject) => {
-      let attempt = 0;
-      let timer: NodeJS.Timeout | null = null;
-      const cleanup = () => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.pending.delete(id);
-        this.scheduleIdleClose();
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(new FixEmailAuthError('DNS_ERROR', `DNS query for ${query.name} ${query.type} to ${describe(this.endpoint)} was aborted`, { step: 'verify', cause: signal?.reason }));
-      };
-      const arm = () => {
-        timer = setTimeout(() => {
-          attempt++;
-          if (attempt < timeouts.length) {
-            this.transmit(ours.packet);
-            arm();
-            return;
-          }
-          cleanup();
-          reject(
-            new FixEmailAuthError('TIMEOUT', `No answer from ${describe(this.endpoint)} for ${query.name} ${query.type} after ${timeouts.length} attempt(s)`, {
-              step: 'verify',
-            }),
-          );
-        }, timeouts[attempt]);
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
+    if (id !== query.id) {
+      query.id = id;
+      query.packet.writeUInt16BE(id, 0);
+    }
+    return new Promise<DecodedResponse>((resolve, reject) => {
+      const p = new Pending(query, resolve, reject, timeoutMs, attempts, performance.now() + attemptTimeout(timeoutMs, 0), signal);
+      if (signal) {
+        p.onAbort = () => this.settle(id, p, abortError(query, this.where, signal));
+        signal.addEventListener('abort', p.onAbort, { once: true });
+      }
+      this.pending.set(id, p);
       if (this.idleTimer) {
         clearTimeout(this.idleTimer);
         this.idleTimer = null;
       }
-      this.pending.set(id, {
-        query: ours,
-        resolve: (decoded) => {
-          cleanup();
-          resolve(decoded);
-        },
-        reject: (err) => {
-          cleanup();
-          reject(err);
-        },
-      });
-      this.transmit(ours.packet);
-      arm();
+      this.transmit(query.packet);
+      this.armSweep(p.deadline);
     });
   }
 
@@ -129,8 +110,9 @@ class UdpChannel {
     if (this.closed) return;
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    const err = new FixEmailAuthError('DNS_ERROR', `DNS client closed while waiting for ${describe(this.endpoint)}`, { step: 'verify' });
-    for (const p of [...this.pending.values()]) p.reject(err);
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    const err = new FixEmailAuthError('DNS_ERROR', `DNS client closed while waiting for ${this.where}`, { step: 'verify' });
+    for (const [id, p] of this.pending) this.settle(id, p, err);
     try {
       this.socket.close();
     } catch {
@@ -139,32 +121,74 @@ class UdpChannel {
     this.onClose(this);
   }
 
+  private settle(id: number, p: Pending, outcome: DecodedResponse | Error): void {
+    if (this.pending.get(id) !== p) return;
+    this.pending.delete(id);
+    if (p.onAbort) p.signal?.removeEventListener('abort', p.onAbort);
+    if (outcome instanceof Error) p.reject(outcome);
+    else p.resolve(outcome);
+    if (this.pending.size === 0) {
+      if (this.sweepTimer) clearTimeout(this.sweepTimer);
+      this.sweepTimer = null;
+      this.sweepAt = Infinity;
+      this.scheduleIdleClose();
+    }
+  }
+
+  private armSweep(deadline: number): void {
+    if (this.sweepTimer && this.sweepAt <= deadline) return;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepAt = deadline;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(deadline - performance.now())));
+  }
+
+  /** Retransmit or fail every query whose deadline has passed; re-arm for the next one. */
+  private sweep(): void {
+    this.sweepTimer = null;
+    this.sweepAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [id, p] of this.pending) {
+      if (p.deadline <= now) {
+        p.attempt++;
+        if (p.attempt >= p.attempts) {
+          this.settle(id, p, new FixEmailAuthError('TIMEOUT', `No answer from ${this.where} for ${p.query.name} ${p.query.type} after ${p.attempts} attempt(s)`, { step: 'verify' }));
+          continue;
+        }
+        this.transmit(p.query.packet);
+        p.deadline = now + attemptTimeout(p.timeoutMs, p.attempt);
+      }
+      if (p.deadline < next) next = p.deadline;
+    }
+    if (next !== Infinity && !this.closed) this.armSweep(next);
+  }
+
   private transmit(packet: Buffer): void {
     if (this.closed) return;
     if (!this.connected) {
       this.backlog.push(packet);
       return;
     }
-    this.socket.send(packet, (err) => {
-      if (err) this.fail(err);
-    });
+    // No callback: Node then sends at once (uv_udp_try_send) instead of queueing a request object
+    // per datagram; a failure still arrives as the socket's 'error' event.
+    this.socket.send(packet);
   }
 
   private receive(msg: Buffer): void {
     if (msg.length < 12) return;
-    const p = this.pending.get(msg.readUInt16BE(0));
+    const id = msg.readUInt16BE(0);
+    const p = this.pending.get(id);
     if (!p) return; // late, duplicate or forged: not ours
     const decoded = matchResponse(msg, p.query);
-    if (decoded) p.resolve(decoded);
+    if (decoded) this.settle(id, p, decoded);
   }
 
   /** A socket error (ECONNREFUSED from an ICMP port-unreachable, …) ends every query on it. */
   private fail(err: Error & { code?: string }): void {
     if (this.closed) return;
-    const reason =
-      err.code === 'ECONNREFUSED' ? `nothing listens on ${describe(this.endpoint)} (connection refused)` : `socket error talking to ${describe(this.endpoint)}: ${err.message}`;
+    const reason = err.code === 'ECONNREFUSED' ? `nothing listens on ${this.where} (connection refused)` : `socket error talking to ${this.where}: ${err.message}`;
     const wrapped = new FixEmailAuthError('DNS_ERROR', reason, { step: 'verify', cause: err });
-    for (const p of [...this.pending.values()]) p.reject(wrapped);
+    for (const [id, p] of this.pending) this.settle(id, p, wrapped);
     this.close();
   }
 
@@ -181,8 +205,8 @@ export class UdpPool {
 
   constructor(private readonly options: { socketsPerServer: number; idleMs: number }) {}
 
-  exchange(endpoint: Endpoint, query: BuiltQuery, timeouts: number[], signal?: AbortSignal): Promise<Decoded> {
-    return this.channelFor(endpoint).exchange(query, timeouts, signal);
+  exchange(endpoint: Endpoint, query: BuiltQuery, timeoutMs: number, attempts: number, signal?: AbortSignal): Promise<DecodedResponse> {
+    return this.channelFor(endpoint).exchange(query, timeoutMs, attempts, signal);
   }
 
   /** Sockets currently open (tests check that nothing leaks). */
@@ -198,23 +222,22 @@ export class UdpPool {
   }
 
   private channelFor(endpoint: Endpoint): UdpChannel {
-    const key = describe(endpoint);
+    const key = `${endpoint.address}|${endpoint.port}`;
     let list = this.channels.get(key);
     if (!list) {
       list = [];
       this.channels.set(key, list);
     }
-    if (list.length < this.options.socketsPerServer) {
-      // Open sockets lazily: a single query to a server never pays for a whole pool.
-      const idle = list.find((c) => c.load === 0);
-      if (idle) return idle;
-      const channel = new UdpChannel(endpoint, this.options.idleMs, (closed) => this.forget(key, closed));
-      list.push(channel);
-      return channel;
+    let best: UdpChannel | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      if (!best || c.load < best.load) best = c;
     }
-    let best = list[0]!;
-    for (const c of list) if (c.load < best.load) best = c;
-    return best;
+    // Open sockets lazily: one query to a server never pays for a whole pool.
+    if (best && (best.load === 0 || list.length >= this.options.socketsPerServer)) return best;
+    const channel = new UdpChannel(endpoint, this.options.idleMs, (closed) => this.forget(key, closed));
+    list.push(channel);
+    return channel;
   }
 
   private forget(key: string, channel: UdpChannel): void {

@@ -1,5 +1,6 @@
 import * as dnsPacket from 'dns-packet';
-import { DnsClient, backoffSchedule } from '../../../src/adapters/dns/client';
+import { attemptTimeout, totalBudget } from '../../../src/adapters/dns/backoff';
+import { DnsClient } from '../../../src/adapters/dns/client';
 import { txtStrings } from '../../../src/adapters/dns/packet';
 import type { DnsRecord } from '../../../src/adapters/dns/types';
 import { isFixEmailAuthError } from '../../../src/errors';
@@ -252,8 +253,9 @@ describe('DnsClient against hand-built servers', () => {
   });
 });
 
-describe('backoffSchedule', () => {
-  test('when there are two retries, then each attempt waits twice as long as the one before', () => {
-    expect(backoffSchedule(100, 2)).toEqual([100, 200, 400]);
+describe('backoff', () => {
+  test('when there are three attempts, then each waits twice as long as the one before and TCP gets their sum', () => {
+    expect([0, 1, 2].map((i) => attemptTimeout(100, i))).toEqual([100, 200, 400]);
+    expect(totalBudget(100, 3)).toBe(700);
   });
 });
