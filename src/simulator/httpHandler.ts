@@ -145,6 +145,7 @@ export function createRequestHandler(side: Side, deps: HandlerDeps) {
       }
       if (fault?.kind === 'hang') {
         deps.hung.add(res);
+        res.on('close', () => deps.hung.delete(res));
         return;
       }
       if (fault?.kind === 'status') {
