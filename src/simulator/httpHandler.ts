@@ -6,14 +6,13 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { Side, TokenRegistry } from './auth';
 import type { SimContext } from './context';
-import { whmLegacy } from './envelopes';
+import { SimApiError, whmFailure, whmLegacy } from './envelopes';
 import type { Faults } from './faults';
 import { RequestParams } from './params';
 import type { RequestLog, RequestLogEntry } from './requestLog';
 import { runUapi } from './uapi';
 import { runWhm } from './whm';
 import { legacyCpanel } from './whm/uapiCpanel';
-import { SimApiError, whmFailure } from './envelopes';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -66,6 +65,8 @@ function stripSession(path: string): string {
 /** A route: what the log calls it, and how to answer it once authenticated. */
 interface Route {
   call: string;
+  /** For calls that run another function (uapi_cpanel, cpanel): ` Module/function`, so faults can target it. */
+  inner?: string;
   answer(user: string): Promise<unknown>;
 }
 
@@ -83,8 +84,10 @@ function routeFor(side: Side, path: string, params: RequestParams, deps: Handler
   const callerOf = (user: string) => ({ user, isRoot: user === 'root' });
   if (fn === 'cpanel') {
     // Legacy bridge: JSON only, its own wrapped shape (§2.1).
+    const inner = `${params.get('cpanel_jsonapi_module') ?? ''}/${params.get('cpanel_jsonapi_func') ?? ''}`;
     return {
-      call: `cpanel ${params.get('cpanel_jsonapi_module') ?? ''}/${params.get('cpanel_jsonapi_func') ?? ''}`,
+      call: `cpanel ${inner}`,
+      inner,
       answer: async (user) => {
         try {
           return await legacyCpanel({ ctx, caller: callerOf(user), params });
@@ -95,9 +98,10 @@ function routeFor(side: Side, path: string, params: RequestParams, deps: Handler
       },
     };
   }
-  const call = fn === 'uapi_cpanel' ? `uapi_cpanel ${params.get('cpanel.module') ?? ''}/${params.get('cpanel.function') ?? ''}` : fn;
+  const inner = fn === 'uapi_cpanel' ? `${params.get('cpanel.module') ?? ''}/${params.get('cpanel.function') ?? ''}` : undefined;
   return {
-    call,
+    call: inner === undefined ? fn : `uapi_cpanel ${inner}`,
+    ...(inner === undefined ? {} : { inner }),
     answer: async (user) => {
       const result = await runWhm(ctx, callerOf(user), fn, params);
       // Without api.version=1 WHM may answer legacy API 0 (§2, §4.4).
@@ -134,7 +138,7 @@ export function createRequestHandler(side: Side, deps: HandlerDeps) {
         pairs: [...params.pairs],
         authUser: auth.ok ? auth.caller.user : null,
       });
-      const label = `${entry.method} ${path}${route && route.call.includes(' ') ? ` ${route.call.split(' ')[1]}` : ''}`;
+      const label = `${entry.method} ${path}${route?.inner === undefined ? '' : ` ${route.inner}`}`;
 
       const latency = deps.faults.latencyFor(label);
       if (latency > 0) await sleep(latency);
