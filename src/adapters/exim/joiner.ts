@@ -10,6 +10,7 @@
  */
 import { ArrivalTable } from './arrivalTable';
 import { parseArrival } from './fields';
+import { RecentArrivals } from './recentArrivals';
 
 export interface EximFailure {
   messageId: string;
@@ -60,8 +61,15 @@ export interface CurrentView {
   file: number;
 }
 
+/**
+ * Arrivals looked at before the table; a message usually completes within this many arrivals. They
+ * count toward `maxOpenMessages` (the table gets the rest); tiny limits use the table alone.
+ */
+const RECENT_ARRIVALS = 64;
+
 export class FailureJoiner {
   private readonly table: ArrivalTable;
+  private readonly recent: RecentArrivals | null;
   private readonly pending = new Map<string, EximFailure[]>();
   private pendingCount = 0;
 
@@ -70,15 +78,13 @@ export class FailureJoiner {
     private readonly readText: ArrivalTextReader = () => null,
     private readonly limits: JoinerLimits = DEFAULT_JOINER_LIMITS,
   ) {
-    this.table = new ArrivalTable(limits.maxOpenMessages);
+    const ring = limits.maxOpenMessages >= RECENT_ARRIVALS * 4 ? RECENT_ARRIVALS : 0;
+    this.table = new ArrivalTable(limits.maxOpenMessages - ring);
+    this.recent = ring === 0 ? null : new RecentArrivals(ring, (ids, s, e, file, offset, text) => this.table.put(ids, s, e, file, offset, text));
   }
 
   get evictedArrivals(): number {
     return this.table.evicted;
-  }
-
-  get openCount(): number {
-    return this.table.size;
   }
 
   /**
@@ -87,7 +93,9 @@ export class FailureJoiner {
    */
   arrival(b: Buffer, idStart: number, idEnd: number, textStart: number, lineEnd: number, file: number, offset: number, keepText: boolean): void {
     const textEnd = Math.min(lineEnd, textStart + MAX_ARRIVAL_TEXT);
-    this.table.put(b, idStart, idEnd, file, offset, keepText ? (b as unknown as FastSlices).utf8Slice(textStart, textEnd) : undefined);
+    const text = keepText ? (b as unknown as FastSlices).utf8Slice(textStart, textEnd) : undefined;
+    if (this.recent) this.recent.push(b, idStart, idEnd, file, offset, text);
+    else this.table.put(b, idStart, idEnd, file, offset, text);
     if (this.pendingCount > 0) {
       const id = b.toString('latin1', idStart, idEnd);
       const waiting = this.pending.get(id);
@@ -101,7 +109,7 @@ export class FailureJoiner {
   }
 
   completed(b: Buffer, idStart: number, idEnd: number): void {
-    this.table.remove(b, idStart, idEnd);
+    if (!this.recent?.complete(b, idStart, idEnd)) this.table.remove(b, idStart, idEnd);
     if (this.pendingCount === 0) return;
     const id = b.toString('latin1', idStart, idEnd);
     const waiting = this.pending.get(id);
@@ -114,8 +122,7 @@ export class FailureJoiner {
 
   /** A failure with sender/authUser still null; its id is at `view.buffer[idStart, idEnd)`. */
   failure(f: EximFailure, view: CurrentView, idStart: number, idEnd: number): void {
-    const entry = this.table.lookup(view.buffer, idStart, idEnd);
-    const text = entry < 0 ? null : this.arrivalText(entry, view);
+    const text = this.lookupText(view, idStart, idEnd);
     if (text !== null) {
       this.emit(withIdentity(f, text));
       return;
@@ -136,6 +143,7 @@ export class FailureJoiner {
 
   /** Open arrivals as (id, text) pairs, newest last, at most `max` (persisted with a cursor). */
   openArrivals(max: number): Array<[string, string]> {
+    this.recent?.spillAll();
     const out: Array<[string, string]> = [];
     for (const a of this.table.newest(max)) {
       const text = a.text ?? this.readText(a.file, a.offset);
@@ -151,11 +159,18 @@ export class FailureJoiner {
     }
   }
 
-  private arrivalText(entry: number, view: CurrentView): string | null {
-    const kept = this.table.text(entry);
+  /** Arrival text of the message whose id is `view.buffer[idStart, idEnd)`, or null when unknown. */
+  private lookupText(view: CurrentView, idStart: number, idEnd: number): string | null {
+    const recent = this.recent;
+    const slot = recent ? recent.find(view.buffer, idStart, idEnd) : -1;
+    if (recent && slot >= 0) return this.arrivalText(recent.text(slot), recent.file(slot), recent.offset(slot), view);
+    const entry = this.table.lookup(view.buffer, idStart, idEnd);
+    if (entry >= 0) return this.arrivalText(this.table.text(entry), this.table.file(entry), this.table.offset(entry), view);
+    return null;
+  }
+
+  private arrivalText(kept: string | undefined, file: number, offset: number, view: CurrentView): string | null {
     if (kept !== undefined) return kept;
-    const file = this.table.file(entry);
-    const offset = this.table.offset(entry);
     if (file === view.file && offset >= view.base && offset < view.base + view.buffer.length) {
       const start = offset - view.base;
       const limit = Math.min(view.buffer.length, start + MAX_ARRIVAL_TEXT);

@@ -129,6 +129,25 @@ describe('readEximFailures: memory bounds', () => {
     ]);
   });
 
+  it('when the recent-arrival ring spills into the table, then the limit counts both and the newest keep their senders', async () => {
+    const log = join(t.dir, 'ring-spill.mainlog');
+    const id = (i: number) => `1xY1aa-${String(i).padStart(6, '0')}-Ab`;
+    let text = '';
+    for (let i = 0; i < 1000; i++) text += `2026-11-28 10:00:00 ${id(i)} <= u${i}@example.org U=u${i} P=local S=1\n`;
+    for (const i of [0, 699, 700, 935, 936, 999]) text += `2026-11-28 10:00:01 ${id(i)} ** a@gmail.example R=r T=t: 550 5.1.1 user unknown\n`;
+    writeFileSync(log, text);
+    const result = await readEximFailures({ log, includeRotated: false, limits: { maxOpenMessages: 300 } });
+    expect(result.evictedArrivals).toBe(700);
+    expect(result.failures.map((f) => [f.messageId, f.sender])).toEqual([
+      [id(700), 'u700@example.org'],
+      [id(935), 'u935@example.org'],
+      [id(936), 'u936@example.org'],
+      [id(999), 'u999@example.org'],
+      [id(0), null],
+      [id(699), null],
+    ]);
+  });
+
   it('when Completed passes, then the arrival is dropped: a later failure with the same id has no sender', async () => {
     const log = join(t.dir, 'completed.mainlog');
     writeFileSync(
