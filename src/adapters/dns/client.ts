@@ -36,15 +36,17 @@ export class DnsClient {
   private readonly limiter: Limiter;
   private readonly udp: UdpPool;
   private readonly defaults: QueryOptions;
+  private readonly hasDefaults: boolean;
 
   constructor(options: DnsClientOptions = {}) {
     this.limiter = createLimiter(options.maxInFlight ?? 64);
     this.udp = new UdpPool({ socketsPerServer: options.socketsPerServer ?? 4, idleMs: options.idleMs ?? 5000 });
     this.defaults = options.defaults ?? {};
+    this.hasDefaults = Object.keys(this.defaults).length > 0;
   }
 
   query(server: DnsServer, name: string, type: RecordType, options: QueryOptions = {}): Promise<DnsAnswer> {
-    const opts = { ...this.defaults, ...options };
+    const opts = this.hasDefaults ? { ...this.defaults, ...options } : options;
     const endpoint = { address: server.address, port: server.port ?? 53 };
     if (isIP(endpoint.address) === 0) {
       return Promise.reject(new FixEmailAuthError('DNS_ERROR', `"${server.address}" is not an IP address (resolve nameserver names before querying them)`, { step: 'verify' }));

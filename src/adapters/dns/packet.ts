@@ -9,8 +9,6 @@ import type { DnsAnswer, DnsRecord, RecordType } from './types';
 
 /** The UDP payload size we offer in EDNS(0); 4096 is the common default (RFC 6891 §6.2.5). */
 export const EDNS_UDP_SIZE = 4096;
-/** Without EDNS a UDP response is at most 512 bytes (RFC 1035 §4.2.1). */
-export const CLASSIC_UDP_SIZE = 512;
 
 /**
  * Query IDs must be unpredictable: they are half of what stops an off-path attacker from forging

@@ -52,6 +52,8 @@ export function summarize(report: PropagationReport): string {
   if (report.state === 'pending') {
     parts.push(`Pending: ${list(stale.map((s) => `${where(s)} still serves ${served(s)}`))}; expected ${expected(report)}.`);
     for (const s of stale) if (s.note) parts.push(`${s.nameserver}: ${s.note}.`);
+    const silent = report.nameservers.filter((n) => n.state === 'unknown').map((n) => n.nameserver);
+    if (silent.length > 0) parts.push(`No usable answer from ${list(silent)}.`);
   } else {
     parts.push(`Not verified: ${list(unreachable.map((s) => `${where(s)} ${s.error ?? 'gave no usable answer'}`))}.`);
   }

@@ -238,12 +238,12 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
   return record;
 }
 
-function readSection(buf: Buffer, offset: number, count: number, into: DnsRecord[], opt: { size: number | null }): number {
+function readSection(buf: Buffer, offset: number, count: number, into: DnsRecord[]): number {
   let pos = offset;
   for (let i = 0; i < count; i++) {
     const record = readRecord(buf, pos);
     if (record) into.push(record);
-    else opt.size = recordOpt;
+    else ednsSeen = recordOpt;
     pos = recordEnd;
   }
   return pos;
@@ -291,6 +291,8 @@ function flagsOf(flags: number): DecodedResponse['flags'] {
 /** Byte-wise equality with ASCII letters folded (RFC 4343): `buf[at…]` against `expected`. */
 function equalFolded(buf: Buffer, at: number, expected: Buffer): boolean {
   if (at + expected.length > buf.length) return false;
+  // Servers echo the question exactly (RFC 1035 §7.3); the byte loop only runs when case differs.
+  if (buf.compare(expected, 0, expected.length, at, at + expected.length) === 0) return true;
   for (let i = 0; i < expected.length; i++) {
     let a = buf[at + i]!;
     let b = expected[i]!;
@@ -325,17 +327,19 @@ export function decodeAnswerTo(buf: Buffer, question: Buffer, name: string): Dec
     const dot = name.indexOf('.', cut);
     cut = dot === -1 ? -1 : dot + 1;
   }
-  const qtype = question.readUInt16BE(question.length - 4);
   const head = {
     id: buf.readUInt16BE(0),
     rcode: RCODES[flags & 0xf] ?? `RCODE${flags & 0xf}`,
     flags: flagsOf(flags),
-    question: { name, type: qtype, class: question.readUInt16BE(question.length - 2) },
+    question: { name, type: question.readUInt16BE(question.length - 4), class: question.readUInt16BE(question.length - 2) },
     questionCount: 1,
     questionEnd: 12 + question.length,
   };
   return decodeResponse(buf, head);
 }
+
+/** The EDNS payload size seen in the message being decoded (module state: decoding is synchronous). */
+let ednsSeen: number | null = null;
 
 /**
  * The whole response. A truncated (TC) response whose record sections cannot be read is returned
@@ -347,7 +351,7 @@ export function decodeResponse(buf: Buffer, head?: ReturnType<typeof decodeHead>
   const answers: DnsRecord[] = [];
   const authority: DnsRecord[] = [];
   const additional: DnsRecord[] = [];
-  const opt = { size: null as number | null };
+  ednsSeen = null;
   let pos = head.questionEnd;
   // Skip any further questions (we never send more than one; a server echoing more is odd but legal).
   for (let i = 1; i < head.questionCount; i++) {
@@ -355,12 +359,12 @@ export function decodeResponse(buf: Buffer, head?: ReturnType<typeof decodeHead>
     pos = nameEnd + 4;
   }
   try {
-    pos = readSection(buf, pos, buf.readUInt16BE(6), answers, opt);
-    pos = readSection(buf, pos, buf.readUInt16BE(8), authority, opt);
-    readSection(buf, pos, buf.readUInt16BE(10), additional, opt);
+    pos = readSection(buf, pos, buf.readUInt16BE(6), answers);
+    pos = readSection(buf, pos, buf.readUInt16BE(8), authority);
+    readSection(buf, pos, buf.readUInt16BE(10), additional);
   } catch (err) {
     if (!head.flags.tc) throw err;
     return { ...head, answers: [], authority: [], additional: [], ednsUdpSize: null };
   }
-  return { id: head.id, rcode: head.rcode, flags: head.flags, question: head.question, questionCount: head.questionCount, answers, authority, additional, ednsUdpSize: opt.size };
+  return { id: head.id, rcode: head.rcode, flags: head.flags, question: head.question, questionCount: head.questionCount, answers, authority, additional, ednsUdpSize: ednsSeen };
 }

@@ -102,6 +102,14 @@ describe('checkPropagation', () => {
     expect([report.state, report.servers[0]?.state]).toEqual(['pending', 'stale']);
   });
 
+  test('when one server is stale and another silent, then it is pending and the summary names both', async () => {
+    const ns1 = await nameserver(exampleZone('2024060101', [OLD]));
+    const port = await unusedPort();
+    const report = await checkPropagation(input({ 'ns1.example.net': [at(ns1)], 'ns2.example.net': [`127.0.0.1:${port}`] }));
+    expect(report.state).toBe('pending');
+    expect(report.summary).toContain('No usable answer from ns2.example.net.');
+  });
+
   test('when one nameserver does not listen at all, then the result is unknown, not pending or failed', async () => {
     const ns1 = await nameserver(exampleZone('2024060102', [NEW]));
     const port = await unusedPort();
