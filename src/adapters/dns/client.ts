@@ -1,5 +1,7 @@
 /**
- * Our own DNS client (dns-packet over UDP/TCP). Node's resolver hides what verifying a change needs:
+ * Our own DNS client over UDP/TCP (messages written and read by queryEncoder.ts and
+ * responseDecoder.ts; dns-packet builds the test packets and the demo answerer's). Node's resolver
+ * hides what verifying a change needs:
  * which server answered, whether it was authoritative (AA), the response code, every TTL and the
  * exact TXT bytes; and it cannot be pointed at one authoritative server per query.
  *
