@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # constants for the scripts that source this file
+# Where fix-email-auth lives on a cPanel server: one list, read by install.sh and uninstall.sh.
+# Paths are final (as on the server); `R path` adds the --root staging prefix where files are touched.
+
+readonly PREFIX=/opt/fix-email-auth
+readonly MANIFEST=$PREFIX/install-manifest.txt
+readonly CPANEL_PLUGIN_DIR=$PREFIX/cpanel-plugin          # install.json + icon, for install_plugin (§4)
+readonly APPCONFIG_FILE=$PREFIX/plugin/whm/fix_email_auth.conf
+readonly HOOK_SCRIPT=$PREFIX/plugin/hooks/fix-email-auth-hook
+
+readonly ADMINBIN_DIR=/usr/local/cpanel/bin/admin/FixEmailAuth          # §6.2: dir name = namespace
+readonly UAPI_MODULE=/usr/local/cpanel/Cpanel/API/FixEmailAuth.pm        # §5
+readonly JUPITER_DIR=/usr/local/cpanel/base/frontend/jupiter/fix_email_auth   # §1
+readonly WHM_CGI_DIR=/usr/local/cpanel/whostmgr/docroot/cgi/fix_email_auth    # §7.1
+readonly WHM_ICON=/usr/local/cpanel/whostmgr/docroot/addon_plugins/fix_email_auth.png
+readonly APPCONFIG_REGISTERED=/var/cpanel/apps/fix_email_auth.conf     # written by register_appconfig
+readonly ADDON_FEATURE=/usr/local/cpanel/whostmgr/addonfeatures/fix_email_auth   # written by install_plugin
+
+readonly UNIT_NAME=fix-email-auth.service
+readonly UNIT_FILE=/etc/systemd/system/$UNIT_NAME
+readonly CONFIG_DIR=/etc/fix-email-auth
+readonly CONFIG_FILE=$CONFIG_DIR/config.json
+readonly TOKEN_FILE=$CONFIG_DIR/whm-token
+readonly STATE_DIR=/var/lib/fix-email-auth                              # the journal: kept unless --purge
+
+readonly CPANEL_VERSION_FILE=/usr/local/cpanel/version
+readonly INSTALL_PLUGIN=/usr/local/cpanel/scripts/install_plugin
+readonly UNINSTALL_PLUGIN=/usr/local/cpanel/scripts/uninstall_plugin
+readonly REGISTER_APPCONFIG=/usr/local/cpanel/bin/register_appconfig
+readonly UNREGISTER_APPCONFIG=/usr/local/cpanel/bin/unregister_appconfig
+readonly MANAGE_HOOKS=/usr/local/cpanel/bin/manage_hooks
+readonly WHMAPI1=/usr/local/cpanel/bin/whmapi1
+
+readonly TOKEN_NAME=fix-email-auth
+# The WHM API 1 functions the daemon calls with a token (src/adapters/cpanel), and the ACL each needs
+# (cpanel-plugins.md §7.3, WHM ACL reference chart):
+#   list-accts    listaccts (owners, suspension), listzones
+#   acct-summary  get_domain_info (the domain → account/zone map)
+#   edit-dns      parse_dns_zone, mass_edit_dns_zone (read and edit records), has_local_authority
+#   create-dns    mass_edit_dns_zone adding a record where none was (the lockdown TXT)
+# uapi_cpanel (a user's UAPI through WHM) is allowed for accounts the token's owner owns; root owns all.
+# Which ACL listzones and has_local_authority check is not in the reference: verify on a server.
+readonly TOKEN_ACLS=(list-accts acct-summary edit-dns create-dns)
+
+# "Category Event" pairs the hook script is registered for, all at stage post (§8.1, §8.2).
+readonly HOOK_EVENTS=(
+  "PkgAcct Restore"
+  "Whostmgr Transfers::Session"
+  "Whostmgr Accounts::Create"
+  "Cpanel UAPI::DNS::mass_edit_zone"
+)
