@@ -167,7 +167,7 @@ function describe(cls: BounceClass, domain: string | null, provider?: string): {
     case 'SPF_REJECTED':
       return {
         explanation: `MailChannels refused the message because the sender domain's SPF record does not allow MailChannels to send for it.`,
-        fix: `Add "include:relay.mailchannels.net" to the domain's SPF (TXT "v=spf1 ...") record, or run "fix-email-auth diagnose <domain>" to see the record to publish.`,
+        fix: `Add "include:relay.mailchannels.net" to the SPF record (TXT "v=spf1 ...") of ${domain ?? 'the sending domain'}; "fix-email-auth diagnose ${domain ?? '<domain>'}" shows the record to publish.`,
       };
     case 'RECIPIENT_INVALID':
       return {
@@ -187,7 +187,7 @@ function describe(cls: BounceClass, domain: string | null, provider?: string): {
     case 'OTHER':
       return {
         explanation: `The message was not delivered for a reason this tool does not recognise as a DNS or authentication problem.`,
-        fix: `Read the server's reply below, or send it to your hosting provider's support.`,
+        fix: `Read the receiving server's reply in the bounce message, or send the bounce to your hosting provider's support.`,
       };
   }
 }
