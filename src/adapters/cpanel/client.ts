@@ -13,7 +13,7 @@
 import type { Accounts, ZoneStore } from '../../ports';
 import type { Config } from '../../config';
 import { FixEmailAuthError } from '../../errors';
-import type { ListStyle } from './params';
+import type { CliEscaping, ListStyle } from './params';
 import { RateLimiter } from './rateLimit';
 import { realSleep, type RetryPolicy, type Sleep } from './retry';
 import { tlsPolicy, type TlsPolicy } from './tls';
@@ -49,8 +49,8 @@ export interface CpanelClientOptions {
   retry?: Partial<RetryPolicy>;
   sleep?: Sleep;
   listStyle?: ListStyle;
-  /** Percent-encode values on the CLI (default true, params.ts). */
-  cliUriEncode?: boolean;
+  /** How values are escaped on the CLI (default `form`, params.ts `CliEscaping`). */
+  cliEscaping?: CliEscaping;
   /** Environment of the `whmapi1` / `uapi` processes (default: ours). */
   cliEnv?: NodeJS.ProcessEnv;
 }
@@ -83,7 +83,7 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
   const kind = options.transport ?? config.transport;
   let tls: TlsPolicy | undefined;
   const tlsOnce = () => (tls ??= tlsPolicy({ caFile: config.caFile, fingerprint: config.fingerprint, insecure: config.insecure }, options.logger));
-  const cli = { timeoutMs: config.timeoutMs, listStyle: options.listStyle, uriEncode: options.cliUriEncode, env: options.cliEnv };
+  const cli = { timeoutMs: config.timeoutMs, listStyle: options.listStyle, escaping: options.cliEscaping, env: options.cliEnv };
 
   let whmTransport: WhmTransport | null = null;
   if (options.whmTransport) whmTransport = options.whmTransport;

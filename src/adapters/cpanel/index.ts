@@ -12,7 +12,7 @@ export { UapiHttpsTransport } from './uapiHttps';
 export { UapiViaWhmTransport } from './uapiViaWhm';
 export { UapiCliTransport } from './uapiCli';
 export { tlsPolicy, normalizeFingerprint, type TlsPolicy, type TlsSettings } from './tls';
-export { encodeForm, cliArgs, paramPairs, type ListStyle } from './params';
+export { encodeForm, cliArgs, paramPairs, type CliEscaping, type ListStyle } from './params';
 export { expectUapi, expectWhm, type UapiResult, type WhmResult } from './envelope';
 export { displayMessage } from './classify';
 export { DEFAULT_RETRY_POLICY, READ_CALLS, type RetryPolicy, type Sleep } from './retry';

@@ -46,14 +46,30 @@ export function encodeForm(params: Params, style: ListStyle = 'repeat'): string 
 }
 
 /**
- * `key=value` argv items for `whmapi1` / `uapi`. Each pair is ONE argv item (execFile, no shell), so a
- * JSON value with spaces and quotes needs no shell quoting. With `uriEncode` (the default) values are
- * percent-encoded as cPanel::APIClient does for its CLI transport (`Utils/CLIRequest.pm` →
- * `FormArray::to_kv_equals_strings`), because the cPanel CLI decodes them like a form.
+ * How values are escaped in `key=value` CLI arguments. cPanel's tools decode their arguments like a
+ * form (cPanel's own client percent-encodes every CLI value: cPanel::APIClient `Utils/CLIRequest.pm` →
+ * `FormArray::to_kv_equals_strings`; cPanel's form decoder turns `+` into a space and `%XX` into bytes,
+ * `Cpanel::Encoder::URI::uri_decode_str`). Unescaped, an SPF value `+a +mx` would arrive as ` a  mx`.
+ * - `form` (default): percent-encode only `%`, `+`, `&` and `;`, the characters a form decoder changes
+ *   or splits on; the tool decodes every value back exactly, and ordinary values stay readable;
+ * - `all`: encodeURIComponent every value, exactly like cPanel::APIClient;
+ * - `none`: raw values, for a tool that does not decode.
  */
-export function cliArgs(params: Params, options: { style?: ListStyle; uriEncode?: boolean } = {}): string[] {
-  const encode = options.uriEncode ?? true;
-  return paramPairs(params, options.style ?? 'repeat').map(([key, value]) =>
-    encode ? `${encodeURIComponent(key)}=${encodeURIComponent(value)}` : `${key}=${value}`,
-  );
+export type CliEscaping = 'form' | 'all' | 'none';
+
+const FORM_SPECIAL = /[%+&;]/g;
+
+function escapeCli(text: string, escaping: CliEscaping): string {
+  if (escaping === 'all') return encodeURIComponent(text);
+  if (escaping === 'form') return text.replace(FORM_SPECIAL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return text;
+}
+
+/**
+ * `key=value` argv items for `whmapi1` / `uapi`. Each pair is ONE argv item (execFile, no shell), so a
+ * JSON value with spaces and quotes needs no shell quoting.
+ */
+export function cliArgs(params: Params, options: { style?: ListStyle; escaping?: CliEscaping } = {}): string[] {
+  const escaping = options.escaping ?? 'form';
+  return paramPairs(params, options.style ?? 'repeat').map(([key, value]) => `${escapeCli(key, escaping)}=${escapeCli(value, escaping)}`);
 }

@@ -26,7 +26,7 @@ export class UapiCliTransport implements UapiTransport {
     assertApiName('function', fn);
     return runCliJson({
       binary: this.settings.binary,
-      args: [`--user=${this.user}`, module, fn, ...cliArgs(params, { style: this.settings.listStyle, uriEncode: this.settings.uriEncode }), '--output=json'],
+      args: [`--user=${this.user}`, module, fn, ...cliArgs(params, { style: this.settings.listStyle, escaping: this.settings.escaping }), '--output=json'],
       timeoutMs: this.settings.timeoutMs,
       step: options.step,
       what: `uapi ${module}::${fn} as ${this.user}`,

@@ -2,7 +2,7 @@
  * WHM API 1 through the `whmapi1` command (cpanel-api.md §3): `whmapi1 <fn> k=v … --output=json`, which
  * prints the same JSON envelope as HTTP. For a root daemon on the server this needs no token at all.
  */
-import { cliArgs, type ListStyle } from './params';
+import { cliArgs, type CliEscaping, type ListStyle } from './params';
 import { runCliJson } from './execCli';
 import { assertApiName } from './names';
 import type { CallOptions, Params, RawAnswer, WhmTransport } from './types';
@@ -11,8 +11,8 @@ export interface CliSettings {
   binary: string;
   timeoutMs: number;
   listStyle?: ListStyle;
-  /** Percent-encode values (default true; see params.ts `cliArgs`). */
-  uriEncode?: boolean;
+  /** How values are escaped (default `form`; see params.ts `CliEscaping`). */
+  escaping?: CliEscaping;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -27,7 +27,7 @@ export class WhmCliTransport implements WhmTransport {
     assertApiName('function', fn);
     return runCliJson({
       binary: this.settings.binary,
-      args: [fn, ...cliArgs(params, { style: this.settings.listStyle, uriEncode: this.settings.uriEncode }), '--output=json'],
+      args: [fn, ...cliArgs(params, { style: this.settings.listStyle, escaping: this.settings.escaping }), '--output=json'],
       timeoutMs: this.settings.timeoutMs,
       step: options.step,
       what: `whmapi1 ${fn}`,

@@ -38,17 +38,34 @@ describe('list parameters (cpanel-api.md §2)', () => {
     expect(encodeForm({ a: true, b: false, c: 2024030101 })).toBe('a=1&b=0&c=2024030101');
   });
 
-  it('when building CLI arguments, then every pair is one argv item, percent-encoded by default', () => {
+  it('when building CLI arguments, then every pair is one argv item and only %, +, & and ; are escaped by default', () => {
     const json = '{"dname":"_mailchannels","ttl":300,"record_type":"TXT","data":["v=mc1 auth=webhostingm"]}';
-    expect(cliArgs({ zone: 'example.com', serial: '2024030101', add: [json] })).toEqual([
+    expect(cliArgs({ zone: 'example.com', serial: '2024030101', add: [json], want: 'user,owner' })).toEqual([
       'zone=example.com',
       'serial=2024030101',
-      `add=${encodeURIComponent(json)}`,
+      `add=${json}`,
+      'want=user,owner',
     ]);
+    expect(cliArgs({ add: ['{"data":["v=spf1 +a 100%; a&b"]}'] })).toEqual(['add={"data":["v=spf1 %2Ba 100%25%3B a%26b"]}']);
   });
 
-  it('when CLI encoding is off, then the JSON value stays one raw argv item', () => {
+  it('when a form decoder reads the default escaping, then every value comes back exactly', () => {
+    const values = ['v=spf1 +a +mx ~all', 'p=100%; rua=mailto:a@b', 'x&y=“z”', '%2B already'];
+    for (const value of values) {
+      const [arg] = cliArgs({ v: value });
+      // what cPanel's form decoder does to one key=value item: `+` → space, then %XX → byte
+      const decoded = decodeURIComponent((arg as string).slice(2).replace(/\+/g, ' '));
+      expect(decoded).toBe(value);
+    }
+  });
+
+  it('when all escaping is asked for, then every value is encodeURIComponent’d like cPanel::APIClient', () => {
     const json = '{"dname":"x","data":["a b"]}';
-    expect(cliArgs({ add: [json, json] }, { uriEncode: false, style: 'numbered' })).toEqual([`add=${json}`, `add-1=${json}`]);
+    expect(cliArgs({ add: [json] }, { escaping: 'all' })).toEqual([`add=${encodeURIComponent(json)}`]);
+  });
+
+  it('when escaping is off, then the JSON value stays one raw argv item, numbered if asked', () => {
+    const json = '{"dname":"x","data":["a +b"]}';
+    expect(cliArgs({ add: [json, json] }, { escaping: 'none', style: 'numbered' })).toEqual([`add=${json}`, `add-1=${json}`]);
   });
 });
