@@ -10,3 +10,4 @@ export { compareSerials, parseSerial, type SerialRelation } from './serial';
 export { parseEndpoint, formatEndpoint } from './endpoint';
 export { createLimiter, type Limiter } from './limiter';
 export type { DnsAnswer, DnsRecord, DnsServer, QueryOptions, RecordType, SoaData } from './types';
+export { propagationDefaults, type PropagationDefaults } from './propagationDefaults';
