@@ -48,31 +48,31 @@ async function hook(input: string, socket = daemon.socket, options: { keepStdinO
 const recheckBodies = () => daemon.requests.filter((r) => r.url === '/api/hooks/recheck').map((r) => JSON.parse(r.body));
 
 describe('with the daemon up', () => {
-  test('when an account is restored, then the daemon is asked to re-check it with the hook role', async () => {
+  test('when an account is restored, then the daemon is asked to re-check it with the hook role and the restore event', async () => {
     const result = await hook(SAMPLES.restore);
     expect(result.stdout).toBe('1 fix-email-auth: re-check queued for alice (PkgAcct::Restore)\n');
-    expect(recheckBodies()).toEqual([{ user: 'alice', event: 'PkgAcct::Restore' }]);
+    expect(recheckBodies()).toEqual([{ user: 'alice', event: 'restore', hook: 'PkgAcct::Restore' }]);
     expect(daemon.requests[0]?.method).toBe('POST');
     expect(daemon.requests[0]?.headers['x-fix-email-auth-role']).toBe('hook');
   });
 
   test('when an account is created, then its re-check is queued', async () => {
     await hook(SAMPLES.create);
-    expect(recheckBodies()).toEqual([{ user: 'bob', event: 'Whostmgr::Accounts::Create' }]);
+    expect(recheckBodies()).toEqual([{ user: 'bob', event: 'create', hook: 'Whostmgr::Accounts::Create' }]);
   });
 
   test('when a transfer session ends, then every account found in it is re-checked', async () => {
     const result = await hook(SAMPLES.session);
     expect(result.stdout).toContain('alice, carol');
     expect(recheckBodies()).toEqual([
-      { user: 'alice', event: 'Whostmgr::Transfers::Session' },
-      { user: 'carol', event: 'Whostmgr::Transfers::Session' },
+      { user: 'alice', event: 'transfer', hook: 'Whostmgr::Transfers::Session' },
+      { user: 'carol', event: 'transfer', hook: 'Whostmgr::Transfers::Session' },
     ]);
   });
 
   test('when a user edits a zone through UAPI, then the re-check names the user and the zone', async () => {
     await hook(SAMPLES.massEdit);
-    expect(recheckBodies()).toEqual([{ user: 'alice', event: 'Cpanel::UAPI::DNS::mass_edit_zone', zone: 'example.com' }]);
+    expect(recheckBodies()).toEqual([{ user: 'alice', event: 'zone-edit', hook: 'Cpanel::UAPI::DNS::mass_edit_zone', zone: 'example.com' }]);
   });
 
   test('when cPanel leaves stdin open after the document, then the hook still answers at once', async () => {

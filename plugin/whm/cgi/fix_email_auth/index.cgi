@@ -33,8 +33,9 @@ sub run {
     if ( !Whostmgr::ACLS::checkacl('all') ) {
         return reply( 403, 'text/plain; charset=utf-8', "Access Denied.\n" );
     }
+    # WHM user names (root, resellers) as the daemon accepts them: lower-case, a letter first.
     my $user = $ENV{REMOTE_USER} // '';
-    if ( $user !~ m/\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z/ ) {
+    if ( $user !~ m/\A[a-z][a-z0-9_-]{0,31}\z/ ) {
         return reply( 403, 'text/plain; charset=utf-8', "Access Denied: no WHM user.\n" );
     }
 
