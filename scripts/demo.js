@@ -1,4 +1,83 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start`: the demo arrives with the web UI (daemon + built-in cPanel simulator).
-process.stdout.write('fix-email-auth demo: the demo arrives with the web UI. Meanwhile try `npm run build && ./bin/fix-email-auth --help`.\n');
+// `npm start`: the demo. Builds dist/ when it is missing or older than src/, then runs the simulated
+// cPanel server, an authoritative DNS for its zones and the daemon on http://127.0.0.1:8765 (PORT to
+// change). DNS is real PowerDNS when pdns_server is installed — started by the very code the tests
+// use (test/support/pdns.ts, compiled on the fly) — else the built-in answerer, labelled demo-only.
+// Needs nothing but Node and `npm ci`.
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+
+/** Newest modification time under a directory (files only). */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(full));
+    else latest = Math.max(latest, fs.statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+function buildIfNeeded() {
+  const dist = path.join(root, 'dist');
+  const stale = !fs.existsSync(path.join(dist, 'daemon', 'demo', 'index.js')) || newest(path.join(root, 'src')) > newest(dist);
+  if (!stale) return;
+  process.stdout.write('Building (npx tsc -p tsconfig.build.json)…\n');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+}
+
+function onPath(name) {
+  const dirs = (process.env.PATH || '').split(path.delimiter).concat(['/usr/sbin', '/usr/bin', '/sbin']);
+  return dirs.some((dir) => dir && fs.existsSync(path.join(dir, name)));
+}
+
+/** test/support/pdns.ts compiled to a temporary CommonJS file, or null (no PowerDNS, no TypeScript). */
+function powerDnsStarter() {
+  if (process.env.FIX_EMAIL_AUTH_DEMO_DNS === 'builtin') return null;
+  if (!onPath('pdns_server') || !onPath('pdns_control')) return null;
+  let ts;
+  try {
+    ts = require('typescript');
+  } catch {
+    return null;
+  }
+  const source = fs.readFileSync(path.join(root, 'test', 'support', 'pdns.ts'), 'utf8');
+  const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fix-email-auth-pdns-'));
+  const file = path.join(dir, 'pdns.js');
+  fs.writeFileSync(file, out.outputText);
+  const Module = require('module');
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(root);
+  mod._compile(out.outputText, file);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return mod.exports.startPowerDns;
+}
+
+async function main() {
+  buildIfNeeded();
+  const { runDemo } = require(path.join(root, 'dist', 'daemon', 'demo'));
+  const port = Number(process.env.PORT || 8765);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, not ${process.env.PORT}`);
+  let startPowerDns = powerDnsStarter();
+  try {
+    await runDemo({ port, ...(startPowerDns ? { startPowerDns } : {}) });
+  } catch (err) {
+    if (!startPowerDns) throw err;
+    // PowerDNS is installed but would not start here (ports, permissions): fall back, and say so.
+    process.stderr.write(`PowerDNS did not start (${err.message.split('\n')[0]}); using the built-in demo DNS instead.\n`);
+    startPowerDns = null;
+    await runDemo({ port });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`fix-email-auth demo: ${err && err.message ? err.message : err}\n`);
+  process.exit(1);
+});

@@ -11,7 +11,9 @@ import { registerHistory as history } from './history';
 import { registerRollback as rollback } from './rollback';
 import { registerVerify as verify } from './verify';
 import { register as explain } from './explain';
+import { register as serve } from './serve';
+import { register as demo } from './demo';
 
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [diagnose, fix, rollback, history, verify, bounces, explain];
+export const COMMANDS: RegisterCommand[] = [diagnose, fix, rollback, history, verify, bounces, explain, serve, demo];

@@ -1,0 +1,49 @@
+/** The express application: the pipeline of middleware.ts, then the route modules. */
+import express, { type Express } from 'express';
+import type { AppContext } from './context';
+import { locals } from './context';
+import { requestLogger } from './logging';
+import { csrfCheck, errorHandler, loopbackHostOnly, notFound, requireIdentity, resolveIdentity, securityHeaders } from './middleware';
+import { publicDir, viewsDir } from './paths';
+import { adminRoutes } from './routes/admin';
+import { demoRoutes } from './routes/demo';
+import { hookRoutes } from './routes/hooks';
+import { jobRoutes } from './routes/jobs';
+import { userRoutes } from './routes/user';
+import { viewHelpers } from './viewHelpers';
+
+export function buildApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('views', viewsDir());
+  app.set('view engine', 'ejs');
+  app.set('view cache', true);
+  app.set('query parser', 'simple');
+  Object.assign(app.locals, viewHelpers);
+
+  app.use(securityHeaders);
+  if (ctx.mode === 'tcp') app.use(loopbackHostOnly);
+  app.use(requestLogger(ctx.log));
+  app.use('/static', express.static(publicDir(), { index: false, fallthrough: false, setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=300') }));
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, version: ctx.version });
+  });
+
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 5000 }));
+  app.use(express.json({ limit: '200kb' }));
+  app.use(resolveIdentity(ctx));
+  if (ctx.mode === 'tcp') {
+    app.use(csrfCheck(ctx));
+    // Opening the demo's address lands on the picker until someone is picked.
+    app.get('/', (_req, res, next) => (locals(res).identity ? next() : res.redirect(303, locals(res).url('/demo'))));
+    app.use(demoRoutes(ctx, ctx.sessions!));
+  }
+  app.use(requireIdentity);
+  app.use(userRoutes(ctx));
+  app.use(jobRoutes(ctx));
+  app.use(adminRoutes(ctx));
+  app.use(hookRoutes(ctx));
+  app.use(notFound);
+  app.use(errorHandler(ctx));
+  return app;
+}

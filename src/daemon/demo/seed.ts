@@ -1,0 +1,104 @@
+/**
+ * The demo's simulated server (used by `npm start` and the browser tests): accounts whose domains
+ * carry every kind of problem the plugin finds, so each page has something to show.
+ *
+ * | domain | account | what is wrong |
+ * |---|---|---|
+ * | migrated.example | alice | stale after a migration: `v=mc1 auth=oldhost` |
+ * | shop.migrated.example | alice (sub) | stale record `_mailchannels.shop` in the parent zone |
+ * | blockall.example | alice (addon) | block-all `v=mc1` |
+ * | alias.example | alice (parked) | nothing: correct |
+ * | cfid.example | bob (reseller's client) | `cfid=` (unsupported since 2024-08-31) |
+ * | tworecords.example | bob (addon) | two `v=mc1` records |
+ * | nolockdown.example | carol | no lockdown record; SPF without the MailChannels include |
+ * | xss.example | carol (addon) | a TXT holding `<script>alert(1)</script>` (shown escaped) |
+ * | elsewhere.example | dave | DNS hosted elsewhere (local authority 0) with a stale record |
+ * | good.example | erin | nothing: correct |
+ * | resell.example | resell (the reseller's own account) | stale |
+ */
+import type { SeedInput } from '../../simulator/seed';
+
+export const DEMO_AUTH_ID = 'webhostingm';
+export const DEMO_NAMESERVERS = ['ns1.webhostingm.example', 'ns2.webhostingm.example'];
+export const DEMO_ROOT_TOKEN = 'DEMOROOTTOKEN0123456789ABCDEFGHIJ';
+export const DEMO_IP = '192.0.2.10';
+
+/** A real 2048-bit RSA public key (test/fixtures/zones/dkim.example.db), split as cPanel writes it. */
+const DKIM = [
+  'v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApLgdOFh4MJ7uUZMGaud+iVDKf64gpK1dzMgN/LNUxteNft5lPWiD2XZnRKCI7HRl0L0ut59rfpCBcdozfwuedmABbFlpkWw1f1Uixq6V4+ZH5uJqjXNhBlUcnzOT16DqzqHKctxBbs9FnZNza6DaBnjzi9OrzOBLPgGdZq+VS2tZEdH7NE8VLVs+bb',
+  'fTxx+vIflSPuO5yGlCKwJYnv+/WnvqxwFPrF9CyVojuGAKKu1bMGIqcrAZue5+F8AntPfdLt+6Urm/rofykxYCPEi5tEgZrGOMEp2fsTdv/lHJ3gqBc2OYM9vRA88SLdhASfYvcA1/5BWQ/0DiRUjMYzj8UQIDAQAB',
+];
+
+const SPF_WITH_MAILCHANNELS = `v=spf1 +a +mx +ip4:${DEMO_IP} include:relay.mailchannels.net ~all`;
+
+type Rec = { name: string; type: string; data: string[]; ttl?: number };
+
+/** cPanel's usual records for a mail domain, with SPF, DKIM and DMARC in order. */
+function mailDomain(extra: Rec[], options: { spf?: string } = {}): Rec[] {
+  return [
+    { name: '@', type: 'A', data: [DEMO_IP] },
+    { name: 'www', type: 'CNAME', data: ['@'] },
+    { name: 'mail', type: 'CNAME', data: ['@'] },
+    { name: '@', type: 'MX', data: ['0', '@'] },
+    { name: '@', type: 'TXT', data: [options.spf ?? SPF_WITH_MAILCHANNELS] },
+    { name: 'default._domainkey', type: 'TXT', data: [...DKIM] },
+    { name: '_dmarc', type: 'TXT', data: ['v=DMARC1; p=quarantine; rua=mailto:dmarc@example.net'] },
+    ...extra,
+  ];
+}
+
+/** CNAME and MX targets written relative to the apex need the apex name itself. */
+function zone(name: string, records: Rec[], more: Record<string, unknown> = {}) {
+  const apex = `${name}.`;
+  return {
+    name,
+    serial: '2024030101',
+    records: records.map((r) => ({ ...r, data: r.data.map((d) => (d === '@' ? apex : d)) })),
+    ...more,
+  };
+}
+
+const lockdown = (value: string, name = '_mailchannels'): Rec => ({ name, type: 'TXT', data: [value], ttl: 14400 });
+
+export function demoSeed(): SeedInput {
+  return {
+    server: { hostname: 'server.webhostingm.example', ip: DEMO_IP, nameservers: DEMO_NAMESERVERS, soaContact: 'hostmaster.webhostingm.example' },
+    resellers: ['resell'],
+    accounts: [
+      {
+        user: 'alice',
+        domain: 'migrated.example',
+        domains: [
+          { domain: 'shop.migrated.example', type: 'sub' },
+          { domain: 'blockall.example', type: 'addon', subdomain: 'blockall' },
+          { domain: 'alias.example', type: 'parked' },
+        ],
+      },
+      { user: 'bob', domain: 'cfid.example', owner: 'resell', domains: [{ domain: 'tworecords.example', type: 'addon', subdomain: 'tworecords' }] },
+      { user: 'carol', domain: 'nolockdown.example', domains: [{ domain: 'xss.example', type: 'addon', subdomain: 'xss' }] },
+      { user: 'dave', domain: 'elsewhere.example' },
+      { user: 'erin', domain: 'good.example' },
+      { user: 'resell', domain: 'resell.example', owner: 'resell', plan: 'reseller' },
+    ],
+    zones: [
+      zone('migrated.example', mailDomain([
+        { name: 'shop', type: 'A', data: [DEMO_IP] },
+        lockdown('v=mc1 auth=oldhost'),
+        lockdown('v=mc1 auth=oldhost', '_mailchannels.shop'),
+      ])),
+      zone('blockall.example', mailDomain([lockdown('v=mc1')])),
+      zone('alias.example', mailDomain([lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`)])),
+      zone('cfid.example', mailDomain([lockdown('v=mc1 cfid=oldsite.workers.dev')])),
+      zone('tworecords.example', mailDomain([lockdown('v=mc1 auth=oldhost'), lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`)])),
+      zone('nolockdown.example', mailDomain([], { spf: `v=spf1 +a +mx +ip4:${DEMO_IP} ~all` })),
+      zone('xss.example', mailDomain([lockdown('<script>alert(1)</script>')])),
+      zone('elsewhere.example', mailDomain([lockdown('v=mc1 auth=oldhost')]), {
+        localAuthority: 0,
+        publicNameservers: ['ns1.otherdns.example', 'ns2.otherdns.example'],
+      }),
+      zone('good.example', mailDomain([lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`)])),
+      zone('resell.example', mailDomain([lockdown('v=mc1 auth=previoushost')])),
+    ],
+    tokens: [{ kind: 'whm', user: 'root', token: DEMO_ROOT_TOKEN }],
+  };
+}

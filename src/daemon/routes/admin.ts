@@ -1,0 +1,210 @@
+/**
+ * The WHM admin's pages: overview, the scan table (filters, sort, selection, export), scan, dry run
+ * and bulk repair as jobs, every change with rollback, recent lockdown rejections from the Exim log,
+ * and the configuration (read-only, no secrets).
+ */
+import { Router, type Request, type Response } from 'express';
+import { SCAN_STATUSES, type ScanQuery, type ScanResult, type ScanSort, type ScanStatus } from '../../adapters/store';
+import { FINDING_SEVERITY } from '../../checks/findings';
+import { HttpError } from '../httpErrors';
+import { findBounces, type BounceReport } from '../../usecases/bounces';
+import { startScan } from '../../usecases/jobs';
+import { checkDomainSyntax } from '../../usecases/repair';
+import { field, fields, redirectOrJson, requireRole, respond, type AppContext } from '../context';
+import { exportTable, historyExport } from '../exports';
+import { actorOf, isValidName } from '../identity';
+import { changeRow } from '../presenters/domain';
+import { configView } from '../presenters/config';
+import { badge, pageStatus } from '../presenters/status';
+
+/** "All stale": every domain whose last scan found a lockdown record that makes MailChannels reject mail. */
+export const STALE_CODES = ['LOCKDOWN_STALE', 'LOCKDOWN_BLOCK_ALL', 'LOCKDOWN_CFID', 'LOCKDOWN_MULTIPLE', 'LOCKDOWN_WRONG_SENDERID', 'LOCKDOWN_MALFORMED'] as const;
+
+const PAGE_SIZE = 100;
+const SORTS: readonly ScanSort[] = ['domain', 'user', 'owner', 'status', 'scannedAt'];
+const FINDING_CODES = Object.keys(FINDING_SEVERITY);
+/** Most domains one bulk job takes (a very large server is repaired in several runs). */
+const MAX_BULK = 50_000;
+const BOUNCE_WINDOW_DAYS = 7;
+
+interface TableFilter {
+  status: ScanStatus[];
+  code?: string;
+  user?: string;
+  owner?: string;
+  search?: string;
+  sort: ScanSort;
+  order: 'asc' | 'desc';
+  page: number;
+}
+
+/** Unknown filter values are dropped, not errors: a stale bookmark still opens the table. */
+function tableFilter(query: unknown): TableFilter {
+  const status = fields(query, 'status').filter((s): s is ScanStatus => (SCAN_STATUSES as readonly string[]).includes(s));
+  const code = field(query, 'code');
+  const user = field(query, 'user');
+  const owner = field(query, 'owner');
+  const search = field(query, 'search', 100)?.trim();
+  const sort = field(query, 'sort') as ScanSort | undefined;
+  const page = Number(field(query, 'page') ?? '1');
+  return {
+    status,
+    ...(code && FINDING_CODES.includes(code) ? { code } : {}),
+    ...(user && isValidName(user) ? { user } : {}),
+    ...(owner && isValidName(owner) ? { owner } : {}),
+    ...(search ? { search } : {}),
+    sort: sort && SORTS.includes(sort) ? sort : 'status',
+    order: field(query, 'order') === 'asc' ? 'asc' : field(query, 'order') === 'desc' ? 'desc' : sort && sort !== 'status' ? 'asc' : 'desc',
+    page: Number.isInteger(page) && page > 0 && page < 100_000 ? page : 1,
+  };
+}
+
+function scanQuery(f: TableFilter): ScanQuery {
+  return {
+    ...(f.status.length ? { status: f.status } : {}),
+    ...(f.code ? { code: f.code } : {}),
+    ...(f.user ? { user: f.user } : {}),
+    ...(f.owner ? { owner: f.owner } : {}),
+    ...(f.search ? { search: f.search } : {}),
+    sort: f.sort,
+    order: f.order,
+    withReport: false,
+  };
+}
+
+/** Every row of a query, page by page (the store caps one page at 10 000). */
+function allRows(ctx: AppContext, query: ScanQuery, max: number): ScanResult[] {
+  const out: ScanResult[] = [];
+  for (let offset = 0; out.length < max; ) {
+    const page = ctx.services.store.queryScanResults({ ...query, limit: 10_000, offset });
+    out.push(...page.rows);
+    offset += page.rows.length;
+    if (page.rows.length === 0 || offset >= page.total) break;
+  }
+  return out.slice(0, max);
+}
+
+function tableRow(r: ScanResult) {
+  return { domain: r.domain, zone: r.zone, user: r.user, owner: r.owner, status: r.status, pageStatus: pageStatus(r.status), badge: badge(r.status), codes: r.codes, scannedAt: r.scannedAt };
+}
+
+/** The domains a dry run or bulk repair is for: the ticked ones, or "all stale". */
+function selection(ctx: AppContext, body: unknown): string[] {
+  const domains = field(body, 'all-stale') === '1'
+    ? allRows(ctx, { code: [...STALE_CODES], withReport: false, sort: 'domain' }, MAX_BULK).map((r) => r.domain)
+    : fields(body, 'domain').map((d) => checkDomainSyntax(d));
+  const unique = [...new Set(domains)];
+  if (unique.length === 0) throw new HttpError(400, 'Select at least one domain (or “all stale”).', 'BAD_INPUT');
+  if (unique.length > MAX_BULK) throw new HttpError(400, `At most ${MAX_BULK} domains per bulk job.`, 'BAD_INPUT');
+  return unique;
+}
+
+export function adminRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { services } = ctx;
+  const admin = (res: Response) => requireRole(res, 'admin');
+
+  router.get('/admin', (req, res) => {
+    admin(res);
+    const summary = services.store.scanSummary();
+    const jobs = services.store.listJobs({ limit: 10 });
+    const stale = STALE_CODES.reduce((n, code) => n + (summary.byCode[code] ?? 0), 0);
+    respond(req, res, 'admin/overview', { title: 'Server overview', summary, jobs, stale, statuses: SCAN_STATUSES.map((s) => ({ status: s, badge: badge(s), count: summary.byStatus[s] })) }, { summary, jobs });
+  });
+
+  router.get('/admin/domains', (req: Request, res: Response) => {
+    admin(res);
+    const filter = tableFilter(req.query);
+    const query = scanQuery(filter);
+    const format = field(req.query, 'format');
+    if (format === 'csv' || format === 'json') {
+      const rows = allRows(ctx, query, 200_000).map(tableRow);
+      exportTable(req, res, rows, [
+        { header: 'domain', value: (r) => r.domain },
+        { header: 'zone', value: (r) => r.zone },
+        { header: 'user', value: (r) => r.user },
+        { header: 'reseller', value: (r) => r.owner },
+        { header: 'status', value: (r) => r.status },
+        { header: 'findings', value: (r) => r.codes.join(' ') },
+        { header: 'scanned', value: (r) => r.scannedAt },
+      ], 'domains', rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest));
+      return;
+    }
+    const page = services.store.queryScanResults({ ...query, limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE });
+    const summary = services.store.scanSummary();
+    const rows = page.rows.map(tableRow);
+    respond(
+      req,
+      res,
+      'admin/domains',
+      { title: 'Domains', filter, rows, total: page.total, pages: Math.max(1, Math.ceil(page.total / PAGE_SIZE)), summary, codes: FINDING_CODES, statuses: SCAN_STATUSES, sorts: SORTS, staleCount: STALE_CODES.reduce((n, c) => n + (summary.byCode[c] ?? 0), 0) },
+      { total: page.total, rows: rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest) },
+    );
+  });
+
+  router.post('/admin/scan', async (req, res) => {
+    const identity = admin(res);
+    const job = await startScan({ runner: ctx.runner, accounts: services.accounts }, actorOf(identity));
+    redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
+  });
+
+  router.post('/admin/dry-run', (req, res) => {
+    const identity = admin(res);
+    const job = ctx.runner.startJob('bulk-fix', selection(ctx, req.body), {}, actorOf(identity), { dryRun: true });
+    redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
+  });
+
+  router.post('/admin/bulk-fix', (req, res) => {
+    const identity = admin(res);
+    const job = ctx.runner.startJob('bulk-fix', selection(ctx, req.body), {}, actorOf(identity));
+    redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
+  });
+
+  router.get('/admin/history', (req, res) => {
+    admin(res);
+    const user = field(req.query, 'user');
+    const domain = field(req.query, 'domain', 253);
+    const changes = services.store
+      .listChanges({ limit: 1000, ...(user && isValidName(user) ? { user } : {}), ...(domain ? { domain: domain.toLowerCase() } : {}) })
+      .map(changeRow);
+    if (historyExport(req, res, changes, 'history')) return;
+    respond(req, res, 'history', { title: 'History of changes', changes, admin: true }, { changes });
+  });
+
+  router.get('/admin/bounces', async (req, res) => {
+    admin(res);
+    const { config } = services;
+    let report: BounceReport | null = null;
+    let error: string | null = null;
+    try {
+      report = await findBounces({
+        log: config.paths.eximMainlog,
+        relayHost: config.provider.relayHost,
+        provider: config.provider.authId,
+        since: new Date(services.clock.now().getTime() - BOUNCE_WINDOW_DAYS * 86_400_000),
+        maxEvents: 2000,
+      });
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const rejections = (report?.events ?? []).filter((e) => e.class === 'LOCKDOWN_REJECTED').reverse();
+    const domains = (report?.advice ?? []).filter((a) => a.class === 'LOCKDOWN_REJECTED');
+    if (exportTable(req, res, rejections, [
+      { header: 'time', value: (e) => e.time },
+      { header: 'domain', value: (e) => e.domain ?? '' },
+      { header: 'sender', value: (e) => e.sender ?? '' },
+      { header: 'account', value: (e) => e.authUser ?? '' },
+      { header: 'recipient', value: (e) => e.recipient },
+      { header: 'message', value: (e) => e.messageId },
+    ], 'lockdown-rejections', { events: rejections, domains })) return;
+    respond(req, res, 'admin/bounces', { title: 'Recent lockdown rejections', rejections, domains, error, log: config.paths.eximMainlog, days: BOUNCE_WINDOW_DAYS, warnings: report?.warnings ?? [] }, { events: rejections, domains, error });
+  });
+
+  router.get('/admin/config', (req, res) => {
+    admin(res);
+    const view = configView(services.config);
+    respond(req, res, 'admin/config', { title: 'Configuration', sections: view }, view);
+  });
+
+  return router;
+}

@@ -1,0 +1,80 @@
+/**
+ * The cPanel user's pages (the admin may open the domain pages too): the account's domains at a
+ * glance, one domain in detail, the Fix button, the account's history, and the bounce explainer.
+ * Routes only parse, check ownership, call a use case and render.
+ */
+import { Router, type Request, type Response } from 'express';
+import { diagnoseDomains } from '../../usecases/jobs';
+import { explainBounce } from '../../usecases/explain';
+import { visibleDomain } from '../access';
+import { field, identityOf, redirectOrJson, requireRole, respond, type AppContext } from '../context';
+import { historyExport } from '../exports';
+import { actorOf } from '../identity';
+import { changeRow, domainPage, domainRow, sortRows } from '../presenters/domain';
+
+export function userRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { services } = ctx;
+
+  const listDomains = async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    if (identity.role === 'admin' && !req.path.startsWith('/api/')) {
+      res.redirect(303, res.locals.url('/admin'));
+      return;
+    }
+    const me = requireRole(res, 'user');
+    const infos = await services.accounts.domainsOfUser(me.user);
+    const rows = sortRows((await diagnoseDomains(services.repairContext(), infos)).map(domainRow));
+    respond(req, res, 'user/domains', { title: 'Fix Email Authorization', rows }, { user: me.user, domains: rows });
+  };
+  router.get('/', listDomains);
+  router.get('/api/domains', listDomains);
+
+  const showDomain = async (req: Request, res: Response) => {
+    const identity = requireRole(res, 'user', 'admin');
+    const info = await visibleDomain(ctx, identity, String(req.params.domain));
+    const [diagnosis] = await diagnoseDomains(services.repairContext(), [info]);
+    const page = domainPage(diagnosis!);
+    const changes = services.store
+      .listChanges({ domain: info.domain, limit: 20 })
+      .filter((c) => identity.role === 'admin' || c.user === identity.user)
+      .map(changeRow);
+    respond(req, res, 'domain', { title: info.domain, page, changes }, { domain: info.domain, info, report: diagnosis!.report ?? null, error: diagnosis!.error ?? null, authority: diagnosis!.authority ?? null, changes });
+  };
+  router.get('/domains/:domain', showDomain);
+  router.get('/api/domains/:domain', showDomain);
+
+  const fix = async (req: Request, res: Response) => {
+    const identity = requireRole(res, 'user', 'admin');
+    const info = await visibleDomain(ctx, identity, String(req.params.domain));
+    const job = ctx.runner.startJob('repair', [info.domain], identity.role === 'user' ? { asUser: identity.user } : {}, actorOf(identity));
+    redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
+  };
+  router.post('/domains/:domain/fix', fix);
+  router.post('/api/domains/:domain/fix', fix);
+
+  const history = async (req: Request, res: Response) => {
+    const me = requireRole(res, 'user');
+    const changes = services.store.listChanges({ user: me.user, limit: 500 }).map(changeRow);
+    if (historyExport(req, res, changes, `history-${me.user}`)) return;
+    respond(req, res, 'history', { title: 'History of changes', changes, admin: false }, { changes });
+  };
+  router.get('/history', history);
+  router.get('/api/history', history);
+
+  router.post('/explain', async (req, res) => {
+    const identity = requireRole(res, 'user', 'admin');
+    const text = field(req.body, 'text', 64 * 1024) ?? '';
+    const explanation = explainBounce(text, { provider: services.config.provider.authId });
+    // Link the domain the bounce names only when the asker may open it.
+    let domainLink: string | null = null;
+    if (explanation.domain) {
+      const domain = explanation.domain;
+      const mine = identity.role === 'admin' ? await services.accounts.findDomain(domain) : (await services.accounts.domainsOfUser(identity.user)).find((d) => d.domain === domain);
+      if (mine) domainLink = `/domains/${encodeURIComponent(mine.domain)}`;
+    }
+    respond(req, res, 'explain', { title: 'What this bounce means', explanation, text, domainLink }, { explanation });
+  });
+
+  return router;
+}
