@@ -1,37 +1,33 @@
 /**
- * Starts the cPanel/WHM simulator (src/simulator) on loopback with the shared test seed, and builds
- * clients of our adapter against it, pinned to the simulator's certificate.
+ * Starts the cPanel/WHM simulator (test/support/simulator.ts) with the shared test seed, and builds
+ * clients of our adapter against it over HTTPS, pinned to the simulator's certificate.
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createCpanelClient, type CpanelClient, type CpanelClientOptions } from '../../../src/adapters/cpanel/client';
 import { parseConfig } from '../../../src/config';
-import { loadSeedFile } from '../../../src/simulator/seed';
-import { startSimulator, type Simulator } from '../../../src/simulator/server';
+import type { Simulator } from '../../../src/simulator/server';
+import { startTestSimulator, TEST_TOKENS } from '../../support/simulator';
 
-export const TOKENS = {
-  root: 'ROOTTOKEN0123456789ABCDEFGHIJKLMN',
-  resell: 'RESELLTOKEN0123456789ABCDEFGHIJK',
-  alice: 'ALICETOKEN0123456789ABCDEFGHIJKL',
-  bob: 'BOBTOKEN0123456789ABCDEFGHIJKLMN',
-  carol: 'CAROLTOKEN0123456789ABCDEFGHIJKL',
-} as const;
+export const TOKENS = TEST_TOKENS;
 
 /** 2026-11-28, so the serial bump of a 2024 zone is 2026112800 (cpanel-api.md §6.3). */
 export const NOW = new Date('2026-11-28T12:00:00Z');
 
 export interface Harness {
   sim: Simulator;
+  /** A scratch directory for CA files and the like (removed on stop). */
   dir: string;
-  /** A client of the adapter on the simulator; https transport, pinned certificate, no real sleeping. */
+  /** A client of the adapter on the simulator: https, pinned certificate, no real sleeping. */
   client(options?: CpanelClientOptions & { timeoutMs?: number; tokenUser?: string }): CpanelClient;
   stop(): Promise<void>;
 }
 
 export async function startHarness(): Promise<Harness> {
+  const started = await startTestSimulator({ clock: () => NOW });
+  const { sim } = started;
   const dir = mkdtempSync(join(tmpdir(), 'cpanel-contract-'));
-  const sim = await startSimulator({ zonesDir: join(dir, 'named'), seed: loadSeedFile(join(__dirname, '../../fixtures/seed/test.json')), clock: () => NOW });
   return {
     sim,
     dir,
@@ -44,7 +40,7 @@ export async function startHarness(): Promise<Harness> {
         { sleep: async () => undefined, whmToken: options.userToken === undefined ? TOKENS.root : undefined, ...options },
       ),
     stop: async () => {
-      await sim.stop();
+      await started.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
