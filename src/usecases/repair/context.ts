@@ -4,6 +4,7 @@
  */
 import type { BackupGuard } from '../../adapters/jetbackup/policy';
 import type { PropagationInput, PropagationReport } from '../../adapters/dns/propagation';
+import type { AuditLog } from '../../adapters/store/audit';
 import type { ChangeJournal } from '../../adapters/store/changes';
 import type { Actor } from '../../adapters/store/types';
 import type { Config } from '../../config';
@@ -29,7 +30,7 @@ export interface RepairContext {
   /** Zone reads and serial-checked writes (root, or scoped to the acting cPanel user). */
   zones: ZoneStore;
   accounts: Pick<Accounts, 'findDomain' | 'localAuthority'>;
-  journal: ChangeJournal & { transaction<T>(fn: () => T): T };
+  journal: ChangeJournal & Pick<AuditLog, 'appendAudit'> & { transaction<T>(fn: () => T): T };
   /** JetBackup snapshot under the configured policy. */
   backup: BackupGuard;
   /** The raw JetBackup adapter, for "restore the DNS item" rollbacks; null when not configured. */

@@ -6,7 +6,7 @@ import { spawn } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { DnsClient } from '../../../src/adapters/dns';
-import { repairDomain, reconcileInterruptedChanges, rollbackChange } from '../../../src/usecases/repair';
+import { repairDomain, reconcileInterruptedChanges, restoreFromBackup, rollbackChange } from '../../../src/usecases/repair';
 import { parseZoneFile } from '../../../src/zone/bindReader';
 import { startStack, type Stack } from '../../support/stack';
 
@@ -75,6 +75,19 @@ describe('one safe repair on real parts', () => {
     expect(undone.status).toBe('verified');
     expect(await servedTxt(stack, '_mailchannels.example.com')).toEqual(['v=mc1 auth=oldhost']);
     expect(recordsOf(zoneFile(stack, 'example.com'), 'example.com')).toEqual(recordsOf(migrated, 'example.com'));
+  });
+
+  it('when asked to undo from the JetBackup snapshot, then only the DNS item is restored and the zone file is back byte for byte', async () => {
+    const migrated = await migrate(stack);
+    const result = await repairDomain(stack.services.repairContext(), { domain: 'example.com', actor: ACTOR, verifyOptions: QUICK });
+    expect(result.status).toBe('verified');
+    const restored = await restoreFromBackup(stack.services.repairContext(), { changeId: result.changeId!, actor: ACTOR });
+    expect(restored.status).toBe('restored');
+    expect(zoneFile(stack, 'example.com')).toBe(migrated);
+    const restore = stack.jetbackup.invocations().find((i) => i.fn === 'addQueueItems');
+    expect(restore?.params).toMatchObject({ type: '2' });
+    expect(stack.services.store.getChange(result.changeId!)!.status).toBe('rolled_back');
+    expect(restored.restore).toMatchObject({ kind: 'rollback', rollbackOf: result.changeId, status: 'applied' });
   });
 
   it('when the JetBackup snapshot fails under policy "required", then the zone file is exactly as it was', async () => {
