@@ -115,6 +115,15 @@ describe('adminbin → real daemon', () => {
     expect(answer.status).toBe(403);
   }, 20000);
 
+  test('when alice posts Fix through the relay, then she is sent to her job, which bob cannot see', async () => {
+    const answer = await adminbin(UIDS.alice, 'RELAY', { method: 'POST', route: '/domains/example.com/fix', form: {}, mount: 'index.live.pl?route={route}' });
+    expect(answer.status).toBe(303);
+    const job = /^index\.live\.pl\?route=%2Fjobs%2F(\d+)$/.exec(answer.location ?? '')?.[1];
+    expect(job).toBeDefined();
+    expect((await adminbin(UIDS.alice, 'API', { method: 'GET', route: `/api/jobs/${job}` })).status).toBe(200);
+    expect((await adminbin(UIDS.bob, 'API', { method: 'GET', route: `/api/jobs/${job}` })).status).toBe(403);
+  }, 20000);
+
   test('when alice asks for the admin overview, then the bridge refuses before the daemon', async () => {
     const answer = await adminbin(UIDS.alice, 'RELAY', { method: 'GET', route: '/admin' });
     expect(answer.error.code).toBe('FORBIDDEN_ROUTE');
