@@ -9,6 +9,7 @@ import { startScan } from '../../usecases/jobs';
 import { field, requireRole, type AppContext } from '../context';
 import { actorOf, isValidName } from '../identity';
 
+/** The hook script's event names (plugin/hooks/fix-email-auth-hook): only these may repair. */
 const REPAIR_EVENTS = new Set(['transfer', 'restore']);
 
 export function hookRoutes(ctx: AppContext): Router {
@@ -25,7 +26,9 @@ export function hookRoutes(ctx: AppContext): Router {
       res.status(202).json({ jobId: job.id, kind: job.kind });
       return;
     }
-    const job = await startScan({ runner: ctx.runner, accounts: services.accounts }, actorOf(identity), { users: [user] });
+    // A Zone Editor edit names its zone: re-check just that one (when it is the user's).
+    const zone = field(req.body, 'zone', 253)?.toLowerCase();
+    const job = await startScan({ runner: ctx.runner, accounts: services.accounts }, actorOf(identity), { users: [user], ...(zone ? { zones: [zone] } : {}) });
     res.status(202).json({ jobId: job.id, kind: job.kind });
   });
   return router;

@@ -15,6 +15,8 @@ import type { ItemHandler, JobRunner } from './runner';
 export interface ScanJobParams {
   /** Only these cPanel users' domains (default: every account). */
   users?: string[];
+  /** Only these zones (a Zone Editor edit re-checks just its zone). */
+  zones?: string[];
 }
 
 export interface ScanDeps {
@@ -22,16 +24,19 @@ export interface ScanDeps {
   accounts: Pick<Accounts, 'listDomains'>;
 }
 
-function selected(domains: DomainInfo[], users: readonly string[] | undefined): DomainInfo[] {
-  if (!users || users.length === 0) return domains;
-  const wanted = new Set(users);
-  return domains.filter((d) => wanted.has(d.user));
+function selected(domains: DomainInfo[], params: ScanJobParams | null | undefined): DomainInfo[] {
+  const users = params?.users?.length ? new Set(params.users) : null;
+  const zones = params?.zones?.length ? new Set(params.zones) : null;
+  return domains.filter((d) => (!users || users.has(d.user)) && (!zones || zones.has(d.zone)));
 }
 
 export async function startScan(deps: ScanDeps, actor: Actor, options: ScanJobParams & { concurrency?: number } = {}): Promise<Job> {
-  const domains = selected(await deps.accounts.listDomains(), options.users);
+  const params: ScanJobParams = {
+    ...(options.users?.length ? { users: [...options.users] } : {}),
+    ...(options.zones?.length ? { zones: [...options.zones] } : {}),
+  };
+  const domains = selected(await deps.accounts.listDomains(), params);
   const zones = [...new Set(domains.map((d) => d.zone))].sort();
-  const params: ScanJobParams = options.users?.length ? { users: [...options.users] } : {};
   return deps.runner.startJob('scan', zones, params, actor, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
 }
 
@@ -49,10 +54,9 @@ export function scanItemHandler(deps: ScanHandlerDeps): ItemHandler {
   const domainsByZone = (job: Job): Promise<Map<string, DomainInfo[]>> => {
     let list = lists.get(job.id);
     if (!list) {
-      const users = (job.params as ScanJobParams | null)?.users;
       list = deps.accounts.listDomains().then((all) => {
         const byZone = new Map<string, DomainInfo[]>();
-        for (const d of selected(all, users)) byZone.set(d.zone, [...(byZone.get(d.zone) ?? []), d]);
+        for (const d of selected(all, job.params as ScanJobParams | null)) byZone.set(d.zone, [...(byZone.get(d.zone) ?? []), d]);
         return byZone;
       });
       // A failed listing is not kept: the next item asks again.
