@@ -43,6 +43,15 @@ export interface ShimIo {
 class UsageError extends Error {}
 
 /** `--output=json` style options anywhere; the rest are positional words and `key=value` pairs. */
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    // A lone `%` the decoder cannot read is kept as it is, as a lenient form decoder does.
+    return text.replace(/\+/g, ' ');
+  }
+}
+
 function splitArgs(argv: readonly string[]): { options: Map<string, string>; words: string[]; pairs: Array<[string, string]> } {
   const options = new Map<string, string>();
   const words: string[] = [];
@@ -53,7 +62,9 @@ function splitArgs(argv: readonly string[]): { options: Map<string, string>; wor
       options.set(eq === -1 ? arg.slice(2) : arg.slice(2, eq), eq === -1 ? '' : arg.slice(eq + 1));
     } else if (arg.includes('=') && words.length > 0) {
       const eq = arg.indexOf('=');
-      pairs.push([arg.slice(0, eq), arg.slice(eq + 1)]);
+      // The real CLIs run each key=value through cPanel's form decoder (Cpanel::Encoder::URI::
+      // uri_decode_str): `+` is a space and %XX an escaped byte, so clients must escape them.
+      pairs.push([formDecode(arg.slice(0, eq)), formDecode(arg.slice(eq + 1))]);
     } else {
       if (pairs.length > 0) throw new UsageError(`expected key=value, got ${JSON.stringify(arg)}`);
       words.push(arg);
