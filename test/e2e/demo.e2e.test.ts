@@ -118,7 +118,7 @@ describe('demo in a browser', () => {
   });
 
   it('when the pages ran, then the browser saw no script error or CSP violation, and the page script left no AMD globals behind', async () => {
-    expect(await page.evaluate(() => [typeof (window as any).define, typeof (window as any).require])).toEqual(['undefined', 'undefined']);
+    expect(await page.evaluate(() => [typeof (globalThis as any).define, typeof (globalThis as any).require])).toEqual(['undefined', 'undefined']);
     expect(browser.problems).toEqual([]);
   });
 
