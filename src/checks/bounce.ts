@@ -83,7 +83,8 @@ const RATE_TEXT =
  */
 export function normalizeBounceText(text: string): string {
   const cut = text.length > MAX_BOUNCE_TEXT ? text.slice(0, MAX_BOUNCE_TEXT) : text;
-  return cut.replace(/\\n/g, '\n').replace(/\r\n?/g, '\n');
+  const lines = cut.includes('\\n') ? cut.replace(/\\n/g, '\n') : cut;
+  return lines.includes('\r') ? lines.replace(/\r\n?/g, '\n') : lines;
 }
 
 /** Lockdown domain named in the text, or null. Lower-cased, final dot and stray quoting removed. */
@@ -202,6 +203,17 @@ export function classifyBounce(text: string, options: BounceOptions = {}): Bounc
   if (codes.smtpCode !== undefined) verdict.smtpCode = codes.smtpCode;
   if (codes.enhancedCode !== undefined) verdict.enhancedCode = codes.enhancedCode;
   return verdict;
+}
+
+/**
+ * Only the class and the lockdown domain — what a log report needs per event, without building the
+ * reply and advice texts (a busy log has many thousands of failures). Same rules as classifyBounce.
+ */
+export function bounceClassOf(text: string): { class: BounceClass; domain: string | null } {
+  const normalized = normalizeBounceText(text);
+  const domain = lockdownDomain(normalized);
+  if (domain !== null) return { class: 'LOCKDOWN_REJECTED', domain };
+  return { class: classFor(normalized, findCodes(normalized)), domain: null };
 }
 
 /** Human explanation and fix of a class for a domain (used by reports that aggregate many events). */

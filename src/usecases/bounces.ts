@@ -8,7 +8,7 @@
 import type { LogCursorStore } from '../adapters/exim/cursor';
 import type { EximFailure } from '../adapters/exim/joiner';
 import { readEximFailures, ReadEximOptions, ReadEximResult } from '../adapters/exim/reader';
-import { BounceClass, bounceAdvice, classifyBounce, isAuthenticationFailure } from '../checks/bounce';
+import { BounceClass, bounceAdvice, bounceClassOf, isAuthenticationFailure } from '../checks/bounce';
 
 export interface FindBouncesInput {
   /** Main log path (its rotations are read too unless `includeRotated` is false). */
@@ -21,7 +21,7 @@ export interface FindBouncesInput {
   cursorStore?: LogCursorStore;
   /** MailChannels account id, for the advice wording. */
   provider?: string;
-  /** Most events returned (newest kept); aggregates always count everything. Default 100 000. */
+  /** Most events returned (newest kept); aggregates always count everything. Default 10 000. */
   maxEvents?: number;
 }
 
@@ -108,15 +108,45 @@ export function addressDomain(address: string | null): string | null {
   return address.slice(at + 1).replace(/[>.]+$/, '').toLowerCase() || null;
 }
 
-function classOf(f: EximFailure): { cls: BounceClass; domain: string | null } {
-  const verdict = classifyBounce(f.message);
-  // An `==` line is temporary by definition even when it carries no SMTP code ("Connection refused").
-  const cls = f.kind === 'deferred' && verdict.class === 'OTHER' ? 'DEFERRED' : verdict.class;
-  return { cls, domain: verdict.domain ?? addressDomain(f.sender) };
+/** Most distinct failure texts whose class is remembered (a burst repeats the same few replies). */
+const CLASS_MEMO_SIZE = 10_000;
+
+/** Classifies failures, remembering each distinct reply text's verdict. */
+function failureClassifier(): (f: EximFailure) => { cls: BounceClass; domain: string | null } {
+  const memo = new Map<string, { class: BounceClass; domain: string | null }>();
+  return (f) => {
+    let verdict = memo.get(f.message);
+    if (verdict === undefined) {
+      if (memo.size >= CLASS_MEMO_SIZE) memo.clear();
+      verdict = bounceClassOf(f.message);
+      memo.set(f.message, verdict);
+    }
+    // An `==` line is temporary by definition even when it carries no SMTP code ("Connection refused").
+    const cls = f.kind === 'deferred' && verdict.class === 'OTHER' ? 'DEFERRED' : verdict.class;
+    return { cls, domain: verdict.domain ?? addressDomain(f.sender) };
+  };
+}
+
+/** isoLocal, remembering the last second (failures come in bursts within the same second). */
+function timeFormatter(): (date: Date) => string {
+  let lastSecond = NaN;
+  let lastText = '';
+  return (date) => {
+    const ms = date.getTime();
+    if (ms % 1000 === 0 && ms === lastSecond) return lastText;
+    const text = isoLocal(date);
+    if (ms % 1000 === 0) {
+      lastSecond = ms;
+      lastText = text;
+    }
+    return text;
+  };
 }
 
 export async function findBounces(input: FindBouncesInput, deps: FindBouncesDeps = { readFailures: readEximFailures }): Promise<BounceReport> {
-  const maxEvents = input.maxEvents ?? 100_000;
+  const maxEvents = Math.max(1, input.maxEvents ?? 10_000);
+  const classOf = failureClassifier();
+  const formatTime = timeFormatter();
   const timed: TimedEvent[] = [];
   let omittedEvents = 0;
   const byDomain = new Map<string, DomainBounceAdvice & { lastMs: number; users: Set<string> }>();
@@ -126,10 +156,10 @@ export async function findBounces(input: FindBouncesInput, deps: FindBouncesDeps
   const onFailure = (f: EximFailure) => {
     const { cls, domain } = classOf(f);
     if (isAuthenticationFailure(cls)) problems = true;
-    const time = isoLocal(f.time);
+    const time = formatTime(f.time);
     const ms = f.time.getTime();
     timed.push({ ms, event: { messageId: f.messageId, time, recipient: f.recipient, domain, class: cls, sender: f.sender, authUser: f.authUser } });
-    if (timed.length > maxEvents * 2) omittedEvents += trimOldest(timed, maxEvents);
+    if (timed.length >= maxEvents * 2) omittedEvents += trimOldest(timed, maxEvents);
     if (domain !== null) {
       const key = `${domain}\u0000${cls}`;
       let agg = byDomain.get(key);

@@ -97,7 +97,8 @@ export function parseArrival(rest: string): ArrivalIdentity {
   let u: string | null = null;
   let protocol: string | null = null;
   if (space >= 0) {
-    for (const f of parseFields(rest.slice(space + 1), ARRIVAL_STOP_KEYS)) {
+    const fields = fieldsBeforeSize(rest, space) ?? parseFields(rest.slice(space + 1), ARRIVAL_STOP_KEYS);
+    for (const f of fields) {
       if (f.key === 'A' && a === null) a = f.value;
       else if (f.key === 'U' && u === null) u = f.value;
       else if (f.key === 'P' && protocol === null) protocol = f.value;
@@ -112,6 +113,26 @@ export function parseArrival(rest: string): ArrivalIdentity {
     authId = colon < 0 ? null : a.slice(colon + 1) || null;
   }
   return { sender, authUser: authId ?? u, authenticator, protocol };
+}
+
+/**
+ * A, U and P of an arrival whose text before ` S=` has no quote or parenthesis (local submissions):
+ * plain space-separated tokens, no character loop. Null when the general parser is needed.
+ */
+function fieldsBeforeSize(rest: string, from: number): Field[] | null {
+  const size = rest.indexOf(' S=', from);
+  const limit = size < 0 ? rest.length : size;
+  const quote = rest.indexOf('"', from);
+  const paren = rest.indexOf('(', from);
+  if ((quote >= 0 && quote < limit) || (paren >= 0 && paren < limit)) return null;
+  const fields: Field[] = [];
+  for (const key of ['A', 'U', 'P'] as const) {
+    const at = rest.indexOf(` ${key}=`, from - 1);
+    if (at < 0 || at >= limit) continue;
+    const end = rest.indexOf(' ', at + 3);
+    fields.push({ key, value: rest.slice(at + 3, end < 0 || end > limit ? limit : end), at: at + 1 });
+  }
+  return fields;
 }
 
 /** A failure (`**`) or deferral (`==`) line after its flag. */
@@ -135,6 +156,56 @@ export interface FailureParts {
  * inside field values (`X=TLS1.3:…:256`, `[ip]:port`) are never followed by a space.
  */
 export function parseFailure(rest: string): FailureParts {
+  return parseFailureFast(rest) ?? parseFailureGeneral(rest);
+}
+
+/**
+ * The usual shape, `addr R=.. T=.. H=name [ip][:port] [X=.. CV=..]: message`, with no quote or
+ * parenthesis before the separator: split on spaces without a character loop (a burst of
+ * rejections can be most of a log). Anything else returns null for the general parser.
+ */
+function parseFailureFast(rest: string): FailureParts | null {
+  const sep = rest.indexOf(': ');
+  if (sep < 0) return null;
+  const quote = rest.indexOf('"');
+  const paren = rest.indexOf('(');
+  const angle = rest.indexOf('<');
+  if ((quote >= 0 && quote < sep) || (paren >= 0 && paren < sep) || (angle >= 0 && angle < sep)) return null;
+  const head = rest.slice(0, sep);
+  const tokens = head.split(' ');
+  const recipient = tokens[0] ?? '';
+  if (recipient === '') return null;
+  let hostName: string | null = null;
+  let hostIp: string | null = null;
+  let router: string | null = null;
+  let transport: string | null = null;
+  for (let k = 1; k < tokens.length; k++) {
+    const tok = tokens[k] as string;
+    if (tok.length < 2 || tok.charCodeAt(1) !== 0x3d /* = */) continue;
+    const key = tok.charCodeAt(0);
+    if (key === 0x52 /* R */ && router === null) router = tok.slice(2);
+    else if (key === 0x54 /* T */ && transport === null) transport = tok.slice(2);
+    else if (key === 0x48 /* H */ && hostName === null) {
+      hostName = tok.slice(2);
+      const next = tokens[k + 1];
+      if (next !== undefined && next.charCodeAt(0) === 0x5b /* [ */) {
+        const close = next.indexOf(']');
+        if (close > 1) hostIp = next.slice(1, close);
+      }
+    }
+  }
+  const message = rest.slice(sep + 2).trim();
+  if (hostName === null) {
+    const m = /\bhost (\S+) \[([^\]]+)\]/.exec(message);
+    if (m && m[1] !== undefined && m[2] !== undefined) {
+      hostName = m[1];
+      hostIp = m[2];
+    }
+  }
+  return { recipient, originalRecipient: null, hostName, hostIp, router, transport, message };
+}
+
+function parseFailureGeneral(rest: string): FailureParts {
   const rcptEnd = tokenEnd(rest, 0);
   let recipient = rest.slice(0, rcptEnd);
   let i = rcptEnd;

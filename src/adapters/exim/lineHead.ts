@@ -160,11 +160,7 @@ export function lineTime(b: Buffer, start: number, head: LineHead): Date | null 
   const hour = num(b, start + 11, start + 13);
   const minute = num(b, start + 14, start + 16);
   const second = num(b, start + 17, start + 19);
-  let ms = 0;
-  if (head.fracStart >= 0 && head.fracEnd > head.fracStart) {
-    const digits = Math.min(3, head.fracEnd - head.fracStart);
-    ms = num(b, head.fracStart, head.fracStart + digits) * 10 ** (3 - digits);
-  }
+  const ms = fraction(b, head);
   if (Number.isNaN(year + month + day + hour + minute + second + ms)) return null;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
   let t: number;
@@ -173,7 +169,69 @@ export function lineTime(b: Buffer, start: number, head: LineHead): Date | null 
     const offsetMinutes = sign * (num(b, head.tzStart + 1, head.tzStart + 3) * 60 + num(b, head.tzStart + 3, head.tzStart + 5));
     t = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
   } else {
-    t = new Date(year, month - 1, day, hour, minute, second, ms).getTime();
+    t = localEpoch(year, month - 1, day, hour, minute, second, ms);
   }
   return Number.isFinite(t) ? new Date(t) : null;
+}
+
+/**
+ * `new Date(y, m, d, h, mi, s, ms).getTime()` without the local-time constructor, which costs ~1 µs
+ * in V8 against ~0.2 µs for Date.UTC plus offset lookups. The offsets a day before and after decide:
+ * equal (no DST change near) → done; otherwise the wall clock may exist twice (DST end: the earlier
+ * instant, like Date) or not at all (DST start: read with the offset from before, like Date).
+ */
+export function localEpoch(year: number, monthIndex: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  const asUtc = Date.UTC(year, monthIndex, day, hour, minute, second, ms);
+  const before = asUtc + zoneOffsetMs(asUtc - DAY_MS);
+  const after = asUtc + zoneOffsetMs(asUtc + DAY_MS);
+  if (before === after) return before;
+  const beforeExists = before - zoneOffsetMs(before) === asUtc;
+  const afterExists = after - zoneOffsetMs(after) === asUtc;
+  if (beforeExists && afterExists) return Math.min(before, after);
+  if (afterExists) return after;
+  return before;
+}
+
+const DAY_MS = 86_400_000;
+
+/** UTC minus local time at instant `t`, in ms (Date#getTimezoneOffset). */
+function zoneOffsetMs(t: number): number {
+  return new Date(t).getTimezoneOffset() * 60_000;
+}
+
+/**
+ * lineTime for a stream of lines: the local-time conversion (a time-zone lookup, slow in V8) is done
+ * once per minute of log; a zone's offset never changes inside a minute, DST included.
+ */
+export class LineClock {
+  private readonly minute = Buffer.alloc(16);
+  private readonly zoneBytes = Buffer.alloc(5);
+  private minuteMs = NaN;
+  private minuteZone = -2;
+
+  time(b: Buffer, start: number, head: LineHead): Date | null {
+    const zone = head.tzStart < 0 ? -1 : head.tzStart - start;
+    if (zone === this.minuteZone && (zone < 0 || samePrefix(b, head.tzStart, this.zoneBytes)) && b.compare(this.minute, 0, 16, start, start + 16) === 0) {
+      const second = num(b, start + 17, start + 19);
+      const ms = fraction(b, head);
+      if (!Number.isNaN(second + ms) && second <= 60) return new Date(this.minuteMs + second * 1000 + ms);
+    }
+    const t = lineTime(b, start, head);
+    if (t === null) return null;
+    b.copy(this.minute, 0, start, start + 16);
+    this.minuteZone = zone;
+    if (zone >= 0) b.copy(this.zoneBytes, 0, head.tzStart, head.tzStart + 5);
+    this.minuteMs = t.getTime() - num(b, start + 17, start + 19) * 1000 - fraction(b, head);
+    return t;
+  }
+}
+
+function samePrefix(b: Buffer, at: number, bytes: Buffer): boolean {
+  return b.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0;
+}
+
+function fraction(b: Buffer, head: LineHead): number {
+  if (head.fracStart < 0 || head.fracEnd <= head.fracStart) return 0;
+  const digits = Math.min(3, head.fracEnd - head.fracStart);
+  return num(b, head.fracStart, head.fracStart + digits) * 10 ** (3 - digits);
 }

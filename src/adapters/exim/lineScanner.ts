@@ -6,7 +6,7 @@
  */
 import { CurrentView, EximFailure, FailureJoiner } from './joiner';
 import { parseFailure } from './fields';
-import { KIND_ARRIVAL, KIND_COMPLETED, KIND_DEFERRED, KIND_FAILED, KIND_NONE, LineHead, isMessageId, lineTime, newLineHead, readLineHead } from './lineHead';
+import { KIND_ARRIVAL, KIND_COMPLETED, KIND_DEFERRED, KIND_FAILED, KIND_NONE, LineClock, LineHead, isMessageId, newLineHead, readLineHead } from './lineHead';
 
 export interface ScanFilter {
   /** Keep failures logged at or after this instant. */
@@ -28,6 +28,11 @@ export interface ScanStats {
  */
 const RETRY_NOT_REACHED = Buffer.from('retry time not reached', 'latin1');
 
+/** Node's Buffer method (lib/buffer.js), not in @types/node; no argument checks. */
+interface FastSlices {
+  utf8Slice(start: number, end: number): string;
+}
+
 /** The file being scanned: its index (for re-reading arrivals), path, and where reading started. */
 export interface ScanFile {
   index: number;
@@ -40,6 +45,7 @@ export interface ScanFile {
 
 export class LineScanner {
   private readonly head: LineHead = newLineHead();
+  private readonly clock = new LineClock();
   private readonly relay: string | null;
   private readonly sinceMs: number | null;
   private file: ScanFile = { index: -1, path: '', start: 0, keepArrivalText: true };
@@ -81,10 +87,10 @@ export class LineScanner {
     const head = this.head;
     if (!isMessageId(b, head.idStart, head.idEnd)) return;
     if (kind === KIND_DEFERRED && b.subarray(head.restStart, end).indexOf(RETRY_NOT_REACHED) >= 0) return;
-    const time = lineTime(b, start, head);
+    const time = this.clock.time(b, start, head);
     if (time === null) return;
     if (this.sinceMs !== null && time.getTime() < this.sinceMs) return;
-    const parts = parseFailure(b.toString('utf8', head.restStart, end));
+    const parts = parseFailure((b as unknown as FastSlices).utf8Slice(head.restStart, end));
     if (this.relay !== null && !this.matchesRelay(parts.hostName, parts.hostIp)) return;
     const failure: EximFailure = {
       messageId: b.toString('latin1', head.idStart, head.idEnd),

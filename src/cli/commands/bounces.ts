@@ -90,7 +90,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       else provider = providerIfConfigured(io);
       if (log.trim() === '') throw new FixEmailAuthError('BAD_INPUT', '--log needs a file name', { step: 'input' });
       const report = await findBounces({ log, since, relayHost: opts.relayHost, includeRotated: opts.rotated, provider });
-      if (opts.json) printJson(io, bounceReportJson(report));
+      if (opts.json) {
+        printJson(io, bounceReportJson(report));
+        if (report.omittedEvents > 0) io.stderr.write(`note: the ${report.omittedEvents} oldest events are not listed; "domains" counts include them\n`);
+      }
       else io.stdout.write(renderBounces(report, log, since));
       setExit(report.problems ? EXIT_PROBLEMS : EXIT_OK);
     });
