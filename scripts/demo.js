@@ -7,7 +7,6 @@
 // Needs nothing but Node and `npm ci`.
 const { execFileSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
@@ -36,7 +35,7 @@ function onPath(name) {
   return dirs.some((dir) => dir && fs.existsSync(path.join(dir, name)));
 }
 
-/** test/support/pdns.ts compiled to a temporary CommonJS file, or null (no PowerDNS, no TypeScript). */
+/** test/support/pdns.ts compiled to CommonJS, or null (no PowerDNS, or no TypeScript to compile it). */
 function powerDnsStarter() {
   if (process.env.FIX_EMAIL_AUTH_DEMO_DNS === 'builtin') return null;
   if (!onPath('pdns_server') || !onPath('pdns_control')) return null;
@@ -48,15 +47,13 @@ function powerDnsStarter() {
   }
   const source = fs.readFileSync(path.join(root, 'test', 'support', 'pdns.ts'), 'utf8');
   const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fix-email-auth-pdns-'));
-  const file = path.join(dir, 'pdns.js');
-  fs.writeFileSync(file, out.outputText);
+  // Compiled in memory under the source's own name, so its imports (dns-packet) resolve from the project.
+  const file = path.join(root, 'test', 'support', 'pdns.ts');
   const Module = require('module');
   const mod = new Module(file, module);
   mod.filename = file;
-  mod.paths = Module._nodeModulePaths(root);
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
   mod._compile(out.outputText, file);
-  fs.rmSync(dir, { recursive: true, force: true });
   return mod.exports.startPowerDns;
 }
 
@@ -65,14 +62,22 @@ async function main() {
   const { runDemo } = require(path.join(root, 'dist', 'daemon', 'demo'));
   const port = Number(process.env.PORT || 8765);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, not ${process.env.PORT}`);
-  let startPowerDns = powerDnsStarter();
+  const pdns = powerDnsStarter();
+  let pdnsError = null;
+  const startPowerDns = pdns && (async (options) => {
+    try {
+      return await pdns(options);
+    } catch (err) {
+      pdnsError = err;
+      throw err;
+    }
+  });
   try {
     await runDemo({ port, ...(startPowerDns ? { startPowerDns } : {}) });
   } catch (err) {
-    if (!startPowerDns) throw err;
+    if (!pdnsError) throw err;
     // PowerDNS is installed but would not start here (ports, permissions): fall back, and say so.
-    process.stderr.write(`PowerDNS did not start (${err.message.split('\n')[0]}); using the built-in demo DNS instead.\n`);
-    startPowerDns = null;
+    process.stderr.write(`PowerDNS did not start (${String(pdnsError.message).split('\n')[0]}); using the built-in demo DNS instead.\n`);
     await runDemo({ port });
   }
 }
