@@ -11,9 +11,10 @@ import { registerHistory as history } from './history';
 import { registerRollback as rollback } from './rollback';
 import { registerVerify as verify } from './verify';
 import { register as explain } from './explain';
+import { registerTestEmail as testEmail } from './testEmail';
 import { register as serve } from './serve';
 import { register as demo } from './demo';
 
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [diagnose, fix, rollback, history, verify, bounces, explain, serve, demo];
+export const COMMANDS: RegisterCommand[] = [diagnose, fix, rollback, history, verify, bounces, explain, testEmail, serve, demo];
