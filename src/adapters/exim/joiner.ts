@@ -67,11 +67,26 @@ export interface CurrentView {
  */
 const RECENT_ARRIVALS = 64;
 
+/**
+ * How many arrival/completion lines a failure waits for its arrival. Exim logs `<=` first; an
+ * excerpt may list the failure a line or two before it (same second), never thousands of lines. The
+ * bound keeps one orphan failure from slowing every later line of the file.
+ */
+const PENDING_WINDOW = 2000;
+
+interface Pending {
+  /** `lines` when the first failure of this message started waiting. */
+  since: number;
+  failures: EximFailure[];
+}
+
 export class FailureJoiner {
   private readonly table: ArrivalTable;
   private readonly recent: RecentArrivals | null;
-  private readonly pending = new Map<string, EximFailure[]>();
+  private readonly pending = new Map<string, Pending>();
   private pendingCount = 0;
+  /** Arrival and completion lines seen while failures were waiting. */
+  private lines = 0;
 
   constructor(
     private readonly emit: (failure: EximFailure) => void,
@@ -97,13 +112,10 @@ export class FailureJoiner {
     if (this.recent) this.recent.push(b, idStart, idEnd, file, offset, text);
     else this.table.put(b, idStart, idEnd, file, offset, text);
     if (this.pendingCount > 0) {
-      const id = b.toString('latin1', idStart, idEnd);
-      const waiting = this.pending.get(id);
+      const waiting = this.takePending(b.toString('latin1', idStart, idEnd));
       if (waiting) {
-        this.pending.delete(id);
-        this.pendingCount -= waiting.length;
-        const text = b.toString('utf8', textStart, textEnd);
-        for (const f of waiting) this.emit(withIdentity(f, text));
+        const arrivalText = b.toString('utf8', textStart, textEnd);
+        for (const f of waiting) this.emit(withIdentity(f, arrivalText));
       }
     }
   }
@@ -111,13 +123,8 @@ export class FailureJoiner {
   completed(b: Buffer, idStart: number, idEnd: number): void {
     if (!this.recent?.complete(b, idStart, idEnd)) this.table.remove(b, idStart, idEnd);
     if (this.pendingCount === 0) return;
-    const id = b.toString('latin1', idStart, idEnd);
-    const waiting = this.pending.get(id);
-    if (waiting) {
-      this.pending.delete(id);
-      this.pendingCount -= waiting.length;
-      for (const f of waiting) this.emit(f);
-    }
+    const waiting = this.takePending(b.toString('latin1', idStart, idEnd));
+    if (waiting) for (const f of waiting) this.emit(f);
   }
 
   /** A failure with sender/authUser still null; its id is at `view.buffer[idStart, idEnd)`. */
@@ -127,16 +134,16 @@ export class FailureJoiner {
       this.emit(withIdentity(f, text));
       return;
     }
-    const list = this.pending.get(f.messageId);
-    if (list) list.push(f);
-    else this.pending.set(f.messageId, [f]);
+    const waiting = this.pending.get(f.messageId);
+    if (waiting) waiting.failures.push(f);
+    else this.pending.set(f.messageId, { since: this.lines, failures: [f] });
     this.pendingCount++;
     while (this.pendingCount > this.limits.maxPendingFailures) this.flushOldestPending();
   }
 
   /** End of a file: failures whose arrival never showed up are emitted without an identity. */
   finish(): void {
-    for (const list of this.pending.values()) for (const f of list) this.emit(f);
+    for (const waiting of this.pending.values()) for (const f of waiting.failures) this.emit(f);
     this.pending.clear();
     this.pendingCount = 0;
   }
@@ -181,13 +188,26 @@ export class FailureJoiner {
     return this.readText(file, offset);
   }
 
+  /** Count a line while failures wait, let the ones past the window go, and take `id`'s. */
+  private takePending(id: string): EximFailure[] | undefined {
+    this.lines++;
+    for (let oldest = this.pending.values().next().value; oldest !== undefined && this.lines - oldest.since > PENDING_WINDOW; oldest = this.pending.values().next().value) {
+      this.flushOldestPending();
+    }
+    const waiting = this.pending.get(id);
+    if (!waiting) return undefined;
+    this.pending.delete(id);
+    this.pendingCount -= waiting.failures.length;
+    return waiting.failures;
+  }
+
   private flushOldestPending(): void {
     const first = this.pending.entries().next().value;
     if (first === undefined) return;
-    const [id, list] = first;
+    const [id, waiting] = first;
     this.pending.delete(id);
-    this.pendingCount -= list.length;
-    for (const f of list) this.emit(f);
+    this.pendingCount -= waiting.failures.length;
+    for (const f of waiting.failures) this.emit(f);
   }
 }
 

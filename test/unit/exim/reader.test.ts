@@ -148,6 +148,17 @@ describe('readEximFailures: memory bounds', () => {
     ]);
   });
 
+  it('when a failure waits for its arrival longer than the window, then it is emitted without a sender (bounded waiting)', async () => {
+    const log = join(t.dir, 'orphan.mainlog');
+    const orphan = '2026-11-28 10:00:00 1xY2aa-000000-Ab ** a@gmail.example R=r T=t: 550 5.1.1 user unknown\n';
+    let text = orphan;
+    for (let i = 1; i <= 2500; i++) text += `2026-11-28 10:00:01 1xY2aa-${String(i).padStart(6, '0')}-Ab <= u${i}@example.org U=u${i} P=local S=1\n`;
+    text += '2026-11-28 10:00:02 1xY2aa-000000-Ab <= late@example.org U=late P=local S=1\n';
+    writeFileSync(log, text);
+    const result = await readEximFailures({ log, includeRotated: false });
+    expect(result.failures.map((f) => [f.messageId, f.sender])).toEqual([['1xY2aa-000000-Ab', null]]);
+  });
+
   it('when Completed passes, then the arrival is dropped: a later failure with the same id has no sender', async () => {
     const log = join(t.dir, 'completed.mainlog');
     writeFileSync(
