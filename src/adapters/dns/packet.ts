@@ -68,7 +68,7 @@ export function buildQuery(id: number, name: string, type: RecordType, opts: { e
  * never complete this one (RFC 5452 §3). Malformed packets are dropped the same way.
  */
 export function matchResponse(raw: Buffer, query: BuiltQuery): DecodedResponse | null {
-  if (raw.length < 12 || raw.readUInt16BE(0) !== query.id) return null;
+  if (raw.length < 12 || ((raw[0]! << 8) | raw[1]!) !== query.id) return null;
   try {
     return decodeAnswerTo(raw, query.question, query.name);
   } catch {

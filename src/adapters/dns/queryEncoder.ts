@@ -61,23 +61,31 @@ function writeName(name: string, out: Buffer, offset: number): number {
 
 export function encodeQuery(id: number, name: string, qtype: number, opts: { edns: boolean; recursionDesired: boolean; ednsUdpSize: number }): Buffer {
   // 255 bytes of name at most, 12 of header, 4 of question, 11 of OPT.
+  // Written by indexing, byte by byte: Buffer's write methods check their arguments on every call.
   const buf = Buffer.allocUnsafe(12 + 256 + 4 + 11);
-  buf.writeUInt16BE(id, 0);
-  buf.writeUInt16BE(opts.recursionDesired ? 0x0100 : 0, 2);
-  buf.writeUInt16BE(1, 4); // QDCOUNT
-  buf.writeUInt16BE(0, 6); // ANCOUNT
-  buf.writeUInt16BE(0, 8); // NSCOUNT
-  buf.writeUInt16BE(opts.edns ? 1 : 0, 10); // ARCOUNT
+  buf[0] = id >> 8;
+  buf[1] = id & 0xff;
+  buf[2] = opts.recursionDesired ? 0x01 : 0; // QR=0, opcode QUERY, RD
+  buf[3] = 0;
+  buf[4] = 0;
+  buf[5] = 1; // QDCOUNT = 1
+  buf[6] = buf[7] = buf[8] = buf[9] = buf[10] = 0; // ANCOUNT = NSCOUNT = 0
+  buf[11] = opts.edns ? 1 : 0; // ARCOUNT
   let offset = writeName(name, buf, 12);
-  buf.writeUInt16BE(qtype, offset);
-  buf.writeUInt16BE(1, offset + 2); // class IN
+  buf[offset] = qtype >> 8;
+  buf[offset + 1] = qtype & 0xff;
+  buf[offset + 2] = 0;
+  buf[offset + 3] = 1; // class IN
   offset += 4;
   if (opts.edns) {
-    buf[offset] = 0; // owner: the root
-    buf.writeUInt16BE(41, offset + 1); // TYPE OPT
-    buf.writeUInt16BE(opts.ednsUdpSize, offset + 3); // CLASS = requestor's UDP payload size
-    buf.writeUInt32BE(0, offset + 5); // extended RCODE, version 0, DO=0
-    buf.writeUInt16BE(0, offset + 9); // RDLEN: no options
+    // owner: the root; TYPE 41 (OPT); CLASS = our UDP payload size; TTL = extended RCODE 0,
+    // version 0, DO=0; RDLEN 0: no options.
+    buf[offset] = 0;
+    buf[offset + 1] = 0;
+    buf[offset + 2] = 41;
+    buf[offset + 3] = opts.ednsUdpSize >> 8;
+    buf[offset + 4] = opts.ednsUdpSize & 0xff;
+    buf[offset + 5] = buf[offset + 6] = buf[offset + 7] = buf[offset + 8] = buf[offset + 9] = buf[offset + 10] = 0;
     offset += 11;
   }
   return buf.subarray(0, offset);

@@ -32,6 +32,17 @@ function need(buf: Buffer, offset: number, length: number): void {
   if (offset + length > buf.length) throw new RangeError('DNS message ends in the middle of a field');
 }
 
+/**
+ * Big-endian reads by indexing rather than Buffer's read methods, which add argument checks per call
+ * (costly before the JIT has warmed up). Callers check bounds first with `need`.
+ */
+function u16(buf: Buffer, at: number): number {
+  return (buf[at]! << 8) | buf[at + 1]!;
+}
+function u32(buf: Buffer, at: number): number {
+  return buf[at]! * 0x1000000 + ((buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!);
+}
+
 /** ASCII-only lower-casing (RFC 4343 §3): bytes above 0x7f stay exactly as they are. */
 function asciiLower(s: string): string {
   return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
@@ -113,7 +124,7 @@ function ipv4(buf: Buffer, offset: number): string {
 /** RFC 5952 text form: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
 function ipv6(buf: Buffer, offset: number): string {
   const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(buf.readUInt16BE(offset + i * 2));
+  for (let i = 0; i < 8; i++) groups.push(u16(buf, offset + i * 2));
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
@@ -148,10 +159,10 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
   const name = readName(buf, offset);
   let pos = nameEnd;
   need(buf, pos, 10);
-  const type = buf.readUInt16BE(pos);
-  const cls = buf.readUInt16BE(pos + 2);
-  const ttl = buf.readUInt32BE(pos + 4);
-  const rdlen = buf.readUInt16BE(pos + 8);
+  const type = u16(buf, pos);
+  const cls = u16(buf, pos + 2);
+  const ttl = u32(buf, pos + 4);
+  const rdlen = u16(buf, pos + 8);
   pos += 10;
   need(buf, pos, rdlen);
   const end = pos + rdlen;
@@ -184,7 +195,7 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
       break;
     case 15:
       need(buf, pos, 2);
-      record = { name, ttl, class: klass, type: 'MX', data: { preference: buf.readUInt16BE(pos), exchange: nameIn(pos + 2) } };
+      record = { name, ttl, class: klass, type: 'MX', data: { preference: u16(buf, pos), exchange: nameIn(pos + 2) } };
       break;
     case 16: {
       const strings: Buffer[] = [];
@@ -212,18 +223,18 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
         data: {
           mname,
           rname,
-          serial: String(buf.readUInt32BE(at)),
-          refresh: buf.readUInt32BE(at + 4),
-          retry: buf.readUInt32BE(at + 8),
-          expire: buf.readUInt32BE(at + 12),
-          minimum: buf.readUInt32BE(at + 16),
+          serial: String(u32(buf, at)),
+          refresh: u32(buf, at + 4),
+          retry: u32(buf, at + 8),
+          expire: u32(buf, at + 12),
+          minimum: u32(buf, at + 16),
         },
       };
       break;
     }
     case 33:
       if (rdlen < 7) throw new RangeError('SRV record too short');
-      record = { name, ttl, class: klass, type: 'SRV', data: { priority: buf.readUInt16BE(pos), weight: buf.readUInt16BE(pos + 2), port: buf.readUInt16BE(pos + 4), target: nameIn(pos + 6) } };
+      record = { name, ttl, class: klass, type: 'SRV', data: { priority: u16(buf, pos), weight: u16(buf, pos + 2), port: u16(buf, pos + 4), target: nameIn(pos + 6) } };
       break;
     case 257: {
       if (rdlen < 2) throw new RangeError('CAA record too short');
@@ -252,8 +263,8 @@ function readSection(buf: Buffer, offset: number, count: number, into: DnsRecord
 /** The header and question only: enough to decide whether a packet answers our query. */
 export function decodeHead(buf: Buffer): Pick<DecodedResponse, 'id' | 'rcode' | 'flags' | 'question' | 'questionCount'> & { questionEnd: number } {
   need(buf, 0, 12);
-  const flags = buf.readUInt16BE(2);
-  const questionCount = buf.readUInt16BE(4);
+  const flags = u16(buf, 2);
+  const questionCount = u16(buf, 4);
   let question: DecodedResponse['question'] = null;
   let questionEnd = 12;
   knownOffsets.length = 0;
@@ -262,11 +273,11 @@ export function decodeHead(buf: Buffer): Pick<DecodedResponse, 'id' | 'rcode' | 
   if (questionCount >= 1) {
     const name = readName(buf, 12, true);
     need(buf, nameEnd, 4);
-    question = { name, type: buf.readUInt16BE(nameEnd), class: buf.readUInt16BE(nameEnd + 2) };
+    question = { name, type: u16(buf, nameEnd), class: u16(buf, nameEnd + 2) };
     questionEnd = nameEnd + 4;
   }
   return {
-    id: buf.readUInt16BE(0),
+    id: u16(buf, 0),
     rcode: RCODES[flags & 0xf] ?? `RCODE${flags & 0xf}`,
     flags: flagsOf(flags),
     question,
@@ -312,8 +323,8 @@ function equalFolded(buf: Buffer, at: number, expected: Buffer): boolean {
  */
 export function decodeAnswerTo(buf: Buffer, question: Buffer, name: string): DecodedResponse | null {
   if (buf.length < 12) return null;
-  const flags = buf.readUInt16BE(2);
-  if ((flags & 0x8000) === 0 || buf.readUInt16BE(4) !== 1 || !equalFolded(buf, 12, question)) return null;
+  const flags = u16(buf, 2);
+  if ((flags & 0x8000) === 0 || u16(buf, 4) !== 1 || !equalFolded(buf, 12, question)) return null;
   knownOffsets.length = 0;
   knownNames.length = 0;
   knownFor = buf;
@@ -328,10 +339,10 @@ export function decodeAnswerTo(buf: Buffer, question: Buffer, name: string): Dec
     cut = dot === -1 ? -1 : dot + 1;
   }
   const head = {
-    id: buf.readUInt16BE(0),
+    id: u16(buf, 0),
     rcode: RCODES[flags & 0xf] ?? `RCODE${flags & 0xf}`,
     flags: flagsOf(flags),
-    question: { name, type: question.readUInt16BE(question.length - 4), class: question.readUInt16BE(question.length - 2) },
+    question: { name, type: u16(question, question.length - 4), class: u16(question, question.length - 2) },
     questionCount: 1,
     questionEnd: 12 + question.length,
   };
@@ -359,9 +370,9 @@ export function decodeResponse(buf: Buffer, head?: ReturnType<typeof decodeHead>
     pos = nameEnd + 4;
   }
   try {
-    pos = readSection(buf, pos, buf.readUInt16BE(6), answers);
-    pos = readSection(buf, pos, buf.readUInt16BE(8), authority);
-    readSection(buf, pos, buf.readUInt16BE(10), additional);
+    pos = readSection(buf, pos, u16(buf, 6), answers);
+    pos = readSection(buf, pos, u16(buf, 8), authority);
+    readSection(buf, pos, u16(buf, 10), additional);
   } catch (err) {
     if (!head.flags.tc) throw err;
     return { ...head, answers: [], authority: [], additional: [], ednsUdpSize: null };

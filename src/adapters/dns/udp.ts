@@ -54,6 +54,8 @@ class UdpChannel {
   private idleTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweepAt = Infinity;
+  /** When the last outstanding query finished (for idle close). */
+  private lastIdle = 0;
 
   constructor(
     endpoint: Endpoint,
@@ -64,7 +66,8 @@ class UdpChannel {
     this.socket = dgram.createSocket(endpoint.address.includes(':') ? 'udp6' : 'udp4');
     this.socket.on('message', (msg) => this.receive(msg));
     this.socket.on('error', (err) => this.fail(err));
-    // The socket never keeps the process alive by itself; the sweep timer does while queries wait.
+    // The socket keeps the process alive only while queries wait on it (see exchange/settle), as
+    // Node's resolver does; timers are unref'd and never do.
     this.socket.unref();
     this.socket.connect(endpoint.port, endpoint.address, () => {
       this.connected = true;
@@ -96,11 +99,8 @@ class UdpChannel {
         p.onAbort = () => this.settle(id, p, abortError(query, this.where, signal));
         signal.addEventListener('abort', p.onAbort, { once: true });
       }
+      if (this.pending.size === 0) this.socket.ref();
       this.pending.set(id, p);
-      if (this.idleTimer) {
-        clearTimeout(this.idleTimer);
-        this.idleTimer = null;
-      }
       this.transmit(query.packet);
       this.armSweep(p.deadline);
     });
@@ -128,9 +128,10 @@ class UdpChannel {
     if (outcome instanceof Error) p.reject(outcome);
     else p.resolve(outcome);
     if (this.pending.size === 0) {
-      if (this.sweepTimer) clearTimeout(this.sweepTimer);
-      this.sweepTimer = null;
-      this.sweepAt = Infinity;
+      // The sweep timer stays (unref'd, it finds nothing to do): re-creating timers each time a
+      // socket drains would cost more than the rare useless wake-up.
+      this.lastIdle = performance.now();
+      this.socket.unref();
       this.scheduleIdleClose();
     }
   }
@@ -140,6 +141,7 @@ class UdpChannel {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepAt = deadline;
     this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(deadline - performance.now())));
+    this.sweepTimer.unref();
   }
 
   /** Retransmit or fail every query whose deadline has passed; re-arm for the next one. */
@@ -176,7 +178,7 @@ class UdpChannel {
 
   private receive(msg: Buffer): void {
     if (msg.length < 12) return;
-    const id = msg.readUInt16BE(0);
+    const id = (msg[0]! << 8) | msg[1]!;
     const p = this.pending.get(id);
     if (!p) return; // late, duplicate or forged: not ours
     const decoded = matchResponse(msg, p.query);
@@ -192,9 +194,16 @@ class UdpChannel {
     this.close();
   }
 
+  /** Close the socket once it has had nothing to do for `idleMs`; one timer, re-armed only when it fires. */
   private scheduleIdleClose(): void {
-    if (this.pending.size > 0 || this.closed || this.idleTimer) return;
-    this.idleTimer = setTimeout(() => this.close(), this.idleMs);
+    if (this.closed || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.closed || this.pending.size > 0) return;
+      const idleFor = performance.now() - this.lastIdle;
+      if (idleFor >= this.idleMs) this.close();
+      else this.scheduleIdleClose();
+    }, Math.max(1, this.idleMs - (performance.now() - this.lastIdle)));
     this.idleTimer.unref();
   }
 }
@@ -202,6 +211,10 @@ class UdpChannel {
 /** A small pool of channels per server; queries go to the least loaded one. */
 export class UdpPool {
   private readonly channels = new Map<string, UdpChannel[]>();
+  private lastAddress = '';
+  private lastPort = 0;
+  private lastKey = '';
+  private lastList: UdpChannel[] | null = null;
 
   constructor(private readonly options: { socketsPerServer: number; idleMs: number }) {}
 
@@ -222,12 +235,24 @@ export class UdpPool {
   }
 
   private channelFor(endpoint: Endpoint): UdpChannel {
-    const key = `${endpoint.address}|${endpoint.port}`;
-    let list = this.channels.get(key);
+    // Bulk work asks one server many times in a row: remember the last lookup.
+    let list: UdpChannel[] | undefined;
+    let key: string;
+    if (this.lastAddress === endpoint.address && this.lastPort === endpoint.port && this.lastList && this.lastList.length > 0) {
+      list = this.lastList;
+      key = this.lastKey;
+    } else {
+      key = `${endpoint.address}|${endpoint.port}`;
+      list = this.channels.get(key);
+    }
     if (!list) {
       list = [];
       this.channels.set(key, list);
     }
+    this.lastAddress = endpoint.address;
+    this.lastPort = endpoint.port;
+    this.lastKey = key;
+    this.lastList = list;
     let best: UdpChannel | undefined;
     for (let i = 0; i < list.length; i++) {
       const c = list[i]!;
@@ -245,6 +270,9 @@ export class UdpPool {
     if (!list) return;
     const i = list.indexOf(channel);
     if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.channels.delete(key);
+    if (list.length === 0) {
+      this.channels.delete(key);
+      if (this.lastList === list) this.lastList = null;
+    }
   }
 }

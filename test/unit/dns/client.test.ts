@@ -1,4 +1,7 @@
+import { execFile } from 'child_process';
 import * as dnsPacket from 'dns-packet';
+import { join } from 'path';
+import { promisify } from 'util';
 import { attemptTimeout, totalBudget } from '../../../src/adapters/dns/backoff';
 import { DnsClient } from '../../../src/adapters/dns/client';
 import { txtStrings } from '../../../src/adapters/dns/packet';
@@ -242,6 +245,21 @@ describe('DnsClient against hand-built servers', () => {
     client.close();
     await expect(pending).rejects.toMatchObject({ code: 'DNS_ERROR' });
     expect(client.openSockets).toBe(0);
+  });
+
+  test('when a query is waiting and nothing else runs, then the process stays alive until it settles', async () => {
+    const s = await serve(() => null);
+    // A child process whose only work is one query to a silent server: if the client let the event
+    // loop go idle while waiting, the child would exit without printing anything.
+    const script = [
+      `const ts = require('typescript'); const fs = require('fs');`,
+      `require.extensions['.ts'] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText, f);`,
+      `const { query } = require(${JSON.stringify(require.resolve('../../../src/adapters/dns/client'))});`,
+      `query({ address: '127.0.0.1', port: ${s.port} }, 'x.example.com', 'TXT', { timeoutMs: 50, retries: 1 }).then(() => console.log('answered'), (e) => console.log(e.code));`,
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: join(__dirname, '../../..') });
+    expect(stdout.trim()).toBe('TIMEOUT');
+    expect(s.stats.udp).toBe(2);
   });
 
   test('when the server is on IPv6 loopback, then queries work over UDP and TCP', async () => {
