@@ -23,6 +23,11 @@ export interface FindBouncesInput {
   provider?: string;
   /** Most events returned (newest kept); aggregates always count everything. Default 10 000. */
   maxEvents?: number;
+  /**
+   * Keep only events about these domains (a cPanel user's own domains: the daemon passes the
+   * account's domain list so one customer never sees another's mail). Case-insensitive.
+   */
+  onlyDomains?: Iterable<string>;
 }
 
 export interface FindBouncesDeps {
@@ -146,6 +151,7 @@ function timeFormatter(): (date: Date) => string {
 export async function findBounces(input: FindBouncesInput, deps: FindBouncesDeps = { readFailures: readEximFailures }): Promise<BounceReport> {
   const maxEvents = Math.max(1, input.maxEvents ?? 10_000);
   const classOf = failureClassifier();
+  const only = input.onlyDomains === undefined ? null : new Set([...input.onlyDomains].map((d) => d.toLowerCase().replace(/\.$/, '')));
   const formatTime = timeFormatter();
   const timed: TimedEvent[] = [];
   let omittedEvents = 0;
@@ -155,6 +161,7 @@ export async function findBounces(input: FindBouncesInput, deps: FindBouncesDeps
 
   const onFailure = (f: EximFailure) => {
     const { cls, domain } = classOf(f);
+    if (only !== null && (domain === null || !only.has(domain))) return;
     if (isAuthenticationFailure(cls)) problems = true;
     const time = formatTime(f.time);
     const ms = f.time.getTime();

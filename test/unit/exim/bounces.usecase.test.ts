@@ -86,6 +86,13 @@ describe('findBounces on a cPanel day', () => {
     ]);
   });
 
+  it('when limited to a user\'s own domains, then no other domain\'s events, aggregates or accounts appear', async () => {
+    const report = await findBounces({ log, includeRotated: false, onlyDomains: ['Shop.Example.co.uk.', 'spf-broken.example'] });
+    expect(report.events.map((e) => e.domain)).toEqual(['shop.example.co.uk', 'spf-broken.example']);
+    expect(report.domains.map((d) => d.domain)).toEqual(['shop.example.co.uk', 'spf-broken.example']);
+    expect(report.accounts.map((a) => a.authUser)).toEqual(['joe@shop.example.co.uk', 'bob@spf-broken.example']);
+  });
+
   it('when maxEvents is smaller than the events, then the newest are kept and the aggregates still count everything', async () => {
     const report = await findBounces({ log, includeRotated: false, maxEvents: 2 });
     expect(report.events.map((e) => e.messageId)).toEqual(['1xYBKl-000BKl-Mn', '1xYDMn-000DMn-Op']);
