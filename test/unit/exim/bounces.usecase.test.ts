@@ -101,6 +101,17 @@ describe('findBounces on a cPanel day', () => {
   });
 });
 
+describe('findBounces on a real unrouteable-address log (Exim 4.96)', () => {
+  it('when Exim could not route the recipient, then it is RECIPIENT_INVALID, and the failed bounce (<>) has no domain', async () => {
+    const report = await findBounces({ log: fixture('real', 'exim-4.96-unrouteable.mainlog'), includeRotated: false });
+    expect(report.events.map((e) => [e.recipient, e.class, e.domain, e.sender, e.authUser])).toEqual([
+      ['nobody@nowhere.invalid', 'RECIPIENT_INVALID', 'example.com', 'tiff@example.com', 'root'],
+      ['tiff@example.com', 'RECIPIENT_INVALID', null, '<>', 'Debian-exim'],
+    ]);
+    expect(report.problems).toBe(false);
+  });
+});
+
 describe('findBounces: problems flag and injected reader', () => {
   const failure = (message: string, kind: 'failed' | 'deferred' = 'failed'): EximFailure => ({
     messageId: '1xZ000-000000-Aa',
