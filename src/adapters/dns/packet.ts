@@ -21,7 +21,7 @@ export function randomQueryId(): number {
     randomFillSync(randomPool);
     randomOffset = 0;
   }
-  const id = randomPool.readUInt16BE(randomOffset);
+  const id = (randomPool[randomOffset]! << 8) | randomPool[randomOffset + 1]!;
   randomOffset += 2;
   return id;
 }

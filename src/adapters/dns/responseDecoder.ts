@@ -150,6 +150,13 @@ function className(code: number): string {
 }
 
 /** One resource record at `offset`; OPT comes back as `{ opt: udpSize }`. */
+/** A name inside RDATA that must end within the record (`end`). */
+function nameWithin(buf: Buffer, at: number, end: number): string {
+  const name = readName(buf, at);
+  if (nameEnd > end) throw new RangeError('DNS name runs past its record');
+  return name;
+}
+
 /** Where the record read by the last `readRecord` ended, and its OPT payload size when it was OPT. */
 let recordEnd = 0;
 let recordOpt: number | null = null;
@@ -173,11 +180,6 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
     return null;
   }
   const klass = className(cls);
-  const nameIn = (at: number): string => {
-    const n = readName(buf, at);
-    if (nameEnd > end) throw new RangeError('DNS name runs past its record');
-    return n;
-  };
   let record: DnsRecord;
   switch (type) {
     case 1:
@@ -191,11 +193,11 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
     case 2:
     case 5:
     case 12:
-      record = { name, ttl, class: klass, type: type === 2 ? 'NS' : type === 5 ? 'CNAME' : 'PTR', data: nameIn(pos) };
+      record = { name, ttl, class: klass, type: type === 2 ? 'NS' : type === 5 ? 'CNAME' : 'PTR', data: nameWithin(buf, pos, end) };
       break;
     case 15:
       need(buf, pos, 2);
-      record = { name, ttl, class: klass, type: 'MX', data: { preference: u16(buf, pos), exchange: nameIn(pos + 2) } };
+      record = { name, ttl, class: klass, type: 'MX', data: { preference: u16(buf, pos), exchange: nameWithin(buf, pos + 2, end) } };
       break;
     case 16: {
       const strings: Buffer[] = [];
@@ -211,8 +213,8 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
       break;
     }
     case 6: {
-      const mname = nameIn(pos);
-      const rname = nameIn(nameEnd);
+      const mname = nameWithin(buf, pos, end);
+      const rname = nameWithin(buf, nameEnd, end);
       const at = nameEnd;
       if (at + 20 > end) throw new RangeError('SOA record too short');
       record = {
@@ -234,7 +236,7 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
     }
     case 33:
       if (rdlen < 7) throw new RangeError('SRV record too short');
-      record = { name, ttl, class: klass, type: 'SRV', data: { priority: u16(buf, pos), weight: u16(buf, pos + 2), port: u16(buf, pos + 4), target: nameIn(pos + 6) } };
+      record = { name, ttl, class: klass, type: 'SRV', data: { priority: u16(buf, pos), weight: u16(buf, pos + 2), port: u16(buf, pos + 4), target: nameWithin(buf, pos + 6, end) } };
       break;
     case 257: {
       if (rdlen < 2) throw new RangeError('CAA record too short');
