@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin';
 import { demoRoutes } from './routes/demo';
 import { hookRoutes } from './routes/hooks';
 import { jobRoutes } from './routes/jobs';
+import { testEmailRoutes } from './routes/testEmail';
 import { userRoutes } from './routes/user';
 import { viewHelpers } from './viewHelpers';
 
@@ -40,6 +41,7 @@ export function buildApp(ctx: AppContext): Express {
   }
   app.use(requireIdentity);
   app.use(userRoutes(ctx));
+  app.use(testEmailRoutes(ctx));
   app.use(jobRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(hookRoutes(ctx));

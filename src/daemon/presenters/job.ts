@@ -82,6 +82,8 @@ export interface ItemView {
   /** The change this item made can be undone now. */
   undoChangeId: number | null;
   error: string | null;
+  /** The row's three-valued status for tests and styling: failed → error, not over → warning. */
+  pageStatus: 'ok' | 'warning' | 'error';
 }
 
 export interface JobView {
@@ -129,6 +131,7 @@ export function jobView(job: Job, items: readonly JobItem[], runner: Pick<JobRun
         changeId,
         undoChangeId: undoable ? changeId : null,
         error: result.error?.message ?? null,
+        pageStatus: item.status === 'failed' || result.status === 'failed' ? 'error' : item.status === 'done' || item.status === 'skipped' ? 'ok' : 'warning',
       };
     }),
   };

@@ -109,6 +109,8 @@ export function adminRoutes(ctx: AppContext): Router {
     const summary = services.store.scanSummary();
     const jobs = services.store.listJobs({ limit: 10 });
     const stale = STALE_CODES.reduce((n, code) => n + (summary.byCode[code] ?? 0), 0);
+    const counts = [...SCAN_STATUSES.map((s) => ({ kind: 'status', name: s, domains: summary.byStatus[s] })), ...Object.entries(summary.byCode).map(([code, n]) => ({ kind: 'finding', name: code, domains: n }))];
+    if (exportTable(req, res, counts, [{ header: 'kind', value: (c) => c.kind }, { header: 'name', value: (c) => c.name }, { header: 'domains', value: (c) => c.domains }], 'overview', summary)) return;
     respond(req, res, 'admin/overview', { title: 'Server overview', summary, jobs, stale, statuses: SCAN_STATUSES.map((s) => ({ status: s, badge: badge(s), count: summary.byStatus[s] })) }, { summary, jobs });
   });
 

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { visibleChange, visibleJob } from '../access';
 import { field, idParam, redirectOrJson, requireRole, respond, type AppContext } from '../context';
 import { actorOf } from '../identity';
+import { exportTable } from '../exports';
 import { jobJson, jobView } from '../presenters/job';
 
 export function jobRoutes(ctx: AppContext): Router {
@@ -12,7 +13,20 @@ export function jobRoutes(ctx: AppContext): Router {
   const showJob = (req: Request, res: Response) => {
     const identity = requireRole(res, 'user', 'admin');
     const job = visibleJob(ctx, identity, idParam(req.params.id));
-    const view = jobView(job, store.listJobItems(job.id), ctx.runner, (id) => store.getChange(id));
+    const items = store.listJobItems(job.id);
+    if (
+      exportTable(req, res, items, [
+        { header: 'seq', value: (i) => i.seq },
+        { header: 'key', value: (i) => i.key },
+        { header: 'status', value: (i) => i.status },
+        { header: 'result', value: (i) => (i.result as { status?: unknown } | undefined)?.status ?? '' },
+        { header: 'message', value: (i) => (i.result as { message?: unknown; error?: { message?: unknown } } | undefined)?.message ?? (i.result as { error?: { message?: unknown } } | undefined)?.error?.message ?? '' },
+        { header: 'change', value: (i) => i.changeId ?? '' },
+        { header: 'finished', value: (i) => i.finishedAt ?? '' },
+      ], `job-${job.id}`, { job, items })
+    )
+      return;
+    const view = jobView(job, items, ctx.runner, (id) => store.getChange(id));
     respond(req, res, 'job', { title: view.title, view, refreshSeconds: view.final ? null : 2 }, jobJson(view));
   };
   router.get('/jobs/:id', showJob);
