@@ -53,7 +53,7 @@ export interface TestEmailResult {
   subject: string;
   /** Exim's id for the message, once its arrival was seen. */
   eximId: string | null;
-  /** The remote server's reply (`250 …`, `550 5.7.1 …`), when the log has one. */
+  /** The remote server's reply (`250 …`, `550 5.7.1 …`) without Exim's words around it, when the log has one. */
   reply: string | null;
   /** Remote host of the last attempt, and whether it is the MailChannels relay. */
   host: string | null;
@@ -168,6 +168,8 @@ function describeOutcome(result: FollowResult, ctx: { from: string; to: string; 
   if (state === 'bounced' || state === 'deferred') {
     const verdict = classifyBounce(result.reply ?? '', ctx.provider ? { provider: ctx.provider } : {});
     const cls = state === 'deferred' && verdict.class === 'OTHER' ? 'DEFERRED' : verdict.class;
+    // Exim's wording around it ("SMTP error from remote mail server after end of data:") is in the log lines.
+    const reply = verdict.reply ? ` The server answered: "${verdict.reply}".` : '';
     const head =
       state === 'bounced'
         ? `Rejected: the message from ${ctx.from} was refused${result.host ? ` by ${result.host}` : ''}.`
@@ -226,7 +228,7 @@ export async function sendTestEmail(deps: TestEmailDeps, input: TestEmailInput):
     messageId,
     subject,
     eximId: followed.eximId,
-    reply: followed.reply,
+    reply: outcome.verdict?.reply || followed.reply,
     host: followed.host,
     timedOut: followed.timedOut,
     elapsedMs: Date.now() - started,

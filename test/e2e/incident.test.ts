@@ -5,16 +5,21 @@
  * serving the cPanel simulator's zone files and rejects with `550 5.7.1`. Then, as support staff
  * would: `bounces` finds the domain in Exim's log, `fix` repairs the record through the cPanel API,
  * PowerDNS serves the new record, the same mail is accepted, `test-email` confirms it; `rollback`
- * puts the old record back and the mail is rejected again.
+ * puts the old record back and the mail is rejected again. The domain page's "Send a test email"
+ * button (the daemon over its Unix socket, as the cPanel bridge calls it) shows both outcomes.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { run } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/io';
+import { parseConfig } from '../../src/config';
+import { createDaemon, type Daemon } from '../../src/daemon';
+import { createServices, type Services } from '../../src/services';
 import { dnsTxtLookup, startRelay, type Relay } from '../../src/simulator/relay';
 import { startExim, type Exim } from '../support/exim';
 import { queryPowerDns } from '../support/pdns';
 import { startStack, type Stack } from '../support/stack';
+import { as, send, type Call } from '../integration/daemon/harness';
 
 const PROVIDER = { username: 'webhostingm', password: 'relay-secret-1' };
 /** test/fixtures/seed/test.json: alice's addon domain, migrated with `v=mc1 auth=oldhost`. */
@@ -31,6 +36,10 @@ describe('the migrated-account incident, end to end', () => {
   let lookup: ReturnType<typeof dnsTxtLookup>;
   let exim: Exim;
   let env: NodeJS.ProcessEnv;
+  let services: Services;
+  let daemon: Daemon;
+  let socketPath: string;
+  const savedIdentity = process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY;
   let sent = 0;
 
   beforeAll(async () => {
@@ -46,8 +55,18 @@ describe('the migrated-account incident, end to end', () => {
     const configPath = join(stack.dir, 'incident-config.json');
     writeFileSync(configPath, JSON.stringify(config));
     env = { FIX_EMAIL_AUTH_CONFIG: configPath, FIX_EMAIL_AUTH_SENDMAIL_IDENTITY: 'trusted-caller', USER: 'support' };
+    // The daemon reads its sendmail identity from its own environment (adapters/mail/eximMail.ts).
+    process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY = 'trusted-caller';
+    socketPath = join(stack.dir, 'daemon.sock');
+    services = createServices(parseConfig({ ...config, paths: { ...config.paths, socket: socketPath } }, 'incident config'));
+    daemon = createDaemon(services, { listen: { socket: socketPath }, log: () => undefined, shutdownDeadlineMs: 2000 });
+    await daemon.listen();
   }, 60_000);
   afterAll(async () => {
+    if (savedIdentity === undefined) delete process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY;
+    else process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY = savedIdentity;
+    await daemon?.close();
+    services?.close();
     await exim?.stop();
     await relay?.stop();
     lookup?.close();
@@ -69,6 +88,12 @@ describe('the migrated-account incident, end to end', () => {
     await exim.submitLocal({ user: 'alice', envelopeFrom: FROM, message });
     const eximId = await exim.waitForArrival(`id=${messageId}`);
     return exim.waitForLine(eximId, ['=>', '**', '==']);
+  }
+
+  /** The domain page's test-email button, as alice through the cPanel bridge. */
+  function pressTestEmail(form: Record<string, string>, headers = as('alice'), domain = DOMAIN) {
+    const call: Call = { method: 'POST', path: `/domains/${domain}/test-email`, headers, form };
+    return send({ socketPath }, call);
   }
 
   async function servedRecords(): Promise<string[]> {
@@ -113,6 +138,14 @@ describe('the migrated-account incident, end to end', () => {
     expect(tested.code).toBe(0);
     expect(JSON.parse(tested.out)).toMatchObject({ status: 'delivered', viaRelay: true, user: 'alice', reply: '250 2.0.0 Message accepted for delivery' });
 
+    // 6b. The same from the domain page: the button is there, and its answer says "delivered".
+    const domainPage = await send({ socketPath }, { path: `/domains/${DOMAIN}`, headers: as('alice') });
+    expect(domainPage.body).toContain(`action="/domains/${DOMAIN}/test-email"`);
+    const pressed = await pressTestEmail({ from: FROM, to: TO });
+    expect(pressed.status).toBe(200);
+    expect(pressed.body).toContain('data-test-email-status="delivered"');
+    expect(pressed.body).toContain('Delivered: 127.0.0.1 accepted the message from tiff@addon.tld.');
+
     // 7. Undo: the old record is back, served, and the mail bounces again; test-email says why.
     const undone = await cli(['rollback', String(result.changeId), '--json']);
     expect(undone.code).toBe(0);
@@ -122,5 +155,24 @@ describe('the migrated-account incident, end to end', () => {
     const retested = await cli(['test-email', '--user', 'alice', '--from', FROM, '--to', TO, '--timeout', '20s', '--json']);
     expect(retested.code).toBe(1);
     expect(JSON.parse(retested.out)).toMatchObject({ status: 'bounced', verdict: { class: 'LOCKDOWN_REJECTED', domain: DOMAIN } });
+    const repressed = await pressTestEmail({ from: FROM, to: TO });
+    expect(repressed.body).toContain('data-test-email-status="bounced"');
+    expect(repressed.body).toContain('550 5.7.1 This sender is not authorized to send from addon.tld.');
+    expect(repressed.body).toContain(`href="/domains/${DOMAIN}">Check and fix ${DOMAIN}</a>`);
   }, 60_000);
+
+  test('when the test-email button gets a foreign domain, a sender at another domain or a hostile address, then it refuses and sends nothing', async () => {
+    const before = { log: exim.log(), relayed: relay.messages.length };
+    // bob.example belongs to bob: alice gets the same 403 as for a domain that does not exist.
+    expect((await pressTestEmail({ from: 'x@bob.example', to: TO }, as('alice'), 'bob.example')).status).toBe(403);
+    const otherSender = await pressTestEmail({ from: 'tiff@example.com', to: TO });
+    expect(otherSender.status).toBe(400);
+    expect(otherSender.body).toContain(`The sender must be an address at ${DOMAIN}`);
+    const injected = await pressTestEmail({ from: FROM, to: `${TO}\r\nBcc: victim@gmail.example` }, { ...as('alice'), accept: 'application/json' });
+    expect(injected.status).toBe(400);
+    expect(injected.json).toEqual({ error: { code: 'BAD_INPUT', message: 'to: the address contains a line break.' } });
+    expect((await pressTestEmail({ from: FROM, to: TO }, {})).status).toBe(401);
+    expect(exim.log()).toBe(before.log);
+    expect(relay.messages.length).toBe(before.relayed);
+  });
 });

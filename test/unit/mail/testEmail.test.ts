@@ -76,7 +76,8 @@ describe('sendTestEmail', () => {
     const result = await sendTestEmail(deps, input);
     expect(result.status).toBe('bounced');
     expect(result.verdict).toMatchObject({ class: 'LOCKDOWN_REJECTED', domain: 'example.com', smtpCode: '550', enhancedCode: '5.7.1' });
-    expect(result.summary).toContain('Rejected: the message from tiff@example.com was refused by smtp.mailchannels.net.');
+    expect(result.reply).toBe('550 5.7.1 This sender is not authorized to send from example.com.');
+    expect(result.summary).toContain('Rejected: the message from tiff@example.com was refused by smtp.mailchannels.net. The server answered: "550 5.7.1 This sender is not authorized to send from example.com.".');
     expect(result.summary).toContain('_mailchannels.example.com TXT record (Domain Lockdown) does not authorize this server\'s MailChannels account "webhostingm"');
     expect(result.advice).toContain('fix-email-auth fix example.com');
   });
