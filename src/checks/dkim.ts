@@ -7,10 +7,9 @@
  * cannot be compared), DKIM_MISMATCH, DKIM_OK. Several TXT records at the selector count as malformed:
  * RFC 6376 §3.6.2.2 leaves the result undefined, and cPanel reports the same case as MULTIPLE.
  */
-import type { KeyObject } from 'crypto';
 import { txtValue, type ZoneRecord } from '../zone/model';
 import { checkedDomain } from './domainName';
-import { dkimRecordFor, expectedPublicKey, publicKeyFromRecord, sameKey, type DkimKeyType } from './dkimKey';
+import { dkimRecordFor, expectedPublicKey, publicKeyFromRecord, sameKey, type DkimKeyType, type DkimPublicKey } from './dkimKey';
 import { finding, type Finding } from './findings';
 import { recordsAt, shown, toFindingRecord } from './records';
 import { parseTagList, tagValue } from './tagList';
@@ -76,7 +75,7 @@ export function checkDkim(input: DkimCheckInput): Finding[] {
 }
 
 /** The key of a key record, or the first reason the record is not valid (RFC 6376 §3.6.1). */
-function readKeyRecord(value: string): KeyObject | string {
+function readKeyRecord(value: string): DkimPublicKey | string {
   const list = parseTagList(value);
   if (list.problems.length > 0) return (list.problems[0] as string).replace(/\.$/, '');
   const v = tagValue(list, 'v');
@@ -92,7 +91,7 @@ function readKeyRecord(value: string): KeyObject | string {
   if (p.trim() === '') return 'the key (p=) is empty, which means the key was revoked';
   const key = publicKeyFromRecord(p, k as DkimKeyType);
   if (typeof key === 'string') return key;
-  const bits = key.asymmetricKeyDetails?.modulusLength;
+  const bits = key.bits;
   if (k === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) return `the RSA key has only ${bits} bits; receivers require at least ${MIN_RSA_BITS} (RFC 8301)`;
   return key;
 }
