@@ -5,7 +5,7 @@ import { locals, wantsJson, type AppContext } from './context';
 import { errorAnswer, HttpError } from './httpErrors';
 import { identityFromHeaders, MOUNT_HEADER, type Identity } from './identity';
 import { createMount, parseMountTemplate, type Mount } from './mount';
-import { setSession } from './routes/demo';
+import { setSession } from './sessionCookie';
 import { SESSION_COOKIE } from './session';
 
 /**

@@ -2,7 +2,7 @@
  * Records as people read them: the zone-file line (what a DNS host's editor accepts), values as
  * UTF-8 text, and the lockdown record before and after a planned change.
  */
-import { zoneFileLine } from '../../adapters/dns/findings';
+import { zoneFileLine } from '../../checks/dns';
 import type { FindingRecord } from '../../checks/findings';
 import { absoluteName, bytesToDisplay, type MassEditAdd, type MassEditParams } from '../../zone/model';
 

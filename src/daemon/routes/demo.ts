@@ -4,18 +4,11 @@
  * Login is a POST with the CSRF token of the anonymous session, and always issues a new session id.
  */
 import { Router, type Response } from 'express';
-import { serializeCookie } from '../cookies';
 import { HttpError } from '../httpErrors';
 import { field, locals, type AppContext } from '../context';
-import { isValidName, type Identity } from '../identity';
-import { SESSION_COOKIE, SESSION_TTL_SECONDS, type SessionKeeper } from '../session';
-
-export function setSession(res: Response, sessions: SessionKeeper, identity?: Identity): void {
-  const session = sessions.newSession(identity);
-  res.append('Set-Cookie', serializeCookie(SESSION_COOKIE, sessions.encode(session), { maxAgeSeconds: SESSION_TTL_SECONDS }));
-  locals(res).session = session;
-  locals(res).csrf = sessions.csrfToken(session);
-}
+import { isValidName } from '../identity';
+import type { SessionKeeper } from '../session';
+import { setSession } from '../sessionCookie';
 
 export function demoRoutes(ctx: AppContext, sessions: SessionKeeper): Router {
   const router = Router();

@@ -7,7 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import { diagnoseDomains } from '../../usecases/jobs';
 import { explainBounce } from '../../usecases/explain';
 import { visibleDomain } from '../access';
-import { field, identityOf, redirectOrJson, requireRole, respond, type AppContext } from '../context';
+import { field, identityOf, locals, redirectOrJson, requireRole, respond, type AppContext } from '../context';
 import { historyExport } from '../exports';
 import { actorOf } from '../identity';
 import { changeRow, domainPage, domainRow, sortRows } from '../presenters/domain';
@@ -19,7 +19,7 @@ export function userRoutes(ctx: AppContext): Router {
   const listDomains = async (req: Request, res: Response) => {
     const identity = identityOf(res);
     if (identity.role === 'admin' && !req.path.startsWith('/api/')) {
-      res.redirect(303, res.locals.url('/admin'));
+      res.redirect(303, locals(res).url('/admin'));
       return;
     }
     const me = requireRole(res, 'user');
