@@ -144,6 +144,26 @@ describe('daemon on its Unix socket', () => {
     expect(detail.headers['content-security-policy']).toContain("script-src 'self'");
   });
 
+  it('when a domain is hosted elsewhere, then its page shows the exact record to publish at that DNS host and offers no Fix', async () => {
+    const page = await h.call({ path: '/domains/elsewhere.example', headers: as('dave') });
+    expect(page.body).toContain('hosted elsewhere');
+    expect(page.body).toContain('ns1.otherdns.example');
+    expect(page.body).toMatch(/<pre class="copy"[^>]*>_mailchannels\.elsewhere\.example\.\t300\tIN\tTXT\t&#34;v=mc1 auth=webhostingm&#34;<\/pre>/);
+    expect(page.body).not.toContain('data-action="fix"');
+  });
+
+  it("when a user pastes a lockdown bounce, then it is explained and linked to the domain only when it is theirs", async () => {
+    const text = 'SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from migrated.example.';
+    const mine = await h.call({ method: 'POST', path: '/explain', headers: as('alice'), form: { text } });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toContain('lockdown rejected');
+    expect(mine.body).toContain('href="/domains/migrated.example"');
+    const theirs = await h.call({ method: 'POST', path: '/explain', headers: as('bob'), form: { text } });
+    expect(theirs.body).toContain('migrated.example');
+    expect(theirs.body).not.toContain('href="/domains/migrated.example"');
+    expect((await h.call({ method: 'POST', path: '/explain', headers: as('alice'), form: { text: '' } })).status).toBe(400);
+  });
+
   it('when a relay sends its mount template, then every link, form and the poller are built from it; an unsafe template is ignored', async () => {
     const mount = { ...as('alice'), 'X-Fix-Email-Auth-Mount': 'index.live.pl?route={route}' };
     const page = await h.call({ path: '/domains/migrated.example', headers: mount });
