@@ -23,10 +23,10 @@
  *   forks; tests wait for the log lines with a bounded wait.
  */
 import { spawn, type ChildProcess } from 'child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { createConnection, createServer } from 'net';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join, resolve } from 'path';
 import { createTransport } from 'nodemailer';
 import { findPasswdEntry } from '../../src/adapters/mail/passwd';
 import { parseMessageLine } from '../../src/adapters/mail/logLine';
@@ -103,6 +103,17 @@ function eximAccount(): { name: string; uid: number; gid: number } {
   throw new Error(`no exim user (Debian-exim, exim or mailnull) in /etc/passwd: ${EXIM_INSTALL_HINT}`);
 }
 
+/** Exim runs as its own user: every folder above the temp folder must let that user through. */
+function assertTraversable(folder: string, account: { name: string; uid: number }): void {
+  for (let d = resolve(folder); ; d = dirname(d)) {
+    const s = statSync(d);
+    if (s.uid !== account.uid && (s.mode & 0o001) === 0) {
+      throw new Error(`the exim user ${account.name} cannot enter ${d} (mode ${(s.mode & 0o777).toString(8)}); point TMPDIR at a folder others may traverse, e.g. /tmp`);
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
 function groupName(gid: number): string {
   for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
     const fields = line.split(':');
@@ -169,6 +180,7 @@ export async function startExim(options: EximOptions): Promise<Exim> {
     throw new Error('the Exim harness must run as root: with -C, Exim runs as the exim user and needs a spool that user owns');
   }
   const account = eximAccount();
+  assertTraversable(tmpdir(), account);
   const dir = mkdtempSync(join(tmpdir(), 'fea-exim-'));
   try {
     return await startIn(dir, binary, account, options);
