@@ -9,6 +9,7 @@
  * said of a record that still needs a human.
  */
 import { checkDkim } from '../checks/dkim';
+import { notAuthoritativeFinding, type RecordSpec } from '../checks/dns';
 import { checkDmarc } from '../checks/dmarc';
 import { finding, type Finding } from '../checks/findings';
 import { checkLockdown } from '../checks/lockdown';
@@ -71,9 +72,9 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
   const spf = await spfFindings(domain, zone, input.resolver);
   const dkim = checkDkim({ domain, records: zone.records, ...(input.dkimPublicKey === undefined ? {} : { expectedPublicKey: input.dkimPublicKey }) });
   const dmarc = checkDmarc({ domain, records: zone.records, zoneName: zone.name });
-  const dns = input.authority?.local === false ? [notAuthoritative(domain, input.authority, repair.target)] : [];
+  const dns = input.authority ? notAuthoritativeFinding(input.authority, { publish: [repair.target], remove: lockdownRecordsToRemove(lockdown, repair.target) }) : null;
 
-  return domainReport({ domain, zone: zone.name, findings: [...lockdown, ...spf, ...dkim, ...dmarc, ...dns], plan: repair.plan, ...(user === undefined ? {} : { user }) });
+  return domainReport({ domain, zone: zone.name, findings: [...lockdown, ...spf, ...dkim, ...dmarc, ...(dns ? [dns] : [])], plan: repair.plan, ...(user === undefined ? {} : { user }) });
 }
 
 /**
@@ -116,14 +117,17 @@ async function spfFindings(domain: string, zone: Zone, resolver: Resolver | unde
   return out;
 }
 
-function notAuthoritative(domain: string, authority: LocalAuthority, target: LockdownTarget): Finding {
-  const record = { name: target.name, type: 'TXT', ttl: target.ttl, data: target.data, value: target.value };
-  const elsewhere = authority.nameservers.length > 0 ? ` (it is served by ${authority.nameservers.slice(0, 4).join(', ')})` : '';
-  return finding(
-    'DNS_NOT_AUTHORITATIVE',
-    'dns',
-    `The internet does not ask this server for ${domain}${elsewhere}, so changes made here have no effect. Publish this record at the DNS host that serves ${domain}: ${target.name.slice(0, -1)} TXT "${target.value}".`,
-    [record],
-    { nameservers: authority.nameservers, publish: record },
-  );
+/** For a zone served elsewhere: the lockdown records the external DNS host should drop (all but the target). */
+function lockdownRecordsToRemove(lockdown: Finding[], target: LockdownTarget): RecordSpec[] {
+  const seen = new Set<string>();
+  const out: RecordSpec[] = [];
+  for (const f of lockdown) {
+    for (const r of f.records) {
+      const key = `${r.name}|${r.value}`;
+      if (seen.has(key) || (r.name === target.name && r.value === target.value) || r.type !== 'TXT') continue;
+      seen.add(key);
+      out.push({ name: r.name, ttl: r.ttl, data: r.data });
+    }
+  }
+  return out;
 }

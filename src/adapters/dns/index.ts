@@ -5,7 +5,6 @@ export { createResolver, createNodeResolver, nodeDnsError, type ClosableResolver
 export { checkPropagation, waitForPropagation } from './propagation';
 export type { PropagationInput, PropagationReport, PropagationState, ServerReport, ServerState, NameserverReport, WaitOptions } from './propagation';
 export { lookupNameservers, resolveHostAddresses, createAddressLookup } from './nameservers';
-export { notAuthoritativeFinding, propagationFinding, zoneFileLine, type RecordSpec } from './findings';
 export { compareSerials, parseSerial, type SerialRelation } from './serial';
 export { parseEndpoint, formatEndpoint } from './endpoint';
 export { createLimiter, type Limiter } from './limiter';

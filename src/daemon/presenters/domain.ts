@@ -143,7 +143,8 @@ export function domainPage(d: DomainDiagnosis): DomainPage {
   if (!report) return { row, info: d.info, groups: [], plan: null, lockdownRecords: [], publishElsewhere: null, ...(d.error ? { error: d.error.message } : {}) };
   const lockdown = lockdownRecordsOf(report);
   const notAuth = report.findings.find((f) => f.code === 'DNS_NOT_AUTHORITATIVE');
-  const publish = notAuth?.details?.publish as FindingRecord | undefined;
+  // The record(s) to publish at the external DNS host; the lockdown record is the first.
+  const publish = (notAuth?.details?.publish as FindingRecord[] | undefined)?.[0];
   const nameservers = (notAuth?.details?.nameservers as string[] | undefined) ?? [];
   return {
     row,

@@ -9,7 +9,8 @@ import type { FindingRecord } from '../../checks/findings';
 import type { DomainInfo, LocalAuthority } from '../../ports';
 import type { MassEditParams, Zone } from '../../zone/model';
 import { diagnoseDomain } from '../diagnose';
-import type { DomainReport } from '../report';
+import { domainReport, type DomainReport } from '../report';
+import { propagationFinding } from '../../checks/dns';
 import { applyChange } from './applyChange';
 import type { RepairContext, RequestBase, StepEvent } from './context';
 import { resolveOwnedDomain } from './ownership';
@@ -150,7 +151,7 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
       return { zone: fresh, plan: report.plan };
     },
   });
-  const after = outcome.zoneAfter ? await diagnoseInZone(ctx, info, outcome.zoneAfter, authority, req.keepForeign) : undefined;
+  const after = outcome.zoneAfter ? withPropagation(await diagnoseInZone(ctx, info, outcome.zoneAfter, authority, req.keepForeign), outcome.verification, ctx.clock.now()) : undefined;
   const common = {
     ...base,
     plan: outcome.plan,
@@ -180,4 +181,11 @@ export function describePlan(plan: MassEditParams): string {
   for (const a of plan.add) parts.push(`add ${a.dname} TXT "${a.data.join('')}"`);
   if (plan.remove.length) parts.push(`remove line${plan.remove.length > 1 ? 's' : ''} ${plan.remove.join(', ')}`);
   return `${parts.join('; ')} in zone ${plan.zone}`;
+}
+
+/** DNS_PROPAGATION_PENDING on the after-report while the change is not yet everywhere (or cached). */
+function withPropagation(report: DomainReport, verification: PropagationReport | undefined, now: Date): DomainReport {
+  const pending = verification ? propagationFinding(verification, now) : null;
+  if (!pending) return report;
+  return domainReport({ domain: report.domain, zone: report.zone, findings: [...report.findings, pending], plan: report.plan, ...(report.user ? { user: report.user } : {}) });
 }

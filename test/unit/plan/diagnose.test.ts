@@ -80,7 +80,10 @@ describe('diagnoseDomain', () => {
       authority: { domain: 'example.com', zone: 'example.com', local: false, nameservers: ['ns1.cloudflare.example'] },
     });
     const dns = report.findings.find((f) => f.code === 'DNS_NOT_AUTHORITATIVE');
-    expect(dns?.details?.publish).toEqual({ name: '_mailchannels.example.com.', type: 'TXT', ttl: 300, data: ['v=mc1 auth=webhostingm'], value: 'v=mc1 auth=webhostingm' });
+    expect(dns?.details?.publish).toEqual([
+      { name: '_mailchannels.example.com.', type: 'TXT', ttl: 300, data: ['v=mc1 auth=webhostingm'], value: 'v=mc1 auth=webhostingm', zoneFileLine: '_mailchannels.example.com.\t300\tIN\tTXT\t"v=mc1 auth=webhostingm"' },
+    ]);
+    expect((dns?.details?.remove as Array<{ value: string }>).map((r) => r.value)).toEqual(['v=mc1 auth=oldhost']);
     expect(dns?.message).toContain('ns1.cloudflare.example');
     const unknown = await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config, authority: { domain: 'example.com', zone: 'example.com', local: null, nameservers: [] } });
     expect(codes(unknown)).not.toContain('DNS_NOT_AUTHORITATIVE');

@@ -159,6 +159,7 @@ describe('repairDomain', () => {
     const result = await repairDomain(h.ctx, { domain: 'example.com', actor: ACTOR, verifyOptions: FAST_VERIFY });
     expect(result.status).toBe('applied');
     expect(result.verification?.state).toBe('pending');
+    expect(result.after?.findings.find((f) => f.code === 'DNS_PROPAGATION_PENDING')?.message).toMatch(/old answer|not reached/);
     const change = h.store.getChange(result.changeId!)!;
     expect(change.status).toBe('applied');
     expect(change.verification).toMatchObject({ state: 'pending' });

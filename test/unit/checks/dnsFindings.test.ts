@@ -1,4 +1,4 @@
-import { notAuthoritativeFinding, propagationFinding, zoneFileLine } from '../../../src/adapters/dns/findings';
+import { notAuthoritativeFinding, propagationFinding, zoneFileLine } from '../../../src/checks/dns';
 import type { PropagationReport, ServerReport } from '../../../src/adapters/dns/propagation';
 import type { LocalAuthority } from '../../../src/ports';
 

@@ -7,11 +7,11 @@
  *   the old answer, could not be asked, or resolvers may still hold the old answer in cache.
  * Pure functions: data in, a finding (or null when there is nothing to say) out.
  */
-import { finding, type Finding, type FindingRecord } from '../../checks/findings';
-import type { LocalAuthority } from '../../ports';
-import { bytesToDisplay } from '../../zone/model';
-import { quoteCharacterString } from '../../zone/quote';
-import type { PropagationReport } from './propagation';
+import type { PropagationReport } from '../adapters/dns/propagation';
+import { finding, type Finding, type FindingRecord } from './findings';
+import type { LocalAuthority } from '../ports';
+import { bytesToDisplay } from '../zone/model';
+import { quoteCharacterString } from '../zone/quote';
 
 /** A record as it should be published: absolute owner name, TTL, type, and its strings. */
 export interface RecordSpec {
