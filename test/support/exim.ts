@@ -169,6 +169,8 @@ function run(binary: string, args: string[], input: string, timeoutMs = 15000): 
       clearTimeout(timer);
       resolve({ code, stderr });
     });
+    // Exim may exit before reading its input (-bV reads none): its status tells the story, not EPIPE.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input);
   });
 }

@@ -133,6 +133,20 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
     }
   });
 
+  test("when the transport appends @hostname to a bare login (mailchannels.md §9's second form), then bob's ID becomes bob@host.example.net and bob's record no longer admits him", async () => {
+    const appending = await startExim({ relayPort: relay.relay.port, relayUsername: PROVIDER.username, relayPassword: PROVIDER.password, xAuthUser: 'appendHostname' });
+    try {
+      const message = testMessage('bob@bob.example', 'someone@gmail.example', 'bob with the appending header form');
+      await appending.submitLocal({ user: 'bob', envelopeFrom: 'bob@bob.example', message: message.text });
+      const line = await appending.waitForLine(await appending.waitForArrival(`id=${message.messageId}`), ['=>', '**', '==']);
+      expect(line).toContain('550 5.7.1 This sender is not authorized to send from bob.example.');
+      const relayed = relay.relay.messages.find((m) => m.raw.toString('latin1').includes(message.messageId));
+      expect(relayed?.senderId).toBe('webhostingm|x-authuser|bob@host.example.net');
+    } finally {
+      await appending.stop();
+    }
+  });
+
   test('when a client does not authenticate, then the relay refuses the mail', async () => {
     const transport = createTransport({ host: '127.0.0.1', port: relay.relay.port, secure: false, ignoreTLS: true });
     try {
