@@ -26,6 +26,11 @@ export interface ScanResultInput {
   status: ScanStatus;
   codes: readonly string[];
   report: unknown;
+  /**
+   * The report already serialized as JSON (a scan worker thread's), stored as is instead of `report`:
+   * a server scan then serializes each report once, in the worker, never in the main thread.
+   */
+  reportJson?: string;
   scannedAt: IsoTime | Date;
 }
 
@@ -181,7 +186,7 @@ export function createScanResults(db: Db): ScanResults {
       owner: input.owner,
       status: input.status,
       codes: JSON.stringify(codes),
-      report: toJsonColumn(input.report ?? null),
+      report: input.reportJson ?? toJsonColumn(input.report ?? null),
       scannedAt: isoTime(input.scannedAt, `scannedAt of ${domain}`),
     }).changes;
     if (written === 0) return false; // a newer result is already stored
