@@ -80,6 +80,8 @@ export const configSchema = z.object({
     .object({
       namedDir: z.string().default('/var/named'),
       userdomains: z.string().default('/etc/userdomains'),
+      /** cpuser files (`OWNER=` reseller lines) read by the fast scan; unreadable → owners from the API. */
+      cpanelUsers: z.string().default('/var/cpanel/users'),
       journal: z.string().default('/var/lib/fix-email-auth/journal.db'),
       socket: z.string().default('/run/fix-email-auth/daemon.sock'),
       eximMainlog: z.string().default('/var/log/exim_mainlog'),
@@ -120,6 +122,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
   };
   if (env.FIX_EMAIL_AUTH_NAMED_DIR) set('paths', 'namedDir', env.FIX_EMAIL_AUTH_NAMED_DIR);
   if (env.FIX_EMAIL_AUTH_USERDOMAINS) set('paths', 'userdomains', env.FIX_EMAIL_AUTH_USERDOMAINS);
+  if (env.FIX_EMAIL_AUTH_CPANEL_USERS) set('paths', 'cpanelUsers', env.FIX_EMAIL_AUTH_CPANEL_USERS);
   if (env.FIX_EMAIL_AUTH_JOURNAL) set('paths', 'journal', env.FIX_EMAIL_AUTH_JOURNAL);
   if (env.FIX_EMAIL_AUTH_SOCKET) set('paths', 'socket', env.FIX_EMAIL_AUTH_SOCKET);
   if (env.FIX_EMAIL_AUTH_EXIM_LOG) set('paths', 'eximMainlog', env.FIX_EMAIL_AUTH_EXIM_LOG);
