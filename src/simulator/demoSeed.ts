@@ -1,148 +1,123 @@
 /**
- * The demo server (`npm start`): one hosting provider relaying through MailChannels as
- * `webhostingm`, with accounts that carry every kind of problem the tool finds (DESIGN.md findings
- * vocabulary), a correct one to compare with, a reseller-owned account, a domain hosted elsewhere,
- * and hostile TXT text for escaping checks. Loopback-only demo tokens, never real credentials.
+ * The demo's simulated server (used by `npm start` and the browser tests): accounts whose domains
+ * carry every kind of problem the plugin finds, so each page has something to show.
+ *
+ * | domain | account | what is wrong |
+ * |---|---|---|
+ * | migrated.example | alice | stale after a migration: `v=mc1 auth=oldhost` |
+ * | shop.migrated.example | alice (sub) | stale record `_mailchannels.shop` in the parent zone |
+ * | blockall.example | alice (addon) | block-all `v=mc1` |
+ * | alias.example | alice (parked) | nothing: correct |
+ * | cfid.example | bob (reseller's client) | `cfid=` (unsupported since 2024-08-31) |
+ * | tworecords.example | bob (addon) | two `v=mc1` records |
+ * | nolockdown.example | carol | no lockdown record; SPF without the MailChannels include |
+ * | xss.example | carol (addon) | a TXT holding `<script>alert(1)</script>` (shown escaped) |
+ * | elsewhere.example | dave | DNS hosted elsewhere (local authority 0) with a stale record |
+ * | good.example | erin | nothing: correct |
+ * | resell.example | resell (the reseller's own account) | stale |
+ * | typo.example | frank | a lockdown record typed without its final dot (misplaced) and none at the right name |
+ *
+ * One seed for the demo, the daemon's tests and the simulator's own seed tests. Loopback-only demo
+ * tokens, never real credentials.
  */
-import type { RecordSpec, SeedInput } from './seed';
+import type { SeedInput } from './seed';
 
-/** The provider's MailChannels account in the demo (config `provider.authId`). */
 export const DEMO_AUTH_ID = 'webhostingm';
+export const DEMO_NAMESERVERS = ['ns1.webhostingm.example', 'ns2.webhostingm.example'];
+export const DEMO_ROOT_TOKEN = 'DEMOROOTTOKEN0123456789ABCDEFGHIJ';
 
 export const DEMO_TOKENS = {
-  root: 'DEMOROOTTOKEN000000000000000000001',
+  root: DEMO_ROOT_TOKEN,
   reseller: 'DEMORESELLERTOKEN0000000000000001',
-  /** cPanel tokens: `DEMO<USER>TOKEN…`, see `tokens` below. */
+  /** cPanel tokens: `DEMO<USER>TOKEN…`, one per demo account. */
   user: (user: string) => `DEMO${user.toUpperCase()}TOKEN00000000000000000001`.slice(0, 32),
 } as const;
 
-const IP = '192.0.2.10';
-const DEFAULT_SPF = `v=spf1 +a +mx +ip4:${IP} ~all`;
-const MAILCHANNELS_SPF = `v=spf1 +a +mx +ip4:${IP} include:relay.mailchannels.net ~all`;
+const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'resell'] as const;
+export const DEMO_IP = '192.0.2.10';
 
-/** A 2048-bit RSA public key, in ≤255-byte character-strings as cPanel publishes long DKIM keys. */
-const DKIM_KEY =
-  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2HS2gSeDTf5qwAszxTtbMKtHBaelzKCD0kzY275fKMNEtTfuU+JLf/AIx3vC/xqMVpIYWnR7nd1KjyDl0rABk7aH+Pg0qB1ZI/Qs+TSWmfXATzo6ylmD14wAkj61O+VQHGZTvbabaaZjRnNceJph57YhZe+NikYYbLIgy3/pzvKgIXuBxAcfr5A/48dr1UqFR9q3c8zFP++mAc4gp9HnEnLfSL7TcH6c23cyfoj4Pj/fZJqZBd7tkkSh4e5FWmPRw7Y8iNTA0vLxM2t0shulX5rZM7l0gsF6l155PIY+e4xxVzXR7uKFtBLC1Gnwk5XWlfHaCO1Rij2AWYDPN8yD/wIDAQAB';
-const DKIM = chunk(`v=DKIM1; k=rsa; p=${DKIM_KEY};`, 255);
+/** A real 2048-bit RSA public key (test/fixtures/zones/dkim.example.db), split as cPanel writes it. */
+const DKIM = [
+  'v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApLgdOFh4MJ7uUZMGaud+iVDKf64gpK1dzMgN/LNUxteNft5lPWiD2XZnRKCI7HRl0L0ut59rfpCBcdozfwuedmABbFlpkWw1f1Uixq6V4+ZH5uJqjXNhBlUcnzOT16DqzqHKctxBbs9FnZNza6DaBnjzi9OrzOBLPgGdZq+VS2tZEdH7NE8VLVs+bb',
+  'fTxx+vIflSPuO5yGlCKwJYnv+/WnvqxwFPrF9CyVojuGAKKu1bMGIqcrAZue5+F8AntPfdLt+6Urm/rofykxYCPEi5tEgZrGOMEp2fsTdv/lHJ3gqBc2OYM9vRA88SLdhASfYvcA1/5BWQ/0DiRUjMYzj8UQIDAQAB',
+];
 
-function chunk(text: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
-}
+const SPF_WITH_MAILCHANNELS = `v=spf1 +a +mx +ip4:${DEMO_IP} include:relay.mailchannels.net ~all`;
 
-/** cPanel's usual records for a domain, with the SPF given. */
-function base(zone: string, spf = DEFAULT_SPF): RecordSpec[] {
-  const apex = `${zone}.`;
+type Rec = { name: string; type: string; data: string[]; ttl?: number };
+
+/** cPanel's usual records for a mail domain, with SPF, DKIM and DMARC in order. */
+function mailDomain(extra: Rec[], options: { spf?: string } = {}): Rec[] {
   return [
-    { name: '@', ttl: 14400, type: 'A', data: [IP] },
-    { name: 'www', ttl: 14400, type: 'CNAME', data: [apex] },
-    { name: 'mail', ttl: 14400, type: 'CNAME', data: [apex] },
-    { name: '@', ttl: 14400, type: 'MX', data: ['0', apex] },
-    { name: '@', ttl: 14400, type: 'TXT', data: [spf] },
-    { name: 'default._domainkey', ttl: 14400, type: 'TXT', data: DKIM },
+    { name: '@', type: 'A', data: [DEMO_IP] },
+    { name: 'www', type: 'CNAME', data: ['@'] },
+    { name: 'mail', type: 'CNAME', data: ['@'] },
+    { name: '@', type: 'MX', data: ['0', '@'] },
+    { name: '@', type: 'TXT', data: [options.spf ?? SPF_WITH_MAILCHANNELS] },
+    { name: 'default._domainkey', type: 'TXT', data: [...DKIM] },
+    { name: '_dmarc', type: 'TXT', data: ['v=DMARC1; p=quarantine; rua=mailto:dmarc@example.net'] },
+    ...extra,
   ];
 }
 
-const txt = (name: string, ...data: string[]): RecordSpec => ({ name, ttl: 14400, type: 'TXT', data });
+/** CNAME and MX targets written relative to the apex need the apex name itself. */
+function zone(name: string, records: Rec[], more: Record<string, unknown> = {}) {
+  const apex = `${name}.`;
+  return {
+    name,
+    serial: '2024030101',
+    records: records.map((r) => ({ ...r, data: r.data.map((d) => (d === '@' ? apex : d)) })),
+    ...more,
+  };
+}
 
-const USERS = ['goodco', 'migrated', 'blockall', 'cfidco', 'twice', 'nolock', 'typoco', 'elsewhere', 'resold', 'hostile', 'reseller1'] as const;
+const lockdown = (value: string, name = '_mailchannels'): Rec => ({ name, type: 'TXT', data: [value], ttl: 14400 });
 
 export function demoSeed(): SeedInput {
   return {
-    server: { hostname: 'server1.webhostingm.example', ip: IP, nameservers: ['ns1.webhostingm.example', 'ns2.webhostingm.example'], soaContact: 'hostmaster.webhostingm.example' },
-    resellers: ['reseller1'],
+    server: { hostname: 'server.webhostingm.example', ip: DEMO_IP, nameservers: DEMO_NAMESERVERS, soaContact: 'hostmaster.webhostingm.example' },
+    resellers: ['resell'],
     accounts: [
-      // Correct: lockdown authorizes the provider, SPF includes MailChannels, DKIM and DMARC present.
       {
-        user: 'goodco',
-        domain: 'goodco.example',
-        email: 'owner@goodco.example',
-        startdate: 1690000000,
+        user: 'alice',
+        domain: 'migrated.example',
         domains: [
-          { domain: 'goodco-store.example', type: 'addon', subdomain: 'store' },
-          { domain: 'goodco.example.net', type: 'parked' },
+          { domain: 'shop.migrated.example', type: 'sub' },
+          { domain: 'blockall.example', type: 'addon', subdomain: 'blockall' },
+          { domain: 'alias.example', type: 'parked' },
         ],
       },
-      // Migrated from another host: its record still names the old host → every message is rejected.
-      {
-        user: 'migrated',
-        domain: 'migrated-shop.example',
-        startdate: 1730000000,
-        domains: [{ domain: 'shop.migrated-shop.example', type: 'sub' }],
-      },
-      { user: 'blockall', domain: 'blockall.example', startdate: 1700000000 },
-      { user: 'cfidco', domain: 'cfidco.example', startdate: 1700000000 },
-      { user: 'twice', domain: 'twice.example', startdate: 1700000000 },
-      // No lockdown record at all (mail flows, the domain is spoofable by any MailChannels customer).
-      { user: 'nolock', domain: 'nolock.example', startdate: 1700000000 },
-      { user: 'typoco', domain: 'typoco.example', startdate: 1700000000 },
-      // DNS hosted elsewhere: the local zone is not what the world sees.
-      { user: 'elsewhere', domain: 'elsewhere.example', startdate: 1700000000 },
-      // An account of a reseller (visible to the reseller's WHM token, not to other resellers).
-      { user: 'resold', domain: 'resold.example', owner: 'reseller1', startdate: 1710000000 },
-      { user: 'hostile', domain: 'hostile.example', startdate: 1700000000, features: ['zoneedit', 'emailauth'] },
-      { user: 'reseller1', domain: 'reseller1.example', owner: 'reseller1', plan: 'reseller', startdate: 1680000000 },
+      { user: 'bob', domain: 'cfid.example', owner: 'resell', domains: [{ domain: 'tworecords.example', type: 'addon', subdomain: 'tworecords' }] },
+      { user: 'carol', domain: 'nolockdown.example', domains: [{ domain: 'xss.example', type: 'addon', subdomain: 'xss' }] },
+      { user: 'dave', domain: 'elsewhere.example' },
+      { user: 'erin', domain: 'good.example' },
+      { user: 'resell', domain: 'resell.example', owner: 'resell', plan: 'reseller' },
+      { user: 'frank', domain: 'typo.example' },
     ],
     zones: [
-      {
-        name: 'goodco.example',
-        serial: '2025010100',
-        records: [...base('goodco.example', MAILCHANNELS_SPF), txt('_mailchannels', `v=mc1 auth=${DEMO_AUTH_ID}`), txt('_dmarc', 'v=DMARC1; p=quarantine; rua=mailto:dmarc@goodco.example')],
-      },
-      {
-        name: 'goodco-store.example',
-        serial: '2025010100',
-        records: [...base('goodco-store.example', MAILCHANNELS_SPF), txt('_mailchannels', `v=mc1 auth=${DEMO_AUTH_ID}`), txt('_dmarc', 'v=DMARC1; p=none')],
-      },
-      {
-        name: 'migrated-shop.example',
-        serial: '2023061502',
-        records: [
-          ...base('migrated-shop.example'),
-          txt('_mailchannels', 'v=mc1 auth=oldhost'),
-          // The sub-domain's own stale record lives in the parent zone (sub-domains have no zone).
-          { name: 'shop', ttl: 14400, type: 'A', data: [IP] },
-          txt('_mailchannels.shop', 'v=mc1 auth=oldhost'),
-          txt('_dmarc', 'v=DMARC1; p=none'),
-        ],
-      },
-      { name: 'blockall.example', serial: '2024020100', records: [...base('blockall.example'), txt('_mailchannels', 'v=mc1')] },
-      { name: 'cfidco.example', serial: '2024020100', records: [...base('cfidco.example'), txt('_mailchannels', 'v=mc1 cfid=cfidco.workers.dev')] },
-      {
-        name: 'twice.example',
-        serial: '2024020100',
-        records: [...base('twice.example'), txt('_mailchannels', `v=mc1 auth=${DEMO_AUTH_ID}`), txt('_mailchannels', 'v=mc1 auth=oldhost')],
-      },
-      { name: 'nolock.example', serial: '2024020100', records: base('nolock.example') },
-      {
-        name: 'typoco.example',
-        serial: '2024020100',
-        // Typed without the final dot in a zone editor: the owner becomes _mailchannels.typoco.example.typoco.example.
-        records: [...base('typoco.example'), txt('_mailchannels.typoco.example', `v=mc1 auth=${DEMO_AUTH_ID}`)],
-      },
-      {
-        name: 'elsewhere.example',
-        serial: '2024020100',
-        records: [...base('elsewhere.example'), txt('_mailchannels', 'v=mc1 auth=oldhost')],
+      zone('migrated.example', mailDomain([
+        { name: 'shop', type: 'A', data: [DEMO_IP] },
+        lockdown('v=mc1 auth=oldhost'),
+        lockdown('v=mc1 auth=oldhost', '_mailchannels.shop'),
+      ])),
+      zone('blockall.example', mailDomain([lockdown('v=mc1')])),
+      zone('alias.example', mailDomain([lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`)])),
+      zone('cfid.example', mailDomain([lockdown('v=mc1 cfid=oldsite.workers.dev')])),
+      zone('tworecords.example', mailDomain([lockdown('v=mc1 auth=oldhost'), lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`)])),
+      zone('nolockdown.example', mailDomain([], { spf: `v=spf1 +a +mx +ip4:${DEMO_IP} ~all` })),
+      zone('xss.example', mailDomain([lockdown('<script>alert(1)</script>')])),
+      zone('elsewhere.example', mailDomain([lockdown('v=mc1 auth=oldhost')]), {
         localAuthority: 0,
-        publicNameservers: ['ns1.other-dns.example', 'ns2.other-dns.example'],
-      },
-      { name: 'resold.example', serial: '2024030100', records: [...base('resold.example'), txt('_mailchannels', 'v=mc1 auth=previoushost')] },
-      {
-        name: 'hostile.example',
-        serial: '2024020100',
-        records: [
-          ...base('hostile.example'),
-          txt('_mailchannels', 'v=mc1 auth=<script>alert(1)</script>'),
-          txt('@', '<script>alert(1)</script>'),
-          txt('_dmarc', 'v=DMARC1; p=none; rua=mailto:"><img src=x onerror=alert(1)>@hostile.example'),
-        ],
-      },
+        publicNameservers: ['ns1.otherdns.example', 'ns2.otherdns.example'],
+      }),
+      zone('good.example', mailDomain([lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`)])),
+      zone('resell.example', mailDomain([lockdown('v=mc1 auth=previoushost')])),
+      // Typed without the final dot in a zone editor: the owner becomes _mailchannels.typo.example.typo.example.
+      zone('typo.example', mailDomain([lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`, '_mailchannels.typo.example')])),
     ],
     tokens: [
       { kind: 'whm', user: 'root', token: DEMO_TOKENS.root },
-      { kind: 'whm', user: 'reseller1', token: DEMO_TOKENS.reseller },
+      { kind: 'whm', user: 'resell', token: DEMO_TOKENS.reseller },
       ...USERS.map((user) => ({ kind: 'cpanel' as const, user, token: DEMO_TOKENS.user(user) })),
     ],
   };

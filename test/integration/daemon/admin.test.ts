@@ -20,7 +20,7 @@ describe('admin pages', () => {
     const scan = await h.call({ method: 'POST', path: '/admin/scan', headers: adminJson });
     expect(scan.status).toBe(202);
     const job = await waitForJob(h, scan.json.jobId, admin);
-    expect(job.job.progress).toMatchObject({ total: 10, done: 10, failed: 0 });
+    expect(job.job.progress).toMatchObject({ total: 11, done: 11, failed: 0 });
   });
   afterAll(async () => {
     await h?.stop();
@@ -28,8 +28,8 @@ describe('admin pages', () => {
 
   it('when the scan is over, then the overview counts every domain by status and finding', async () => {
     const overview = await h.call({ path: '/admin', headers: { ...admin, accept: 'application/json' } });
-    expect(overview.json.summary).toMatchObject({ total: 11, byStatus: { ok: 2, warning: 1, error: 8 } });
-    expect(overview.json.summary.byCode).toMatchObject({ LOCKDOWN_STALE: 5, LOCKDOWN_BLOCK_ALL: 1, LOCKDOWN_CFID: 1, LOCKDOWN_MULTIPLE: 1, DNS_NOT_AUTHORITATIVE: 1 });
+    expect(overview.json.summary).toMatchObject({ total: 12, byStatus: { ok: 2, warning: 2, error: 8 } });
+    expect(overview.json.summary.byCode).toMatchObject({ LOCKDOWN_STALE: 5, LOCKDOWN_BLOCK_ALL: 1, LOCKDOWN_CFID: 1, LOCKDOWN_MULTIPLE: 1, DNS_NOT_AUTHORITATIVE: 1, LOCKDOWN_MISPLACED: 1 });
     const csv = await h.call({ path: '/admin?format=csv', headers: admin });
     expect(csv.body).toContain('status,error,8\r\n');
   });

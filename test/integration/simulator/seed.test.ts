@@ -74,27 +74,27 @@ describe('seed', () => {
     const txtAt = (zoneName: string, owner: string) => zone(zoneName).records.filter((r) => r.type === 'TXT' && r.name === owner).map(txtValue);
 
     test.each([
-      ['a correct record', 'goodco.example', '_mailchannels.goodco.example.', [`v=mc1 auth=${DEMO_AUTH_ID}`]],
-      ['a stale record after migration', 'migrated-shop.example', '_mailchannels.migrated-shop.example.', ['v=mc1 auth=oldhost']],
-      ['a stale sub-domain record in the parent zone', 'migrated-shop.example', '_mailchannels.shop.migrated-shop.example.', ['v=mc1 auth=oldhost']],
+      ['a correct record', 'good.example', '_mailchannels.good.example.', [`v=mc1 auth=${DEMO_AUTH_ID}`]],
+      ['a stale record after migration', 'migrated.example', '_mailchannels.migrated.example.', ['v=mc1 auth=oldhost']],
+      ['a stale sub-domain record in the parent zone', 'migrated.example', '_mailchannels.shop.migrated.example.', ['v=mc1 auth=oldhost']],
       ['a block-all record', 'blockall.example', '_mailchannels.blockall.example.', ['v=mc1']],
-      ['a cfid record', 'cfidco.example', '_mailchannels.cfidco.example.', ['v=mc1 cfid=cfidco.workers.dev']],
-      ['two records', 'twice.example', '_mailchannels.twice.example.', [`v=mc1 auth=${DEMO_AUTH_ID}`, 'v=mc1 auth=oldhost']],
-      ['no record', 'nolock.example', '_mailchannels.nolock.example.', []],
-      ['a misplaced record', 'typoco.example', '_mailchannels.typoco.example.typoco.example.', [`v=mc1 auth=${DEMO_AUTH_ID}`]],
-      ['a hostile value', 'hostile.example', '_mailchannels.hostile.example.', ['v=mc1 auth=<script>alert(1)</script>']],
+      ['a cfid record', 'cfid.example', '_mailchannels.cfid.example.', ['v=mc1 cfid=oldsite.workers.dev']],
+      ['two records', 'tworecords.example', '_mailchannels.tworecords.example.', ['v=mc1 auth=oldhost', `v=mc1 auth=${DEMO_AUTH_ID}`]],
+      ['no record', 'nolockdown.example', '_mailchannels.nolockdown.example.', []],
+      ['a misplaced record', 'typo.example', '_mailchannels.typo.example.typo.example.', [`v=mc1 auth=${DEMO_AUTH_ID}`]],
+      ['a hostile value', 'xss.example', '_mailchannels.xss.example.', ['<script>alert(1)</script>']],
     ])('when the demo is seeded, then it carries %s', (_label, zoneName, owner, values) => {
       expect(txtAt(zoneName, owner)).toEqual(values);
     });
 
     test('when the demo is seeded, then SPF lacks the MailChannels include except on the correct domains', () => {
       const spf = (name: string) => txtAt(name, `${name}.`).find((v) => v.startsWith('v=spf1'));
-      expect(spf('nolock.example')).not.toContain('include:relay.mailchannels.net');
-      expect(spf('goodco.example')).toContain('include:relay.mailchannels.net');
+      expect(spf('nolockdown.example')).not.toContain('include:relay.mailchannels.net');
+      expect(spf('good.example')).toContain('include:relay.mailchannels.net');
     });
 
     test('when the demo is seeded, then DKIM is split into character-strings of at most 255 bytes', () => {
-      const dkim = zone('goodco.example').records.find((r) => r.name === 'default._domainkey.goodco.example.');
+      const dkim = zone('good.example').records.find((r) => r.name === 'default._domainkey.good.example.');
       expect(dkim?.data.length).toBe(2);
       for (const part of dkim?.data ?? []) expect(part.length).toBeLessThanOrEqual(255);
     });
@@ -103,11 +103,11 @@ describe('seed', () => {
       const started = await startTestSimulator({ seed: demoSeed() });
       try {
         const authority = await whm(started.sim, 'root', DEMO_TOKENS.root, 'has_local_authority', [['domain', 'elsewhere.example']]);
-        expect(authority.json.data.records[0]).toMatchObject({ local_authority: 0, nameservers: ['ns1.other-dns.example', 'ns2.other-dns.example'] });
-        const accounts = await whm(started.sim, 'reseller1', DEMO_TOKENS.reseller, 'listaccts', [['want', 'user']]);
-        expect(accounts.json.data.acct).toEqual([{ user: 'reseller1' }, { user: 'resold' }]);
-        const own = await uapi(started.sim, 'migrated', DEMO_TOKENS.user('migrated'), 'DomainInfo/list_domains');
-        expect(own.json.data.sub_domains).toEqual(['shop.migrated-shop.example']);
+        expect(authority.json.data.records[0]).toMatchObject({ local_authority: 0, nameservers: ['ns1.otherdns.example', 'ns2.otherdns.example'] });
+        const accounts = await whm(started.sim, 'resell', DEMO_TOKENS.reseller, 'listaccts', [['want', 'user']]);
+        expect(accounts.json.data.acct.map((a: { user: string }) => a.user).sort()).toEqual(['bob', 'resell']);
+        const own = await uapi(started.sim, 'alice', DEMO_TOKENS.user('alice'), 'DomainInfo/list_domains');
+        expect(own.json.data.sub_domains).toEqual(['shop.migrated.example']);
       } finally {
         await started.stop();
       }
