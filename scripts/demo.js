@@ -3,7 +3,7 @@
 // `npm start`: the demo. Builds dist/ when it is missing or older than src/, then runs the simulated
 // cPanel server, an authoritative DNS for its zones and the daemon on http://127.0.0.1:8765 (PORT to
 // change). DNS is real PowerDNS when pdns_server is installed — started by the very code the tests
-// use (test/support/pdns.ts, compiled on the fly) — else the built-in answerer, labelled demo-only.
+// use (src/simulator/powerdns.ts) — else the built-in answerer, labelled demo-only.
 // Needs nothing but Node and `npm ci`.
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -35,26 +35,11 @@ function onPath(name) {
   return dirs.some((dir) => dir && fs.existsSync(path.join(dir, name)));
 }
 
-/** test/support/pdns.ts compiled to CommonJS, or null (no PowerDNS, or no TypeScript to compile it). */
+/** The PowerDNS starter the tests use too (src/simulator/powerdns.ts), or null when not installed. */
 function powerDnsStarter() {
   if (process.env.FIX_EMAIL_AUTH_DEMO_DNS === 'builtin') return null;
   if (!onPath('pdns_server') || !onPath('pdns_control')) return null;
-  let ts;
-  try {
-    ts = require('typescript');
-  } catch {
-    return null;
-  }
-  const source = fs.readFileSync(path.join(root, 'test', 'support', 'pdns.ts'), 'utf8');
-  const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  // Compiled in memory under the source's own name, so its imports (dns-packet) resolve from the project.
-  const file = path.join(root, 'test', 'support', 'pdns.ts');
-  const Module = require('module');
-  const mod = new Module(file, module);
-  mod.filename = file;
-  mod.paths = Module._nodeModulePaths(path.dirname(file));
-  mod._compile(out.outputText, file);
-  return mod.exports.startPowerDns;
+  return require(path.join(root, 'dist', 'simulator', 'powerdns')).startPowerDns;
 }
 
 async function main() {
