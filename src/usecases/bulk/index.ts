@@ -1,0 +1,12 @@
+/**
+ * Bulk at server scale: the `bulk-fix` job (many repairs, one write at a time per zone, resumable),
+ * its selection and per-zone report, resuming a job left behind, and registering the server's jobs.
+ */
+export { bulkFixHandler, type BulkFixDeps } from './handler';
+export { ZoneLocks } from './zoneLocks';
+export { jobDirectory, type JobDirectory } from './jobDirectory';
+export { backupOncePerAccount } from './backupOnce';
+export { selectFromScan, spreadByZone, LOCKDOWN_ERROR_CODES, type BulkFilter } from './select';
+export { bulkReport, type BulkReport, type ZoneOutcome, type DomainOutcome } from './report';
+export { resumeJob, type ResumeDeps, type ResumeOutcome } from './resume';
+export { registerServerJobs, startBulkFix, BULK_CONCURRENCY, type ServerJobDeps, type StartBulkOptions } from './register';
