@@ -3,16 +3,21 @@
  * use cases the interfaces they need. Entry points (CLI, daemon, demo) call this and nothing else
  * creates adapters (DESIGN.md "Layers").
  */
+import { existsSync } from 'fs';
 import { readFile } from 'fs/promises';
+import { availableParallelism } from 'os';
 import { join } from 'path';
 import { createCpanelClient, type CpanelClient, type CpanelClientOptions } from './adapters/cpanel';
 import { checkPropagation, createAddressLookup, createResolver, type ClosableResolver } from './adapters/dns';
+import { createWorkerPool, fileScanSource, filesReadable } from './adapters/fastpath';
 import { createJetBackupBackup, withBackupPolicy, type JetBackupDeps } from './adapters/jetbackup';
 import type { BackupGuard } from './adapters/jetbackup/policy';
 import { openStore, type Store } from './adapters/store';
 import type { Config } from './config';
 import { systemClock, type Accounts, type Backup, type Clock, type Resolver, type ZoneStore } from './ports';
+import type { ServerJobDeps } from './usecases/bulk';
 import type { RepairContext, Verifier } from './usecases/repair';
+import { apiScanSource, inThreadDiagnoser, type ScanContext, type ScanSource, type ZoneDiagnoser, type ZoneTask, type ScannedDomain } from './usecases/scan';
 import { normalizeDomain } from './zone/model';
 
 export interface Services {
@@ -30,6 +35,15 @@ export interface Services {
   /** The server's DKIM public key for a domain (cPanel keeps it on disk), if readable. */
   dkimPublicKey(domain: string): Promise<string | undefined>;
   repairContext(): RepairContext;
+  /**
+   * Where a scan reads: the server's files (fast path: config `policy.fastScan` and the files
+   * readable) or WHM's API (`viaApi`, or when the files cannot be read).
+   */
+  scanSource(options?: { viaApi?: boolean }): Promise<ScanSource>;
+  /** Source, diagnoser (worker threads when built and useful) and store for `scanServer`. */
+  scanContext(options?: { viaApi?: boolean }): Promise<ScanContext>;
+  /** What the `scan` and `bulk-fix` job handlers need (usecases/bulk `registerServerJobs`). */
+  serverJobDeps(): ServerJobDeps;
   close(): void;
 }
 
@@ -41,7 +55,12 @@ export interface ServiceOptions {
   jetbackup?: JetBackupDeps;
   /** Replaces the resolver used for SPF lookups and nameserver addresses. */
   resolver?: Resolver;
+  /** Worker threads diagnosing a scan's zones; 0 = in this thread. Default: one per core but one. */
+  scanWorkers?: number;
 }
+
+/** The compiled scan worker (absent when running from TypeScript sources: the scan then runs in-thread). */
+const ZONE_WORKER = join(__dirname, 'usecases', 'scan', 'zoneWorker.js');
 
 export function createServices(config: Config, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
@@ -73,6 +92,45 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     }
   }
 
+  let diagnoser: ZoneDiagnoser | undefined;
+  const scanDiagnoser = (): ZoneDiagnoser => {
+    if (diagnoser) return diagnoser;
+    const workers = options.scanWorkers ?? Math.max(0, availableParallelism() - 1);
+    if (workers <= 0 || !existsSync(ZONE_WORKER)) return (diagnoser = inThreadDiagnoser(config));
+    const pool = createWorkerPool<ZoneTask, ScannedDomain[]>({
+      script: ZONE_WORKER,
+      size: workers,
+      workerData: { config: { provider: config.provider, dns: config.dns, policy: config.policy } },
+    });
+    return (diagnoser = { diagnose: (task) => pool.run(task), close: () => pool.close() });
+  };
+  const scanSource = async (scanOptions: { viaApi?: boolean } = {}): Promise<ScanSource> => {
+    const { namedDir, userdomains, cpanelUsers } = config.paths;
+    if (!scanOptions.viaApi && config.policy.fastScan && (await filesReadable(namedDir, userdomains))) {
+      return fileScanSource(
+        { namedDir, userdomains, cpanelUsers },
+        {
+          dkimPublicKey,
+          // Accounts whose cpuser file is unreadable get their reseller from WHM's listaccts.
+          owners: async () => new Map((await cpanel.listAccounts({ want: ['owner'] })).map((a) => [a.user, a.owner ?? ''])),
+        },
+      );
+    }
+    return apiScanSource({ accounts: cpanel.accounts, zones: cpanel.zones, dkimPublicKey });
+  };
+  const repairContext = (): RepairContext => ({
+    config,
+    zones: cpanel.zones,
+    accounts: cpanel.accounts,
+    journal: store,
+    backup: backupGuard,
+    backupRestore: backup,
+    verify,
+    clock,
+    resolver,
+    dkimPublicKey,
+  });
+
   const services: Services = {
     config,
     clock,
@@ -85,19 +143,17 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     backupGuard,
     backup,
     dkimPublicKey,
-    repairContext: () => ({
-      config,
-      zones: cpanel.zones,
-      accounts: cpanel.accounts,
-      journal: store,
-      backup: backupGuard,
-      backupRestore: backup,
-      verify,
-      clock,
-      resolver,
-      dkimPublicKey,
+    repairContext,
+    scanSource,
+    async scanContext(scanOptions = {}) {
+      return { source: await scanSource(scanOptions), diagnoser: scanDiagnoser(), scans: store, clock };
+    },
+    serverJobDeps: () => ({
+      bulk: { context: repairContext, accounts: cpanel.accounts, queue: store, journal: store, scans: store },
+      scan: { context: (o) => services.scanContext(o) },
     }),
     close: () => {
+      void diagnoser?.close();
       ownResolver?.close();
       if (!options.store) store.close();
     },
