@@ -1,6 +1,8 @@
 /**
  * `fix <domain…> [--dry-run] [--yes] [--keep-foreign] [--backup required|best-effort|off] [--json]`:
  * show the record before and after, ask on a terminal, then snapshot → apply → verify → record.
+ * `fix --all-stale [--dry-run] [--concurrency N] [--yes] [--no-scan]`: every domain whose lockdown
+ * record makes MailChannels reject its mail, as one resumable bulk job (fixAllStale.ts).
  */
 import type { Command } from 'commander';
 import { FixEmailAuthError } from '../../errors';
@@ -10,6 +12,7 @@ import { cliConfig, withServices } from '../context';
 import { cliActor } from '../actor';
 import { EXIT_OK, EXIT_PROBLEMS, printJson, type CliIO } from '../io';
 import { renderBeforeAfter, renderRepairResult, renderStep } from '../render/change';
+import { runAllStale } from './fixAllStale';
 
 interface FixOptions {
   dryRun?: boolean;
@@ -17,6 +20,9 @@ interface FixOptions {
   keepForeign?: boolean;
   backup?: string;
   json?: boolean;
+  allStale?: boolean;
+  concurrency?: string;
+  scan?: boolean;
 }
 
 const POLICIES = ['required', 'best-effort', 'off'] as const;
@@ -54,13 +60,35 @@ export function registerFix(program: Command, io: CliIO, setExit: (code: number)
   program
     .command('fix')
     .description('Repair the _mailchannels record of domains: backup, serial-checked change, verification, journal')
-    .argument('<domains...>', 'domains to repair')
+    .argument('[domains...]', 'domains to repair')
     .option('--dry-run', 'show the change and make none')
     .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
     .option('--keep-foreign', "keep other providers' auth= values in the record")
     .option('--backup <policy>', 'JetBackup snapshot policy for this run: required, best-effort or off')
-    .option('--json', 'print JSON: { "results": [ … ] }')
+    .option('--json', 'print JSON: { "results": [ … ] } (with --all-stale: { "dryRun", "job" }, zone by zone)')
+    .option('--all-stale', 'every domain whose lockdown record makes MailChannels reject its mail: scan, dry run, then one bulk job')
+    .option('--concurrency <n>', 'with --all-stale: zones repaired at once (default 4)')
+    .option('--no-scan', 'with --all-stale: use the latest stored scan instead of scanning first')
     .action(async (domains: string[], options: FixOptions) => {
+      if (options.allStale) {
+        if (domains.length > 0) throw new FixEmailAuthError('BAD_INPUT', 'Give either domains or --all-stale, not both');
+        const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
+        if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
+          throw new FixEmailAuthError('BAD_INPUT', '--concurrency must be a whole number from 1 to 64');
+        }
+        const code = await runAllStale(io, withBackupPolicy(cliConfig(io), options.backup), {
+          ...(options.dryRun ? { dryRun: true } : {}),
+          ...(options.yes ? { yes: true } : {}),
+          ...(options.keepForeign ? { keepForeign: true } : {}),
+          ...(options.json ? { json: true } : {}),
+          ...(concurrency !== undefined ? { concurrency } : {}),
+          scan: options.scan !== false,
+        });
+        setExit(code);
+        return;
+      }
+      if (domains.length === 0) throw new FixEmailAuthError('BAD_INPUT', 'Name at least one domain to repair (or --all-stale)');
+      if (options.concurrency !== undefined) throw new FixEmailAuthError('BAD_INPUT', '--concurrency goes with --all-stale');
       const config = withBackupPolicy(cliConfig(io), options.backup);
       const results = await withServices(config, async (services) => {
         const ctx = services.repairContext();

@@ -14,7 +14,9 @@ import { register as explain } from './explain';
 import { registerTestEmail as testEmail } from './testEmail';
 import { register as serve } from './serve';
 import { register as demo } from './demo';
+import { register as scan } from './scan';
+import { register as jobs } from './jobs';
 
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [diagnose, fix, rollback, history, verify, bounces, explain, testEmail, serve, demo];
+export const COMMANDS: RegisterCommand[] = [diagnose, scan, fix, jobs, rollback, history, verify, bounces, explain, testEmail, serve, demo];
