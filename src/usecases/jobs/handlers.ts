@@ -142,13 +142,14 @@ export interface RepairHandlerDeps {
 
 /** `repair` (withSteps: the step list is the page) and `bulk-fix` (compact results). */
 export function repairItemHandler(deps: RepairHandlerDeps, options: { withSteps: boolean }): ItemHandler {
-  return async ({ job, item, progress }) => {
+  return async ({ job, item, progress, linkChange }) => {
     const p = params<RepairJobParams>(job.params);
     const ctx = deps.context();
     const result = await repairDomain(ctx, {
       domain: item.key,
       actor: job.actor,
       jobId: job.id,
+      onChangeCreated: linkChange,
       ...(typeof p.asUser === 'string' ? { asUser: p.asUser } : {}),
       ...(typeof p.keepForeign === 'boolean' ? { keepForeign: p.keepForeign } : {}),
       ...(job.dryRun ? { dryRun: true } : {}),
@@ -164,13 +165,14 @@ export function repairItemHandler(deps: RepairHandlerDeps, options: { withSteps:
 }
 
 export function rollbackItemHandler(deps: { context: () => RepairContext }): ItemHandler {
-  return async ({ job, progress }) => {
+  return async ({ job, progress, linkChange }) => {
     const p = params<RollbackJobParams>(job.params);
     if (typeof p.changeId !== 'number') throw new TypeError('a rollback job needs the change id in its params');
     const result = await rollbackChange(deps.context(), {
       changeId: p.changeId,
       actor: job.actor,
       jobId: job.id,
+      onChangeCreated: linkChange,
       ...(typeof p.asUser === 'string' ? { asUser: p.asUser } : {}),
       ...(p.force === true ? { force: true } : {}),
       onStep: (event) => progress(event.step, event),

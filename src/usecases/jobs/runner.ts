@@ -24,6 +24,8 @@ export interface ItemContext {
    * other processes; `event` (any JSON value) is kept in memory in arrival order for the live view.
    */
   progress(step: string, event?: unknown): void;
+  /** Link the item to the journal change it is making, before that change touches the zone. */
+  linkChange(changeId: number): void;
 }
 
 /** Works one item; a thrown error makes the item `failed` with the error in its result. */
@@ -114,6 +116,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
             // A progress note must never fail the DNS work it describes.
           }
         },
+        linkChange: (changeId) => queue.setItemChange(jobId, item.seq, changeId),
       });
     } catch (err) {
       const error = errorOf(err);

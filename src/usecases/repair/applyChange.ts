@@ -77,6 +77,7 @@ export async function applyChange(ctx: RepairContext, req: ChangeRequest): Promi
     plan,
     ...(req.jobId !== undefined ? { jobId: req.jobId } : {}),
   });
+  req.onChangeCreated?.(change.id);
   const outcome = (status: ChangeOutcomeStatus, extra: Partial<ChangeOutcome> = {}): ChangeOutcome => ({
     status,
     change: ctx.journal.getChange(change.id) ?? change,

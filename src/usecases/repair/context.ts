@@ -49,4 +49,9 @@ export interface RequestBase {
   asUser?: string;
   onStep?: (event: StepEvent) => void;
   jobId?: number;
+  /**
+   * Called once the journal row exists, before the zone is touched: a job links its item to the
+   * change here, so start-up recovery finds the change of an interrupted item (job-recovery.ts).
+   */
+  onChangeCreated?: (changeId: number) => void;
 }
