@@ -89,6 +89,16 @@ export const configSchema = z.object({
       sendmail: z.string().default('/usr/sbin/sendmail'),
     })
     .prefault({}),
+  mail: z
+    .object({
+      /**
+       * How a test message is submitted as a cPanel user: `setuid` runs sendmail with the user's uid
+       * and gid (Exim then sets $authenticated_id to the login name, as for PHP mail);
+       * `trusted-caller` has root pass `-oMai/-oMt` (for a test harness whose spool the user cannot write).
+       */
+      submitAs: z.enum(['setuid', 'trusted-caller']).default('setuid'),
+    })
+    .prefault({}),
   policy: z
     .object({
       /** Repair automatically after an account transfer or restore (hooks). */
@@ -128,6 +138,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
   if (env.FIX_EMAIL_AUTH_EXIM_LOG) set('paths', 'eximMainlog', env.FIX_EMAIL_AUTH_EXIM_LOG);
   if (env.FIX_EMAIL_AUTH_AUTH_ID) set('provider', 'authId', env.FIX_EMAIL_AUTH_AUTH_ID);
   if (env.FIX_EMAIL_AUTH_BACKUP) set('backup', 'policy', env.FIX_EMAIL_AUTH_BACKUP);
+  if (env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY) set('mail', 'submitAs', env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY);
   return out;
 }
 

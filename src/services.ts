@@ -11,6 +11,7 @@ import { createCpanelClient, type CpanelClient, type CpanelClientOptions } from 
 import { checkPropagation, createAddressLookup, createResolver, type ClosableResolver } from './adapters/dns';
 import { createWorkerPool, fileScanSource, filesReadable } from './adapters/fastpath';
 import { createJetBackupBackup, withBackupPolicy, type JetBackupDeps } from './adapters/jetbackup';
+import { createEximMail, type EximMail } from './adapters/mail';
 import type { BackupGuard } from './adapters/jetbackup/policy';
 import { openStore, type Store } from './adapters/store';
 import type { Config } from './config';
@@ -32,6 +33,8 @@ export interface Services {
   readonly verify: Verifier;
   readonly backupGuard: BackupGuard;
   readonly backup: Backup | null;
+  /** Submitting test messages through the local MTA and following them in the Exim log. */
+  readonly mail: EximMail;
   /** The server's DKIM public key for a domain (cPanel keeps it on disk), if readable. */
   dkimPublicKey(domain: string): Promise<string | undefined>;
   repairContext(): RepairContext;
@@ -142,6 +145,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     verify,
     backupGuard,
     backup,
+    mail: createEximMail({ sendmail: config.paths.sendmail, mainlog: config.paths.eximMainlog, identity: config.mail.submitAs }),
     dkimPublicKey,
     repairContext,
     scanSource,

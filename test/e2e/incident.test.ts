@@ -39,7 +39,6 @@ describe('the migrated-account incident, end to end', () => {
   let services: Services;
   let daemon: Daemon;
   let socketPath: string;
-  const savedIdentity = process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY;
   let sent = 0;
 
   beforeAll(async () => {
@@ -52,19 +51,17 @@ describe('the migrated-account incident, end to end', () => {
     config.provider = { ...config.provider, relayHost: '127.0.0.1' };
     config.backup = { ...config.backup, policy: 'off' };
     config.paths = { ...config.paths, eximMainlog: exim.mainlog, sendmail: exim.sendmailPath };
+    // The harness's Exim runs with -C, so the user cannot write its spool: root submits as a trusted caller.
+    config.mail = { submitAs: 'trusted-caller' };
     const configPath = join(stack.dir, 'incident-config.json');
     writeFileSync(configPath, JSON.stringify(config));
-    env = { FIX_EMAIL_AUTH_CONFIG: configPath, FIX_EMAIL_AUTH_SENDMAIL_IDENTITY: 'trusted-caller', USER: 'support' };
-    // The daemon reads its sendmail identity from its own environment (adapters/mail/eximMail.ts).
-    process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY = 'trusted-caller';
+    env = { FIX_EMAIL_AUTH_CONFIG: configPath, USER: 'support' };
     socketPath = join(stack.dir, 'daemon.sock');
     services = createServices(parseConfig({ ...config, paths: { ...config.paths, socket: socketPath } }, 'incident config'));
     daemon = createDaemon(services, { listen: { socket: socketPath }, log: () => undefined, shutdownDeadlineMs: 2000 });
     await daemon.listen();
   }, 60_000);
   afterAll(async () => {
-    if (savedIdentity === undefined) delete process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY;
-    else process.env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY = savedIdentity;
     await daemon?.close();
     services?.close();
     await exim?.stop();

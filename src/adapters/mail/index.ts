@@ -3,4 +3,4 @@ export { createSendmailSubmitter, type MailSubmitter, type SendmailOptions, type
 export { followMessage, markLog, type DeliveryState, type FollowOptions, type FollowResult, type LogMark, type MessageMatch } from './followLog';
 export { findPasswdEntry, lookupUnixUser, type UnixUser } from './passwd';
 export { parseMessageLine, arrivalMarks, parseDelivery } from './logLine';
-export { createEximMail, identityFromEnv, type EximMail, type EximMailOptions } from './eximMail';
+export { createEximMail, type EximMail, type EximMailOptions } from './eximMail';

@@ -4,7 +4,6 @@
  * or the timeout passes. Exit: 0 delivered, 1 anything else (rejected, delayed, no result), 2 bad input.
  */
 import type { Command } from 'commander';
-import { createEximMail, identityFromEnv } from '../../adapters/mail';
 import { FixEmailAuthError } from '../../errors';
 import { MAX_TEST_TIMEOUT_MS, sendTestEmail, type TestEmailResult } from '../../usecases/testEmail';
 import { cliConfig, withServices } from '../context';
@@ -50,12 +49,11 @@ export function registerTestEmail(program: Command, io: CliIO, setExit: (code: n
     .action(async (options: TestEmailOptions) => {
       const timeoutMs = parseTimeout(options.timeout ?? '60s');
       const config = cliConfig(io);
-      const identity = identityFromEnv(io.env);
       const result = await withServices(config, (services) =>
         sendTestEmail(
           {
             accounts: services.accounts,
-            mail: createEximMail({ sendmail: config.paths.sendmail, mainlog: config.paths.eximMainlog, identity }),
+            mail: services.mail,
             relayHost: config.provider.relayHost,
             provider: config.provider.authId,
             logPath: config.paths.eximMainlog,

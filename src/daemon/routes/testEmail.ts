@@ -13,7 +13,7 @@
  * so the button cannot be turned into a mail cannon; the From address must be at the page's domain.
  */
 import { Router, type Request, type Response } from 'express';
-import { createEximMail, identityFromEnv, type EximMail } from '../../adapters/mail';
+import type { EximMail } from '../../adapters/mail';
 import { sendTestEmail, validateAddress } from '../../usecases/testEmail';
 import { visibleDomain } from '../access';
 import { field, requireRole, respond, type AppContext } from '../context';
@@ -59,7 +59,7 @@ export function testEmailRoutes(ctx: AppContext, options: TestEmailRouteOptions 
     if (inFlight.has(account)) throw new HttpError(429, 'A test message of this account is still on its way; wait for its result.', 'BUSY');
     if (recent.length >= perHour) throw new HttpError(429, `This account sent ${perHour} test messages in the last hour; try again later.`, 'TOO_MANY');
 
-    mail ??= createEximMail({ sendmail: config.paths.sendmail, mainlog: config.paths.eximMainlog, identity: identityFromEnv(process.env) });
+    mail ??= services.mail;
     inFlight.add(account);
     recent.push(now);
     try {
