@@ -58,7 +58,11 @@ export interface ServiceOptions {
   jetbackup?: JetBackupDeps;
   /** Replaces the resolver used for SPF lookups and nameserver addresses. */
   resolver?: Resolver;
-  /** Worker threads diagnosing a scan's zones; 0 = in this thread. Default: one per core but one. */
+  /**
+   * Worker threads diagnosing a scan's zones; 0 = in this thread. Default: one per core but one from
+   * 4 cores up; below that the main thread does it (measured in bench/: on 2 cores a worker only adds
+   * the cost of passing zones and reports between threads).
+   */
   scanWorkers?: number;
 }
 
@@ -98,7 +102,8 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
   let diagnoser: ZoneDiagnoser | undefined;
   const scanDiagnoser = (): ZoneDiagnoser => {
     if (diagnoser) return diagnoser;
-    const workers = options.scanWorkers ?? Math.max(0, availableParallelism() - 1);
+    const cores = availableParallelism();
+    const workers = options.scanWorkers ?? (cores >= 4 ? cores - 1 : 0);
     if (workers <= 0 || !existsSync(ZONE_WORKER)) return (diagnoser = inThreadDiagnoser(config));
     const pool = createWorkerPool<ZoneTask, ScannedDomain[]>({
       script: ZONE_WORKER,
@@ -113,7 +118,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       return fileScanSource(
         { namedDir, userdomains, cpanelUsers },
         {
-          dkimPublicKey,
+          dkimDir: config.paths.dkimPublicKeys,
           // Accounts whose cpuser file is unreadable get their reseller from WHM's listaccts.
           owners: async () => new Map((await cpanel.listAccounts({ want: ['owner'] })).map((a) => [a.user, a.owner ?? ''])),
         },

@@ -4,6 +4,7 @@
  * domains, which have zones of their own). Root-only; when it cannot be read the caller falls back to
  * the API for owners.
  */
+import { readFileSync } from 'fs';
 import { readFile } from 'fs/promises';
 import { join } from 'path';
 import { normalizeDomain } from '../../zone/model';
@@ -36,6 +37,16 @@ export async function readCpanelUserFile(dir: string, user: string): Promise<Cpa
   if (!SAFE_USER.test(user)) return null;
   try {
     return parseCpanelUserFile(await readFile(join(dir, user), 'latin1'));
+  } catch {
+    return null;
+  }
+}
+
+/** The same, read with a blocking read (the fast scan reads thousands of these small files in batches). */
+export function readCpanelUserFileSync(dir: string, user: string): CpanelUserFile | null {
+  if (!SAFE_USER.test(user)) return null;
+  try {
+    return parseCpanelUserFile(readFileSync(join(dir, user), 'latin1'));
   } catch {
     return null;
   }

@@ -9,9 +9,11 @@
  * if given, else it is left empty. Not seen by this path: cPanel's DNS-authority answer
  * (DNS_NOT_AUTHORITATIVE) — a repair always asks cPanel before changing anything.
  */
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import type { DomainInfo, DomainType } from '../../ports';
 import { assignZones, type DomainRow } from '../cpanel/zoneMap';
-import { readCpanelUserFile, type CpanelUserFile } from './cpanelUsers';
+import { readCpanelUserFileSync, type CpanelUserFile } from './cpanelUsers';
 import { readUserDomains } from './userdomains';
 import { listZoneFiles, readZoneFile } from './zoneFiles';
 
@@ -25,9 +27,8 @@ export interface FilePaths {
 export interface FileScanSourceOptions {
   /** Account → reseller, for accounts whose cpuser file is not readable (WHM listaccts). */
   owners?: () => Promise<Map<string, string>>;
-  dkimPublicKey?: (domain: string) => Promise<string | undefined>;
-  /** cpuser files read at once. */
-  fileConcurrency?: number;
+  /** cPanel's DKIM public keys (`/var/cpanel/domain_keys/public/<domain>`), read with the zone. */
+  dkimDir?: string;
 }
 
 export interface FileScanSource {
@@ -37,17 +38,30 @@ export interface FileScanSource {
   dkimPublicKey?(domain: string): Promise<string | undefined>;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+/**
+ * Small files are read with blocking reads, in batches with a pause for the event loop between them:
+ * for a file of a few hundred bytes the promise API's open/stat/read/close round trips cost several
+ * times the CPU of the read itself, and a server has tens of thousands of them.
+ */
+async function readInBatches<T, R>(items: readonly T[], fn: (item: T) => R, batch = 500): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += batch) {
+    for (const item of items.slice(i, i + batch)) out.push(fn(item));
+    if (i + batch < items.length) await new Promise((r) => setImmediate(r));
+  }
   return out;
+}
+
+const KEY_FILE = /^[a-z0-9._-]+$/;
+
+/** The DKIM key file of a domain, or undefined (no key, or a name that is not a file name). */
+function readDkimKey(dir: string, domain: string): string | undefined {
+  if (!KEY_FILE.test(domain) || domain.startsWith('.')) return undefined;
+  try {
+    return readFileSync(join(dir, domain), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function typeOf(domain: string, file: CpanelUserFile | null, zones: ReadonlySet<string>): DomainType {
@@ -64,7 +78,7 @@ export function fileScanSource(paths: FilePaths, options: FileScanSourceOptions 
     async listDomains() {
       const [{ domains }, zones] = await Promise.all([readUserDomains(paths.userdomains), listZoneFiles(paths.namedDir)]);
       const users = [...new Set(domains.values())];
-      const files = await mapLimited(users, options.fileConcurrency ?? 32, (user) => readCpanelUserFile(paths.cpanelUsers, user));
+      const files = await readInBatches(users, (user) => readCpanelUserFileSync(paths.cpanelUsers, user));
       const byUser = new Map(users.map((u, i) => [u, files[i] ?? null]));
       let owners: Map<string, string> | undefined;
       if (options.owners && files.some((f) => !f?.owner)) {
@@ -82,6 +96,6 @@ export function fileScanSource(paths: FilePaths, options: FileScanSourceOptions 
       return assignZones(rows, zones);
     },
     readZone: async (zone) => ({ bytes: readZoneFile(paths.namedDir, zone) }),
-    ...(options.dkimPublicKey ? { dkimPublicKey: options.dkimPublicKey } : {}),
+    ...(options.dkimDir !== undefined ? { dkimPublicKey: async (domain: string) => readDkimKey(options.dkimDir as string, domain) } : {}),
   };
 }

@@ -26,7 +26,8 @@ export interface ScanContext {
 
 /** has_local_authority takes a list of domains; keep each call's URL and answer small. */
 const AUTHORITY_BATCH = 100;
-const DEFAULT_CONCURRENCY = 8;
+/** Zones in flight: enough to keep every worker thread busy while the main thread reads and stores. */
+const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_BATCH = 500;
 
 /** The selected domains grouped by zone, zones in name order (a stable order for output and jobs). */

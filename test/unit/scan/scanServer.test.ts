@@ -28,17 +28,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function dkimFrom(keysDir: string) {
-  return async (domain: string) => {
-    try {
-      return readFileSync(join(keysDir, domain), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-}
-
-function context(store: Store, source: ScanSource = fileScanSource(paths, { dkimPublicKey: dkimFrom(paths.dkimPublicKeys) })): ScanContext {
+function context(store: Store, source: ScanSource = fileScanSource(paths, { dkimDir: paths.dkimPublicKeys })): ScanContext {
   return { source, diagnoser: inThreadDiagnoser(config), scans: store, clock };
 }
 
