@@ -1,0 +1,135 @@
+'use strict';
+/**
+ * `npm run bench` (builds first): every benchmark of issue 7, each in child processes of its own, each
+ * with its baseline measured in the same run, then one table of results and targets.
+ *
+ *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim]
+ *
+ * --quick shrinks every size (a smoke run, not a measurement). See RESULTS.md for a run on record.
+ */
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { machine, median, tempDir, log } = require('./common');
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(String(args[onlyArg + 1] ?? '').split(',')) : null;
+const want = (name) => !only || only.has(name);
+
+/** Run a benchmark child; its last stdout line is its JSON result. */
+function child(script, childArgs) {
+  const out = execFileSync(process.execPath, [path.join(__dirname, script), ...childArgs.map(String)], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const lines = out.toString().trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** Accounts of the synthetic server for a number of zones (every 10th account has an addon zone). */
+function accountsFor(zones) {
+  let a = Math.floor((zones * 10) / 11);
+  while (a + Math.floor(a / 10) < zones) a++;
+  return a;
+}
+
+const rows = [];
+const results = {};
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
+function row(bench, metric, value, baseline, ratio, target, met) {
+  rows.push({ bench, metric, value, baseline, ratio, target, met: met === undefined ? '' : met ? 'yes' : 'NO' });
+}
+
+function scanFast() {
+  const small = quick ? 1000 : 10000;
+  const large = quick ? 5000 : 50000;
+  const dir = tempDir('scan-fast');
+  try {
+    const dirSmall = path.join(dir, 'small');
+    const gen = child('scan-fast.js', ['generate', dirSmall, accountsFor(small)]);
+    log(`scan-fast: ${gen.zones} zones, ${gen.domains} domains, ${gen.staleZones} stale zones`);
+    child('scan-fast.js', ['read', dirSmall]); // warm the page cache
+    const reads = [];
+    const scans = [];
+    for (let round = 0; round < 3; round++) {
+      reads.push(child('scan-fast.js', ['read', dirSmall]));
+      scans.push(child('scan-fast.js', ['scan', dirSmall]));
+      log(`scan-fast round ${round + 1}: read ${fmt(reads[round].ms)} ms, scan ${fmt(scans[round].ms)} ms, rss ${fmt(scans[round].rssMiB)} MiB`);
+    }
+    const readMs = median(reads.map((r) => r.ms));
+    const scanMs = median(scans.map((r) => r.ms));
+    const rssSmall = Math.max(...scans.map((r) => r.rssMiB));
+    fs.rmSync(dirSmall, { recursive: true, force: true });
+
+    const dirLarge = path.join(dir, 'large');
+    child('scan-fast.js', ['generate', dirLarge, accountsFor(large)]);
+    child('scan-fast.js', ['read', dirLarge]);
+    const big = child('scan-fast.js', ['scan', dirLarge]);
+    log(`scan-fast ${big.zones} zones: ${fmt(big.ms)} ms, rss ${fmt(big.rssMiB)} MiB`);
+
+    const zonesPerS = (gen.zones / scanMs) * 1000;
+    results['scan-fast'] = { zones: gen.zones, domains: gen.domains, readMs, scanMs, scans, reads, rssSmall, large: big };
+    row('fast-path scan', `zones/s (${gen.zones} zones, ${gen.domains} domains)`, fmt(zonesPerS), '', '', '≥ 5000', zonesPerS >= 5000);
+    row('fast-path scan', 'time vs reading the same files', `${fmt(scanMs)} ms`, `${fmt(readMs)} ms`, `${fmt(scanMs / readMs, 1)}×`, '≤ 3×', scanMs / readMs <= 3);
+    row('fast-path scan', `peak RSS, ${gen.zones} zones`, `${fmt(rssSmall)} MiB`, '', '', '< 300 MB', rssSmall * 1.048576 < 300);
+    row('fast-path scan', `peak RSS, ${big.zones} zones (flat?)`, `${fmt(big.rssMiB)} MiB`, `${fmt(rssSmall)} MiB`, `${fmt(big.rssMiB / rssSmall, 2)}×`, '≈ 1× (flat)', big.rssMiB / rssSmall <= 1.25);
+    row('fast-path scan', `zones/s, ${big.zones} zones`, fmt((big.zones / big.ms) * 1000), '', '', '', undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function scanApi() {
+  const zones = quick ? 1000 : 10000;
+  const r = child('scan-api.js', [accountsFor(zones)]);
+  results['scan-api'] = r;
+  row('API-path scan', `zones/s (${r.zones} zones over HTTPS, 1000 calls/s allowed)`, fmt((r.zones / r.apiMs) * 1000), '', '', '', undefined);
+  row('API-path scan', 'time vs the fast path on the same zones', `${fmt(r.apiMs)} ms`, `${fmt(r.filesMs)} ms`, `${fmt(r.apiMs / r.filesMs, 1)}×`, '', undefined);
+}
+
+function dns() {
+  const r = child('dns.js', [quick ? 2000 : 10000]);
+  results.dns = r;
+  if (r.skipped) {
+    row('DNS verification', 'skipped', r.skipped, '', '', '≥ 1.0×', undefined);
+    return;
+  }
+  row('DNS verification', `${r.domains} TXT queries to PowerDNS, 64 in flight`, `${fmt(r.oursMs)} ms`, `${fmt(r.nodeMs)} ms (node:dns)`, `${fmt(r.nodeMs / r.oursMs, 2)}×`, '≥ 1.0×', r.nodeMs / r.oursMs >= 1.0);
+  row('DNS verification', 'project resolver function (SPF lookups)', `${fmt(r.resolverMs)} ms`, `${fmt(r.nodeMs)} ms (node:dns)`, `${fmt(r.nodeMs / r.resolverMs, 2)}×`, '', undefined);
+}
+
+function bulk() {
+  const zones = quick ? 60 : 500;
+  const r = child('bulk.js', [zones]);
+  results.bulk = r;
+  row('bulk repair', `zones/s (${r.zones} stale zones, ${r.domains} domains, ${r.concurrency} at once)`, fmt((r.zones / r.ms) * 1000, 1), '', '', '', undefined);
+  row('bulk repair', 'time vs the bare WHM calls (read, edit, read back)', `${fmt(r.ms)} ms`, `${fmt(r.baselineMs)} ms`, `${fmt(r.ms / r.baselineMs, 2)}×`, '', undefined);
+  const steps = Object.entries(r.stepMsPerDomain).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ');
+  row('bulk repair', 'ms per domain by step', steps, '', '', '', undefined);
+}
+
+function exim() {
+  const mib = quick ? 64 : 1024;
+  const r = child('exim.js', [mib]);
+  results.exim = r;
+  row('Exim log', `${fmt(r.mib)} MiB, ${r.lockdown} lockdown rejections (grep: ${r.counts.grep} lines)`, `${fmt(r.oursMs)} ms`, `${fmt(r.grepMs)} ms (grep -c)`, `${fmt(r.oursMs / r.grepMs, 2)}×`, '≤ 3×', r.oursMs / r.grepMs <= 3);
+}
+
+function main() {
+  const info = machine();
+  log(`machine: ${JSON.stringify(info)}`);
+  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim };
+  for (const [name, fn] of Object.entries(steps)) {
+    if (!want(name)) continue;
+    try {
+      fn();
+    } catch (err) {
+      row(name, 'FAILED', String(err && err.message ? err.message : err).split('\n')[0], '', '', '', false);
+    }
+  }
+  const lines = ['| benchmark | metric | value | baseline | ratio | target | met |', '|---|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.bench} | ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met} |`);
+  process.stdout.write(`\n${lines.join('\n')}\n\nMachine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, ${info.os}, Node ${info.node}, OpenSSL ${info.openssl}, ${info.pdns ?? 'no PowerDNS'}, ${info.grep ?? 'no grep'}; load average at start ${info.loadAverage.join(' ')}.\n`);
+  process.stdout.write(`\n<details><summary>raw</summary>\n\n\`\`\`json\n${JSON.stringify({ machine: info, quick, results }, null, 1)}\n\`\`\`\n</details>\n`);
+}
+
+main();
