@@ -51,7 +51,9 @@ function configFor(dir, sim) {
   return parseConfig({
     provider: { authId: 'webhostingm' },
     cpanel: { transport: 'https', whmUrl: sim.whmUrl, fingerprint: sim.fingerprint, tokenFile, rateLimitPerSecond: 1000, timeoutMs: 60000 },
-    dns: { port: sim.pdnsPort, nameserverAddresses: { 'ns1.example.net': ['127.0.0.1'], 'ns2.example.net': ['127.0.0.1'] }, timeoutMs: 1000, retries: 1 },
+    // SPF lookups during diagnosis go to the local PowerDNS too (it refuses names outside its zones at
+    // once): this machine has no internet, and waiting for an unreachable resolver is not our cost.
+    dns: { port: sim.pdnsPort, resolvers: [`127.0.0.1:${sim.pdnsPort}`], nameserverAddresses: { 'ns1.example.net': ['127.0.0.1'], 'ns2.example.net': ['127.0.0.1'] }, timeoutMs: 1000, retries: 1 },
     backup: { policy: 'off' },
     paths: { journal: path.join(dir, 'journal.db') },
   });

@@ -53,6 +53,8 @@ async function main() {
     return;
   }
   if (mode === 'scan') {
+    // As `fix-email-auth scan` does (src/cli/commands/scan.ts), unless asked for V8's defaults.
+    if (process.env.BENCH_V8_DEFAULTS !== '1') dist('cli/commands/scan').boundHeapGrowth();
     const { parseConfig } = dist('config');
     const { createServices } = dist('services');
     const { runScan } = dist('usecases/scan');

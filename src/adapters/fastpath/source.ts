@@ -4,7 +4,7 @@
  * files with no cPanel at all (paths from config, FIX_EMAIL_AUTH_NAMED_DIR / _USERDOMAINS / …).
  *
  * Domains come from /etc/userdomains; each domain's zone is its nearest enclosing zone among the
- * account's `<zone>.db` files (the rule of zoneMap.ts, as for the API). The reseller comes from the
+ * account's `<zone>.db` files (the rule of adapters/cpanel/zoneMap.ts, as for the API). The reseller comes from the
  * cpuser file's OWNER= line; when that file cannot be read, from `owners()` (the API's listaccts)
  * if given, else it is left empty. Not seen by this path: cPanel's DNS-authority answer
  * (DNS_NOT_AUTHORITATIVE) — a repair always asks cPanel before changing anything.
@@ -12,7 +12,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { DomainInfo, DomainType } from '../../ports';
-import { assignZones, type DomainRow } from '../cpanel/zoneMap';
 import { readCpanelUserFileSync, type CpanelUserFile } from './cpanelUsers';
 import { readUserDomains } from './userdomains';
 import { listZoneFiles, readZoneFile } from './zoneFiles';
@@ -64,36 +63,62 @@ function readDkimKey(dir: string, domain: string): string | undefined {
   }
 }
 
-function typeOf(domain: string, file: CpanelUserFile | null, zones: ReadonlySet<string>): DomainType {
-  if (file?.mainDomain === domain) return 'main';
-  if (file?.extraDomains.includes(domain)) return 'addon';
-  // Without the cpuser file: a domain with a zone of its own is main/addon/parked, else a sub-domain.
-  if (file === null && zones.has(domain)) return 'main';
-  return 'sub';
+/** What the scan keeps of a cpuser file: the reseller and the main domain, nothing else. */
+interface AccountFacts {
+  owner?: string;
+  mainDomain?: string;
+}
+
+function factsOf(file: CpanelUserFile | null): AccountFacts | null {
+  if (!file) return null;
+  return { ...(file.owner !== undefined ? { owner: file.owner } : {}), ...(file.mainDomain !== undefined ? { mainDomain: file.mainDomain } : {}) };
+}
+
+/**
+ * The zone of a domain by zoneMap.ts's rule, without building per-account zone sets (a server has
+ * tens of thousands of accounts): the domain itself or its nearest parent that has a zone file and
+ * belongs to the same account; else the domain itself (its zone file is then reported missing).
+ */
+function zoneOf(domain: string, user: string, zones: ReadonlySet<string>, userOf: ReadonlyMap<string, string>): string {
+  for (let name = domain; ; ) {
+    if (zones.has(name) && userOf.get(name) === user) return name;
+    const dot = name.indexOf('.');
+    if (dot < 0) return domain;
+    name = name.slice(dot + 1);
+  }
+}
+
+function typeOf(domain: string, zone: string, facts: AccountFacts | null): DomainType {
+  if (facts?.mainDomain === domain) return 'main';
+  if (zone !== domain) return 'sub';
+  // A zone of its own: the main domain without a cpuser file to say so, else an addon or parked domain.
+  return facts === null ? 'main' : 'addon';
 }
 
 export function fileScanSource(paths: FilePaths, options: FileScanSourceOptions = {}): FileScanSource {
   return {
     kind: 'files',
+    // Lean on purpose: the list is the one thing a scan holds for the whole server at once.
     async listDomains() {
-      const [{ domains }, zones] = await Promise.all([readUserDomains(paths.userdomains), listZoneFiles(paths.namedDir)]);
-      const users = [...new Set(domains.values())];
-      const files = await readInBatches(users, (user) => readCpanelUserFileSync(paths.cpanelUsers, user));
-      const byUser = new Map(users.map((u, i) => [u, files[i] ?? null]));
+      const [{ domains: userOf }, zones] = await Promise.all([readUserDomains(paths.userdomains), listZoneFiles(paths.namedDir)]);
+      const users = [...new Set(userOf.values())];
+      const facts = new Map<string, AccountFacts | null>();
+      await readInBatches(users, (user) => facts.set(user, factsOf(readCpanelUserFileSync(paths.cpanelUsers, user))));
       let owners: Map<string, string> | undefined;
-      if (options.owners && files.some((f) => !f?.owner)) {
+      if (options.owners && [...facts.values()].some((f) => f?.owner === undefined)) {
         try {
           owners = await options.owners();
         } catch {
           owners = undefined; // owners stay empty; the scan itself does not need them
         }
       }
-      const rows: DomainRow[] = [];
-      for (const [domain, user] of domains) {
-        const file = byUser.get(user) ?? null;
-        rows.push({ domain, user, owner: file?.owner ?? owners?.get(user) ?? '', type: typeOf(domain, file, zones) });
+      const out: DomainInfo[] = [];
+      for (const [domain, user] of userOf) {
+        const account = facts.get(user) ?? null;
+        const zone = zoneOf(domain, user, zones, userOf);
+        out.push({ domain, user, owner: account?.owner ?? owners?.get(user) ?? '', type: typeOf(domain, zone, account), zone });
       }
-      return assignZones(rows, zones);
+      return out;
     },
     readZone: async (zone) => ({ bytes: readZoneFile(paths.namedDir, zone) }),
     ...(options.dkimDir !== undefined ? { dkimPublicKey: async (domain: string) => readDkimKey(options.dkimDir as string, domain) } : {}),

@@ -20,6 +20,7 @@ import { withServices } from '../context';
 import { EXIT_OK, EXIT_PROBLEMS, printJson, type CliIO } from '../io';
 import { createProgress } from '../progress';
 import { cliRunner, followJob, renderJob } from './jobs';
+import { boundHeapGrowth } from './scan';
 
 export interface AllStaleOptions {
   dryRun?: boolean;
@@ -55,6 +56,7 @@ export async function runAllStale(io: CliIO, config: Config, options: AllStaleOp
     const say = (text: string) => (options.json ? io.stderr : io.stdout).write(text);
 
     if (options.scan !== false) {
+      boundHeapGrowth();
       const ctx = await services.scanContext();
       const bar = createProgress(io, { label: 'scan', unit: 'zones' });
       const done = await runScan(ctx, { onProgress: (p) => bar.update(p.zonesDone, p.zonesTotal) });

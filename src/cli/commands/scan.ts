@@ -9,6 +9,7 @@
  * `{ "domains": [ … ] }` one domain object per line as they come, never the whole server in memory.
  * Exit: 0 nothing to fix, 1 a domain with a warning or an error, 2 bad input.
  */
+import { setFlagsFromString } from 'v8';
 import type { Command } from 'commander';
 import { SCAN_STATUSES, type ScanStatus } from '../../adapters/store';
 import { FINDING_SEVERITY } from '../../checks/findings';
@@ -34,6 +35,18 @@ interface ScanCliOptions {
 }
 
 const PROBLEM_STATUSES: readonly ScanStatus[] = ['warning', 'error', 'unknown'];
+
+/**
+ * A scan allocates fast and keeps little (a few zones in flight, the packed domain list), so V8's
+ * default heap growth (up to 4× what survived the last full collection) lets garbage pile up in
+ * proportion to the server: peak RSS 135 MiB for 10 000 zones but up to 290 MiB for 50 000, while the
+ * live heap stays ~30 MiB (bench/RESULTS.md). Growing the heap by at most 50 % between collections
+ * keeps the peak near the live size at no measurable cost in speed. A CLI process does one job, so
+ * the setting is its own; the daemon keeps V8's defaults.
+ */
+export function boundHeapGrowth(): void {
+  setFlagsFromString('--heap-growing-percent=50');
+}
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** RFC 4180 cell; a value a spreadsheet would run as a formula is prefixed with a quote (OWASP). */
@@ -125,6 +138,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const statuses = statusesOf(options);
       const codes = codesOf(options);
       const concurrency = positiveInt(options.concurrency, '--concurrency', 256);
+      boundHeapGrowth();
       const config = cliConfig(io, { offline: true, ...(options.authId ? { authId: options.authId } : {}) });
       const controller = new AbortController();
       const onSignal = () => controller.abort();

@@ -73,7 +73,7 @@ describe('zone files', () => {
 });
 
 describe('fileScanSource', () => {
-  it('when domains are listed, then each lives in its nearest zone of the same account, with its type from the cpuser file', async () => {
+  it('when domains are listed, then each lives in its nearest zone of the same account, typed main by the DNS= line of the cpuser file', async () => {
     const root = join(dir, 'server');
     mkdirSync(join(root, 'named'), { recursive: true });
     mkdirSync(join(root, 'users'), { recursive: true });
@@ -92,7 +92,8 @@ describe('fileScanSource', () => {
       'alice.example': ['alice.example', 'alice', 'root', 'main'],
       'addon.tld': ['addon.tld', 'alice', 'root', 'addon'],
       'addon.alice.example': ['alice.example', 'alice', 'root', 'sub'],
-      'shop.alice.example': ['shop.alice.example', 'alice', 'root', 'sub'],
+      // A domain with a zone file of its own is typed addon (parked looks the same from the files).
+      'shop.alice.example': ['shop.alice.example', 'alice', 'root', 'addon'],
       'bob.example': ['bob.example', 'bob', 'resell', 'main'],
       'deep.shop.bob.example': ['bob.example', 'bob', 'resell', 'sub'],
     });
