@@ -12,7 +12,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { DomainInfo, DomainType } from '../../ports';
-import { readCpanelUserFileSync, type CpanelUserFile } from './cpanelUsers';
+import { readAccountFactsSync, type AccountFacts } from './cpanelUsers';
 import { readUserDomains } from './userdomains';
 import { listZoneFiles, readZoneFile } from './zoneFiles';
 
@@ -63,17 +63,6 @@ function readDkimKey(dir: string, domain: string): string | undefined {
   }
 }
 
-/** What the scan keeps of a cpuser file: the reseller and the main domain, nothing else. */
-interface AccountFacts {
-  owner?: string;
-  mainDomain?: string;
-}
-
-function factsOf(file: CpanelUserFile | null): AccountFacts | null {
-  if (!file) return null;
-  return { ...(file.owner !== undefined ? { owner: file.owner } : {}), ...(file.mainDomain !== undefined ? { mainDomain: file.mainDomain } : {}) };
-}
-
 /**
  * The zone of a domain by zoneMap.ts's rule, without building per-account zone sets (a server has
  * tens of thousands of accounts): the domain itself or its nearest parent that has a zone file and
@@ -103,7 +92,7 @@ export function fileScanSource(paths: FilePaths, options: FileScanSourceOptions 
       const [{ domains: userOf }, zones] = await Promise.all([readUserDomains(paths.userdomains), listZoneFiles(paths.namedDir)]);
       const users = [...new Set(userOf.values())];
       const facts = new Map<string, AccountFacts | null>();
-      await readInBatches(users, (user) => facts.set(user, factsOf(readCpanelUserFileSync(paths.cpanelUsers, user))));
+      await readInBatches(users, (user) => facts.set(user, readAccountFactsSync(paths.cpanelUsers, user)));
       let owners: Map<string, string> | undefined;
       if (options.owners && [...facts.values()].some((f) => f?.owner === undefined)) {
         try {

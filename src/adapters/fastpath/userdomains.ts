@@ -19,20 +19,37 @@ export interface UserDomains {
   skipped: number;
 }
 
+/**
+ * Lean on purpose (a server lists tens of thousands of domains, and this map is most of what a scan
+ * holds): the text is walked line by line without splitting it, names already in normal form are
+ * kept as slices of the text, and each user name is stored once however many domains it has.
+ */
 export function parseUserDomains(text: string): UserDomains {
   const domains = new Map<string, string>();
+  const users = new Map<string, string>();
   let skipped = 0;
-  for (const raw of text.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') continue;
-    const colon = line.indexOf(':');
-    const domain = colon > 0 ? normalizeDomain(line.slice(0, colon)) : '';
-    const user = colon > 0 ? line.slice(colon + 1).trim() : '';
-    if (domain === '*') continue;
-    if (!DOMAIN.test(domain) || !USER.test(user)) {
+  for (let pos = 0; pos < text.length; ) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    const end = eol > pos && text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;
+    const colon = text.indexOf(':', pos);
+    const start = pos;
+    pos = eol + 1;
+    if (end === start || text.slice(start, end).trim() === '') continue;
+    if (colon < 0 || colon >= end) {
       skipped++;
       continue;
     }
+    const raw = text.slice(start, colon);
+    const domain = /[A-Z\s]|\.$/.test(raw) ? normalizeDomain(raw) : raw;
+    const userText = text.slice(colon + 1, end).trim();
+    if (domain === '*') continue;
+    if (!DOMAIN.test(domain) || !USER.test(userText)) {
+      skipped++;
+      continue;
+    }
+    let user = users.get(userText);
+    if (user === undefined) users.set(userText, (user = userText));
     domains.set(domain, user);
   }
   return { domains, skipped };

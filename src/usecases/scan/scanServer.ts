@@ -20,7 +20,7 @@ import type { ScanDomain, ScannedDomain, ScanOptions, ScanProgress, ScanSource, 
 export interface ScanContext {
   source: ScanSource;
   diagnoser: ZoneDiagnoser;
-  scans: Pick<ScanResults, 'upsertScanResults'>;
+  scans: Pick<ScanResults, 'upsertScanResults'> & Partial<Pick<ScanResults, 'pruneScanResults'>>;
   clock: Clock;
 }
 
@@ -119,6 +119,7 @@ function storedRow(row: ScannedDomain, at: Date): ScanResultInput {
 }
 
 export async function* scanServer(ctx: ScanContext, options: ScanOptions = {}): AsyncGenerator<ScannedDomain, ScanProgress> {
+  const startedAt = ctx.clock.now();
   const { zones, packed, count } = packByZone(await ctx.source.listDomains(), options);
   const progress: ScanProgress = { zonesDone: 0, zonesTotal: zones.length, domainsDone: 0, domainsTotal: count, errors: 0 };
   options.onProgress?.({ ...progress });
@@ -173,6 +174,10 @@ export async function* scanServer(ctx: ScanContext, options: ScanOptions = {}): 
     // Stored even when the consumer stops early or the scan is cancelled: what was diagnosed is kept.
     flush();
   }
+  // A whole-server scan that ran to the end has seen every domain there is: rows it did not refresh
+  // belong to domains that are gone (account removed, domain moved away), and leave the admin's table.
+  const whole = options.user === undefined && options.reseller === undefined && options.zoneFilter === undefined && !options.signal?.aborted;
+  if (whole && progress.zonesDone === progress.zonesTotal) ctx.scans.pruneScanResults?.(startedAt);
   return progress;
 }
 

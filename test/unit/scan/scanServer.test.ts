@@ -175,4 +175,17 @@ describe('scanServer on the fast path', () => {
       rmSync(p2, { recursive: true, force: true });
     }
   });
+
+  it('when a whole-server scan ends, then domains no longer on the server leave the table; a scan of one account removes nothing', async () => {
+    const gone = { domain: 'removed.example', zone: 'removed.example', user: 'old', owner: 'root', status: 'error' as const, codes: ['LOCKDOWN_STALE'], report: {}, scannedAt: new Date('2026-11-01T00:00:00Z') };
+    store.upsertScanResults([gone]);
+    await runScan(context(store), { user: 'u000003' });
+    expect(store.getScanResult('removed.example')).toBeDefined();
+    const controller = new AbortController();
+    await runScan(context(store), { signal: controller.signal, onProgress: (p) => p.zonesDone === 2 && controller.abort() });
+    expect(store.getScanResult('removed.example')).toBeDefined();
+    await runScan(context(store));
+    expect(store.getScanResult('removed.example')).toBeUndefined();
+    expect(store.scanSummary().total).toBe(summary.domains);
+  });
 });
