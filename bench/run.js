@@ -99,7 +99,7 @@ function dns() {
     row('DNS verification', 'skipped', r.skipped, '', '', '≥ 1.0×', undefined);
     return;
   }
-  row('DNS verification', `${r.domains} TXT queries to PowerDNS, 64 in flight`, `${fmt(r.oursMs)} ms`, `${fmt(r.nodeMs)} ms (node:dns)`, `${fmt(r.nodeMs / r.oursMs, 2)}×`, '≥ 1.0×', r.nodeMs / r.oursMs >= 1.0);
+  row('DNS verification', `${r.domains} TXT queries to PowerDNS, 64 in flight (median of 7)`, `${fmt(r.oursMs)} ms`, `${fmt(r.nodeMs)} ms (node:dns)`, `${fmt(r.nodeMs / r.oursMs, 2)}× (paired ${fmt(r.pairedRatio, 2)}×)`, '≥ 1.0×', r.pairedRatio >= 1.0);
   row('DNS verification', 'project resolver function (SPF lookups)', `${fmt(r.resolverMs)} ms`, `${fmt(r.nodeMs)} ms (node:dns)`, `${fmt(r.nodeMs / r.resolverMs, 2)}×`, '', undefined);
 }
 
