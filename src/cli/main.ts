@@ -6,25 +6,29 @@ import { Command, CommanderError } from 'commander';
 import { createInterface } from 'readline';
 import { describeError, FixEmailAuthError } from '../errors';
 import { CliExit, CliIO, EXIT_BAD_INPUT } from './io';
-import { COMMANDS } from './commands';
+import { commandsFor } from './commands';
 
-export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+export function buildProgram(io: CliIO, setExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('fix-email-auth')
     .description('Find and repair broken MailChannels Domain Lockdown records; check SPF, DKIM and DMARC.')
     .version(require('../../package.json').version)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
-  for (const register of COMMANDS) register(program, io, setExit);
+  for (const register of commandsFor(argv)) register(program, io, setExit);
   return program;
 }
 
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    argv,
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
