@@ -94,6 +94,13 @@ export interface SliceResult {
   domains: number;
   errors: number;
   byStatus: Partial<Record<ScanStatus, number>>;
+  /** One line for the job page. */
+  message: string;
+}
+
+function sliceMessage(zones: number, domains: number, byStatus: Partial<Record<ScanStatus, number>>): string {
+  const parts = (['error', 'warning', 'unknown', 'info', 'ok'] as const).filter((s) => byStatus[s]).map((s) => `${byStatus[s]} ${s}`);
+  return `${zones} zone(s), ${domains} domain(s)${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
 export function scanSliceHandler(deps: ScanHandlerDeps): ItemHandler {
@@ -135,7 +142,7 @@ export function scanSliceHandler(deps: ScanHandlerDeps): ItemHandler {
         },
       },
     );
-    const result: SliceResult = { zones: done.zonesDone, domains: done.domainsDone, errors: done.errors, byStatus };
+    const result: SliceResult = { zones: done.zonesDone, domains: done.domainsDone, errors: done.errors, byStatus, message: sliceMessage(done.zonesDone, done.domainsDone, byStatus) };
     if (done.zonesTotal === 0) return { status: 'skipped', result: { ...result, note: 'no zone of this slice is on the server any more' } };
     return { status: done.errors === done.domainsDone ? 'failed' : 'done', result };
   };

@@ -42,6 +42,7 @@ describe('scan job', () => {
       const results = store.listJobItems(job.id).map((i) => i.result as { zones: number; domains: number });
       expect(results.reduce((n, r) => n + r.zones, 0)).toBe(summary.zones);
       expect(results.reduce((n, r) => n + r.domains, 0)).toBe(summary.domains);
+      expect((store.listJobItems(job.id)[0]!.result as { message: string }).message).toMatch(/^10 zone\(s\), \d+ domain\(s\): \d+ error/);
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });
