@@ -7,7 +7,8 @@
 import { createServer, type Server } from 'http';
 import type { Express } from 'express';
 import type { Services } from '../services';
-import { createJobRunner, recoverAtStart, registerChangeJobs, registerScan, type JobRunner, type StartupRecovery } from '../usecases/jobs';
+import { registerServerJobs } from '../usecases/bulk';
+import { createJobRunner, recoverAtStart, registerChangeJobs, type JobRunner, type StartupRecovery } from '../usecases/jobs';
 import { buildApp } from './app';
 import type { AppContext, DemoInfo } from './context';
 import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './listen';
@@ -54,7 +55,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   const runner = createJobRunner({ queue: services.store, log: (entry) => log({ msg: 'job', ...entry }) });
   const handlerDeps = { context: () => services.repairContext(), scans: services.store };
   registerChangeJobs(runner, handlerDeps);
-  registerScan(runner, { context: () => services.repairContext(), accounts: services.accounts, scans: services.store });
+  registerServerJobs(runner, services.serverJobDeps());
 
   const ctx: AppContext = {
     services,

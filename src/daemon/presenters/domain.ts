@@ -3,7 +3,7 @@ import type { Change } from '../../adapters/store';
 import type { Finding, FindingRecord } from '../../checks/findings';
 import type { DomainInfo, LocalAuthority } from '../../ports';
 import { absoluteName } from '../../zone/model';
-import type { DomainDiagnosis } from '../../usecases/jobs';
+import type { DomainDiagnosis } from '../../usecases/inspect';
 import { lockdownRecordsOf } from '../../usecases/repair';
 import { badge, checkSeverity, findingGroups, headline, pageStatus, type Badge, type PageStatus } from './status';
 import { planView, showRecord, type PlanView, type ShownRecord } from './records';

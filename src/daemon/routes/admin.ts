@@ -8,7 +8,7 @@ import { SCAN_STATUSES, type ScanQuery, type ScanResult, type ScanSort, type Sca
 import { FINDING_SEVERITY } from '../../checks/findings';
 import { HttpError } from '../httpErrors';
 import { findBounces, type BounceReport } from '../../usecases/bounces';
-import { startScan } from '../../usecases/jobs';
+import { startScan } from '../../usecases/scan';
 import { checkDomainSyntax } from '../../usecases/repair';
 import { field, fields, redirectOrJson, requireRole, respond, type AppContext } from '../context';
 import { exportTable, historyExport } from '../exports';
@@ -146,7 +146,7 @@ export function adminRoutes(ctx: AppContext): Router {
 
   router.post('/admin/scan', async (req, res) => {
     const identity = admin(res);
-    const job = await startScan({ runner: ctx.runner, accounts: services.accounts }, actorOf(identity));
+    const job = await startScan({ runner: ctx.runner, source: await services.scanSource() }, actorOf(identity));
     redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
   });
 

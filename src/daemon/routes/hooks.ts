@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { HttpError } from '../httpErrors';
-import { startScan } from '../../usecases/jobs';
+import { startScan } from '../../usecases/scan';
 import { field, requireRole, type AppContext } from '../context';
 import { actorOf, isValidName } from '../identity';
 
@@ -28,7 +28,7 @@ export function hookRoutes(ctx: AppContext): Router {
     }
     // A Zone Editor edit names its zone: re-check just that one (when it is the user's).
     const zone = field(req.body, 'zone', 253)?.toLowerCase();
-    const job = await startScan({ runner: ctx.runner, accounts: services.accounts }, actorOf(identity), { users: [user], ...(zone ? { zones: [zone] } : {}) });
+    const job = await startScan({ runner: ctx.runner, source: await services.scanSource() }, actorOf(identity), { users: [user], ...(zone ? { zones: [zone] } : {}) });
     res.status(202).json({ jobId: job.id, kind: job.kind });
   });
   return router;

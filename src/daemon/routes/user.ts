@@ -4,7 +4,7 @@
  * Routes only parse, check ownership, call a use case and render.
  */
 import { Router, type Request, type Response } from 'express';
-import { diagnoseDomains } from '../../usecases/jobs';
+import { diagnoseDomains } from '../../usecases/inspect';
 import { explainBounce } from '../../usecases/explain';
 import { visibleDomain } from '../access';
 import { field, identityOf, locals, redirectOrJson, requireRole, respond, type AppContext } from '../context';

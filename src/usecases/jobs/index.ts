@@ -1,6 +1,7 @@
 /**
- * Jobs: the generic runner (runner.ts), the handlers of the jobs that change DNS, the stand-in scan,
- * and start-up recovery. See README.md in this folder for the API other use cases build on.
+ * Jobs: the generic runner (runner.ts), the handlers of the jobs that change one zone, and start-up
+ * recovery; the server-wide scan and bulk-fix handlers are in usecases/scan and usecases/bulk.
+ * See README.md in this folder for the API other use cases build on.
  */
 export { createJobRunner, type JobRunner, type JobRunnerDeps, type ItemHandler, type ItemContext, type HandlerOptions, type StartJobOptions, type DrainReport, type RunnerLogger } from './runner';
 export {
@@ -15,7 +16,5 @@ export {
   type VerificationSummary,
   type RepairHandlerDeps,
 } from './handlers';
-export { startScan, scanItemHandler, registerScan, type ScanJobParams, type ScanDeps, type ScanHandlerDeps } from './scan';
-export { diagnoseDomains, type DomainDiagnosis, type DiagnoseContext } from './diagnoseDomains';
 export { recoverAtStart, reconcileItemFromJournal, type StartupRecovery } from './recovery';
 export { registerChangeJobs } from './register';

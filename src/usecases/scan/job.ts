@@ -21,6 +21,8 @@ export interface ScanJobParams {
   users?: string[];
   /** Only accounts of this reseller. */
   reseller?: string;
+  /** Only these zones (a Zone Editor hook re-checks the zone that was edited). */
+  zones?: string[];
   /** Read through WHM's API even when the files are readable. */
   viaApi?: boolean;
   /** First zone of each slice, in order (the items' keys). */
@@ -30,6 +32,7 @@ export interface ScanJobParams {
 export interface ScanJobOptions {
   users?: string[];
   reseller?: string;
+  zones?: string[];
   viaApi?: boolean;
   /** Slices worked at once. */
   concurrency?: number;
@@ -47,9 +50,10 @@ export interface StartScanDeps {
 
 const DEFAULT_SLICE = 250;
 
-function selection(domains: readonly DomainInfo[], params: Pick<ScanJobParams, 'users' | 'reseller'>): DomainInfo[] {
+function selection(domains: readonly DomainInfo[], params: Pick<ScanJobParams, 'users' | 'reseller' | 'zones'>): DomainInfo[] {
   const users = params.users && params.users.length > 0 ? new Set(params.users) : null;
-  return domains.filter((d) => (!users || users.has(d.user)) && (params.reseller === undefined || d.owner === params.reseller));
+  const zones = params.zones && params.zones.length > 0 ? new Set(params.zones) : null;
+  return domains.filter((d) => (!users || users.has(d.user)) && (!zones || zones.has(d.zone)) && (params.reseller === undefined || d.owner === params.reseller));
 }
 
 /** Slice bounds for sorted zone names: the first zone of every `size` zones. */
@@ -75,6 +79,7 @@ export async function startScan(deps: StartScanDeps, actor: Actor, options: Scan
   const params: ScanJobParams = {
     ...(options.users?.length ? { users: [...options.users] } : {}),
     ...(options.reseller !== undefined ? { reseller: options.reseller } : {}),
+    ...(options.zones?.length ? { zones: [...options.zones] } : {}),
     ...(options.viaApi ? { viaApi: true } : {}),
     bounds,
   };
