@@ -23,6 +23,10 @@ const senderIdTemplate = z
   .max(200)
   .regex(/^[A-Za-z0-9._-]+\|x-auth(user|sender)\|[A-Za-z0-9._@{}-]*\{user\}[A-Za-z0-9._@{}-]*$/, 'like "webhostingm|x-authuser|{user}"');
 
+/**
+ * Unknown keys are refused, in every section: a misspelt setting (`"polcy"`) must be an error at
+ * start, not a silent fall-back to the default.
+ */
 export const configSchema = z.object({
   provider: z.object({
     /** The MailChannels account all of the server's mail is relayed under (`auth=` value). */
@@ -31,7 +35,7 @@ export const configSchema = z.object({
     senderIdTemplate: senderIdTemplate.optional(),
     /** Relay host in Exim logs, to ignore other servers' rejections. */
     relayHost: z.string().default('smtp.mailchannels.net'),
-  }),
+  }).strict(),
   dns: z
     .object({
       /** TTL of records we write (the support article: about 300 s for fast propagation). */
@@ -45,6 +49,7 @@ export const configSchema = z.object({
       /** Map nameserver host names to addresses (tests and servers whose NS names do not resolve). */
       nameserverAddresses: z.record(z.string(), z.array(z.string())).default({}),
     })
+    .strict()
     .prefault({}),
   backup: z
     .object({
@@ -54,6 +59,7 @@ export const configSchema = z.object({
       timeoutSeconds: z.number().int().min(5).max(7200).default(600),
       pollIntervalMs: z.number().int().min(10).max(60000).default(3000),
     })
+    .strict()
     .prefault({}),
   cpanel: z
     .object({
@@ -75,6 +81,7 @@ export const configSchema = z.object({
       /** WHM API calls per second in bulk work. */
       rateLimitPerSecond: z.number().min(0.1).max(1000).default(20),
     })
+    .strict()
     .prefault({}),
   paths: z
     .object({
@@ -88,6 +95,7 @@ export const configSchema = z.object({
       dkimPublicKeys: z.string().default('/var/cpanel/domain_keys/public'),
       sendmail: z.string().default('/usr/sbin/sendmail'),
     })
+    .strict()
     .prefault({}),
   mail: z
     .object({
@@ -98,6 +106,7 @@ export const configSchema = z.object({
        */
       submitAs: z.enum(['setuid', 'trusted-caller']).default('setuid'),
     })
+    .strict()
     .prefault({}),
   policy: z
     .object({
@@ -108,8 +117,9 @@ export const configSchema = z.object({
       /** Scan through /var/named directly when readable (reads only). */
       fastScan: z.boolean().default(true),
     })
+    .strict()
     .prefault({}),
-});
+}).strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

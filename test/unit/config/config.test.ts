@@ -62,3 +62,13 @@ describe('configuration', () => {
     expect(senderIdFor(parseConfig({ provider: { authId: 'x' } }), 'alice')).toBeNull();
   });
 });
+
+describe('configuration typos', () => {
+  it.each([
+    ['{"provider": {"authId": "webhostingm"}, "backups": {"policy": "off"}}', /backups/],
+    ['{"provider": {"authId": "webhostingm", "authid": "x"}}', /authid/],
+    ['{"provider": {"authId": "webhostingm"}, "backup": {"polcy": "off"}}', /polcy/],
+  ])('when the file holds an unknown key (%s), then loading fails naming it instead of using a default', (content, key) => {
+    expect(() => loadConfig({ FIX_EMAIL_AUTH_CONFIG: configFile(content) })).toThrow(key);
+  });
+});
