@@ -9,7 +9,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { dist, synthetic, timed, report, tempDir, startChild, log } = require('./common');
+const { dist, synthetic, timed, report, tempDir, startChild, log, runMain } = require('./common');
 
 const CONCURRENCY = 4;
 
@@ -165,10 +165,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -114,4 +114,15 @@ function startChild(script, args) {
   };
 }
 
-module.exports = { ROOT, dist, synthetic, nowMs, timed, median, tempDir, peakRssMiB, machine, report, log, startChild };
+/** Run a benchmark script's `main` and exit with its outcome (children are killed with the process). */
+function runMain(main) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+module.exports = { ROOT, dist, synthetic, nowMs, timed, median, tempDir, peakRssMiB, machine, report, log, startChild, runMain };

@@ -8,7 +8,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { dist, timed, median, report, tempDir, log } = require('./common');
+const { dist, timed, median, report, tempDir, log, runMain } = require('./common');
 
 const IN_FLIGHT = 64;
 
@@ -96,10 +96,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -13,7 +13,7 @@
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { dist, timed, median, report, tempDir, log } = require('./common');
+const { dist, timed, median, report, tempDir, log, runMain } = require('./common');
 
 const TEXT = 'This sender is not authorized to send from';
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -109,10 +109,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -8,7 +8,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { dist, synthetic, timed, peakRssMiB, report, tempDir } = require('./common');
+const { dist, synthetic, timed, peakRssMiB, report, tempDir, runMain } = require('./common');
 
 function pathsOf(dir) {
   return {
@@ -82,10 +82,4 @@ async function main() {
   throw new Error(`unknown mode ${mode}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);
