@@ -61,14 +61,19 @@ async function offline(io: CliIO, domains: string[], options: DiagnoseOptions): 
   return reports;
 }
 
+/** DESIGN.md's per-domain object (plus the owning `user`, as `scan --json` has it); nothing else. */
+function contractFields(r: DomainReport): DomainReport {
+  return { domain: r.domain, zone: r.zone, status: r.status, findings: r.findings, plan: r.plan, ...(r.user !== undefined ? { user: r.user } : {}) };
+}
+
 async function live(io: CliIO, domains: string[], options: DiagnoseOptions): Promise<DomainReport[]> {
   const config = cliConfig(io, options.authId ? { authId: options.authId } : {});
   return withServices(config, async (services) => {
     const ctx = { ...services.repairContext(), accounts: services.accounts };
     const keep = options.keepForeign ? { keepForeign: true } : {};
     const reports: DomainReport[] = [];
-    if (options.user) reports.push(...(await inspectUser(ctx, options.user, keep)));
-    for (const domain of domains) reports.push(await inspectDomain(ctx, domain, keep));
+    if (options.user) reports.push(...(await inspectUser(ctx, options.user, keep)).map(contractFields));
+    for (const domain of domains) reports.push(contractFields(await inspectDomain(ctx, domain, keep)));
     return reports;
   });
 }
