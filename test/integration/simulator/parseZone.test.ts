@@ -3,36 +3,10 @@
  * item for item, byte for byte, through UAPI `DNS::parse_zone` and WHM `parse_dns_zone`.
  */
 import { startTestSimulator, uapi, whm, TEST_TOKENS as T, type StartedSimulator } from '../../support/simulator';
+import { REFERENCE_FULL_ITEMS } from '../../fixtures/reference/parseZone';
 
 /** The full §5.5 answer: the reference's trimmed items plus the three it omits (lines 1, 12, 14). */
-const FIXTURE_ITEMS = [
-  { line_index: 0, type: 'comment', text_b64: 'OyBjUGFuZWwgZmlyc3Q6MTEuMTIwLjAuMTYgKHVwZGF0ZV90aW1lKToxNzA5MjgwMDAwIENwYW5lbDo6Wm9uZUZpbGU6OlZFUlNJT046MS4zIGhvc3RuYW1lOmhvc3QuZXhhbXBsZS5uZXQgbGF0ZXN0OjExLjEyMC4wLjE2' },
-  { line_index: 1, type: 'comment', text_b64: 'OyBab25lIGZpbGUgZm9yIGV4YW1wbGUuY29t' },
-  { line_index: 2, type: 'control', text_b64: 'JFRUTCAxNDQwMA==' },
-  {
-    line_index: 3,
-    type: 'record',
-    dname_b64: 'ZXhhbXBsZS5jb20u',
-    ttl: 86400,
-    record_type: 'SOA',
-    data_b64: ['bnMxLmV4YW1wbGUubmV0Lg==', 'YWRtaW4uZXhhbXBsZS5uZXQu', 'MjAyNDAzMDEwMQ==', 'MzYwMA==', 'MTgwMA==', 'MTIwOTYwMA==', 'ODY0MDA='],
-  },
-  { line_index: 11, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 86400, record_type: 'NS', data_b64: ['bnMxLmV4YW1wbGUubmV0Lg=='] },
-  { line_index: 12, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 86400, record_type: 'NS', data_b64: ['bnMyLmV4YW1wbGUubmV0Lg=='] },
-  { line_index: 14, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 14400, record_type: 'A', data_b64: ['MTkyLjAuMi4xMA=='] },
-  { line_index: 15, type: 'record', dname_b64: 'd3d3', ttl: 14400, record_type: 'CNAME', data_b64: ['ZXhhbXBsZS5jb20u'] },
-  { line_index: 16, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 14400, record_type: 'MX', data_b64: ['MA==', 'ZXhhbXBsZS5jb20u'] },
-  { line_index: 17, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 14400, record_type: 'TXT', data_b64: ['dj1zcGYxICthICtteCAraXA0OjE5Mi4wLjIuMTAgfmFsbA=='] },
-  {
-    line_index: 18,
-    type: 'record',
-    dname_b64: 'ZGVmYXVsdC5fZG9tYWlua2V5',
-    ttl: 14400,
-    record_type: 'TXT',
-    data_b64: ['dj1ES0lNMTsgaz1yc2E7IHA9TUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUE=', 'SURBUUFCOw=='],
-  },
-  { line_index: 19, type: 'record', dname_b64: 'X2RtYXJj', ttl: 14400, record_type: 'TXT', data_b64: ['dj1ETUFSQzE7IHA9bm9uZTs='] },
-];
+const FIXTURE_ITEMS = REFERENCE_FULL_ITEMS;
 
 describe('parse_zone / parse_dns_zone', () => {
   let started: StartedSimulator;

@@ -2,6 +2,8 @@
  * The JSON samples of /work/shared/reference/cpanel-api.md, verbatim (section in each name), so the
  * envelope and payload tests read exactly what the reference says cPanel sends.
  */
+import { REFERENCE_TRIMMED_ITEMS } from '../../fixtures/reference/parseZone';
+
 export const uapiSuccessBare = {
   status: 1,
   errors: null,
@@ -167,36 +169,7 @@ export const parseZoneFixture = {
   messages: null,
   warnings: null,
   metadata: { transformed: 1 },
-  data: [
-    {
-      line_index: 0,
-      type: 'comment',
-      text_b64:
-        'OyBjUGFuZWwgZmlyc3Q6MTEuMTIwLjAuMTYgKHVwZGF0ZV90aW1lKToxNzA5MjgwMDAwIENwYW5lbDo6Wm9uZUZpbGU6OlZFUlNJT046MS4zIGhvc3RuYW1lOmhvc3QuZXhhbXBsZS5uZXQgbGF0ZXN0OjExLjEyMC4wLjE2',
-    },
-    { line_index: 2, type: 'control', text_b64: 'JFRUTCAxNDQwMA==' },
-    {
-      line_index: 3,
-      type: 'record',
-      dname_b64: 'ZXhhbXBsZS5jb20u',
-      ttl: 86400,
-      record_type: 'SOA',
-      data_b64: ['bnMxLmV4YW1wbGUubmV0Lg==', 'YWRtaW4uZXhhbXBsZS5uZXQu', 'MjAyNDAzMDEwMQ==', 'MzYwMA==', 'MTgwMA==', 'MTIwOTYwMA==', 'ODY0MDA='],
-    },
-    { line_index: 11, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 86400, record_type: 'NS', data_b64: ['bnMxLmV4YW1wbGUubmV0Lg=='] },
-    { line_index: 15, type: 'record', dname_b64: 'd3d3', ttl: 14400, record_type: 'CNAME', data_b64: ['ZXhhbXBsZS5jb20u'] },
-    { line_index: 16, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 14400, record_type: 'MX', data_b64: ['MA==', 'ZXhhbXBsZS5jb20u'] },
-    { line_index: 17, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 14400, record_type: 'TXT', data_b64: ['dj1zcGYxICthICtteCAraXA0OjE5Mi4wLjIuMTAgfmFsbA=='] },
-    {
-      line_index: 18,
-      type: 'record',
-      dname_b64: 'ZGVmYXVsdC5fZG9tYWlua2V5',
-      ttl: 14400,
-      record_type: 'TXT',
-      data_b64: ['dj1ES0lNMTsgaz1yc2E7IHA9TUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUE=', 'SURBUUFCOw=='],
-    },
-    { line_index: 19, type: 'record', dname_b64: 'X2RtYXJj', ttl: 14400, record_type: 'TXT', data_b64: ['dj1ETUFSQzE7IHA9bm9uZTs='] },
-  ],
+  data: REFERENCE_TRIMMED_ITEMS,
 };
 
 /** §6.5 validation failures as UAPI answers. */

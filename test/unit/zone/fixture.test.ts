@@ -7,6 +7,7 @@ import { join } from 'path';
 import { parseZoneFile } from '../../../src/zone/bindReader';
 import { parseZonePayload } from '../../../src/zone/payloadReader';
 import { toParseZonePayload } from '../../../src/zone/payloadWriter';
+import { REFERENCE_TRIMMED_ITEMS } from '../../fixtures/reference/parseZone';
 
 const fixture = readFileSync(join(__dirname, '../../fixtures/zones/example.com.db'));
 
@@ -30,32 +31,6 @@ const referenceTable = {
   ],
 };
 
-/** The items printed in the reference's trimmed UAPI response, verbatim. */
-const referenceJsonItems = [
-  { line_index: 0, type: 'comment', text_b64: 'OyBjUGFuZWwgZmlyc3Q6MTEuMTIwLjAuMTYgKHVwZGF0ZV90aW1lKToxNzA5MjgwMDAwIENwYW5lbDo6Wm9uZUZpbGU6OlZFUlNJT046MS4zIGhvc3RuYW1lOmhvc3QuZXhhbXBsZS5uZXQgbGF0ZXN0OjExLjEyMC4wLjE2' },
-  { line_index: 2, type: 'control', text_b64: 'JFRUTCAxNDQwMA==' },
-  {
-    line_index: 3,
-    type: 'record',
-    dname_b64: 'ZXhhbXBsZS5jb20u',
-    ttl: 86400,
-    record_type: 'SOA',
-    data_b64: ['bnMxLmV4YW1wbGUubmV0Lg==', 'YWRtaW4uZXhhbXBsZS5uZXQu', 'MjAyNDAzMDEwMQ==', 'MzYwMA==', 'MTgwMA==', 'MTIwOTYwMA==', 'ODY0MDA='],
-  },
-  { line_index: 11, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 86400, record_type: 'NS', data_b64: ['bnMxLmV4YW1wbGUubmV0Lg=='] },
-  { line_index: 15, type: 'record', dname_b64: 'd3d3', ttl: 14400, record_type: 'CNAME', data_b64: ['ZXhhbXBsZS5jb20u'] },
-  { line_index: 16, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 14400, record_type: 'MX', data_b64: ['MA==', 'ZXhhbXBsZS5jb20u'] },
-  { line_index: 17, type: 'record', dname_b64: 'ZXhhbXBsZS5jb20u', ttl: 14400, record_type: 'TXT', data_b64: ['dj1zcGYxICthICtteCAraXA0OjE5Mi4wLjIuMTAgfmFsbA=='] },
-  {
-    line_index: 18,
-    type: 'record',
-    dname_b64: 'ZGVmYXVsdC5fZG9tYWlua2V5',
-    ttl: 14400,
-    record_type: 'TXT',
-    data_b64: ['dj1ES0lNMTsgaz1yc2E7IHA9TUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUE=', 'SURBUUFCOw=='],
-  },
-  { line_index: 19, type: 'record', dname_b64: 'X2RtYXJj', ttl: 14400, record_type: 'TXT', data_b64: ['dj1ETUFSQzE7IHA9bm9uZTs='] },
-];
 
 describe('the reference fixture (cpanel-api.md §5.5)', () => {
   test('when the fixture file is read, then it is the reference zone file byte for byte (tabs, final newline)', () => {
@@ -87,16 +62,16 @@ describe('the reference fixture (cpanel-api.md §5.5)', () => {
   test('when the parsed fixture is turned into a parse_zone payload, then it holds the reference JSON items exactly, in line order', () => {
     const items = toParseZonePayload(parseZoneFile(fixture, 'example.com'));
     expect(items.map((i) => i.line_index)).toEqual([0, 1, 2, 3, 11, 12, 14, 15, 16, 17, 18, 19]);
-    const printed = new Set(referenceJsonItems.map((i) => i.line_index));
-    expect(items.filter((i) => printed.has(i.line_index))).toEqual(referenceJsonItems);
+    const printed = new Set(REFERENCE_TRIMMED_ITEMS.map((i) => i.line_index));
+    expect(items.filter((i) => printed.has(i.line_index))).toEqual(REFERENCE_TRIMMED_ITEMS);
     // Key order as in cPanel's JSON, so a byte comparison of the serialised response also holds.
-    expect(JSON.stringify(items.find((i) => i.line_index === 19))).toBe(JSON.stringify(referenceJsonItems[referenceJsonItems.length - 1]));
+    expect(JSON.stringify(items.find((i) => i.line_index === 19))).toBe(JSON.stringify(REFERENCE_TRIMMED_ITEMS[REFERENCE_TRIMMED_ITEMS.length - 1]));
   });
 
   test('when the reference JSON items are read by the payload reader, then they decode to the reference table rows they carry', () => {
-    const zone = parseZonePayload(referenceJsonItems, 'example.com');
+    const zone = parseZonePayload(REFERENCE_TRIMMED_ITEMS, 'example.com');
     expect(zone.serial).toBe('2024030101');
-    const rows = referenceTable.records.filter((r) => referenceJsonItems.some((i) => i.line_index === r.lineIndex));
+    const rows = referenceTable.records.filter((r) => REFERENCE_TRIMMED_ITEMS.some((i) => i.line_index === r.lineIndex));
     expect(zone.records.map(({ name: _name, ...rest }) => rest)).toEqual(rows);
     expect(zone.lines).toEqual(referenceTable.lines.filter((l) => l.lineIndex !== 1));
   });
