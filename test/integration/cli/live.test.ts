@@ -18,10 +18,10 @@ describe('live commands', () => {
     await stack?.stop();
   });
 
-  async function cli(args: string[]) {
+  async function cli(args: string[], confirm?: (question: string) => Promise<boolean>) {
     let out = '';
     let err = '';
-    const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: stack.env, cwd: stack.dir };
+    const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: stack.env, cwd: stack.dir, ...(confirm ? { confirm } : {}) };
     const code = await run(args, io);
     return { code, out, err, json: () => JSON.parse(out) };
   }
@@ -48,6 +48,20 @@ describe('live commands', () => {
     const { code, err } = await cli(['diagnose', 'nope.example']);
     expect(code).toBe(2);
     expect(err).toMatch(/No account on this server has the domain nope\.example/);
+  });
+
+  it('when the person at the terminal declines, then the record before and after was shown and nothing changes', async () => {
+    const before = readFileSync(join(stack.zonesDir, 'example.com.db'), 'latin1');
+    const questions: string[] = [];
+    const declined = await cli(['fix', 'example.com'], async (q) => {
+      questions.push(q);
+      return false;
+    });
+    expect(questions).toEqual(['Apply this change to zone example.com?']);
+    expect(declined.out).toMatch(/before:\n\s+_mailchannels\.example\.com\. 3600 IN TXT "v=mc1 auth=oldhost"/);
+    expect(declined.out).toMatch(/after:\n\s+_mailchannels\.example\.com\. 300 IN TXT "v=mc1 auth=webhostingm"/);
+    expect(declined.out).toContain('Nothing changed.');
+    expect(readFileSync(join(stack.zonesDir, 'example.com.db'), 'latin1')).toBe(before);
   });
 
   it('when the domain is fixed, then verify, history and rollback see the same change', async () => {
