@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { readEximFailures, ReadEximOptions } from '../../../src/adapters/exim';
+import { seededRandom } from '../../../src/simulator/seededRandom';
 
 export const FIXTURES = join(__dirname, '../../fixtures/exim');
 export const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
@@ -22,16 +23,7 @@ export async function rows(options: ReadEximOptions) {
 }
 
 /** Deterministic pseudo-random generator (mulberry32) so "random" inputs are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;
 
 export function line(time: string, id: string, rest: string): string {
   return `${time} ${id} ${rest}\n`;

@@ -6,6 +6,7 @@
 import { parseZoneFile } from '../../../src/zone/bindReader';
 import { FixEmailAuthError } from '../../../src/errors';
 import type { Zone } from '../../../src/zone/model';
+import { seededRandom } from '../../../src/simulator/seededRandom';
 
 const HEAD = '$TTL 300\nexample.com. IN SOA ns1.example.net. admin.example.net. 7 3600 1800 1209600 300\nexample.com. IN NS ns1.example.net.\n';
 const TEN_MB = 10 * 1024 * 1024;
@@ -25,15 +26,10 @@ function attempt(text: string | Buffer): { zone?: Zone; error?: FixEmailAuthErro
 
 /** Deterministic bytes (mulberry32), so a failure can be replayed. */
 function randomBytes(seed: number, length: number): Buffer {
-  let state = seed >>> 0;
+  const random = seededRandom(seed);
   const out = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  }
+  // The generator's 32-bit word, low byte: the same bytes as before the generator was shared.
+  for (let i = 0; i < length; i++) out[i] = Math.floor(random() * 4294967296) & 0xff;
   return out;
 }
 

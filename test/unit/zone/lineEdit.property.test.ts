@@ -12,19 +12,11 @@ import type { MassEditAdd, MassEditEdit } from '../../../src/zone/model';
 import { parseZonePayload } from '../../../src/zone/payloadReader';
 import { toParseZonePayload } from '../../../src/zone/payloadWriter';
 import { corpus, linesOf } from './corpus';
+import { seededRandom } from '../../../src/simulator/seededRandom';
 
 type Random = () => number;
 
-function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = (seed: number): Random => seededRandom(seed);
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 

@@ -4,6 +4,7 @@ import { FixEmailAuthError } from '../../../src/errors';
 import type { ZoneRecord } from '../../../src/zone/model';
 import { renderRecordLine, type RenderableRecord } from '../../../src/zone/render';
 import { corpus, corpusZone, linesOf } from './corpus';
+import { seededRandom } from '../../../src/simulator/seededRandom';
 
 const HEAD = (zone: string) => `$TTL 300\n${zone}. IN SOA ns1.example.net. admin.example.net. 7 3600 1800 1209600 300\n${zone}. IN NS ns1.example.net.\n`;
 
@@ -13,17 +14,6 @@ function roundTrip(record: RenderableRecord, zone: string): ZoneRecord {
   const back = read.records[2];
   if (!back || read.records.length !== 3) throw new Error('the rendered line did not read back as one record');
   return back;
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('renderRecordLine', () => {
