@@ -2,11 +2,10 @@
  * A tiny HTTPS server on 127.0.0.1 with a self-signed certificate (selfsigned), recording what it
  * receives, for the TLS and HTTPS transport tests. Each test gives the handler.
  */
-import { X509Certificate } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import * as https from 'https';
 import type { AddressInfo, Socket } from 'net';
-import { generate } from 'selfsigned';
+import { createCertificate } from '../../../src/simulator/tls';
 
 export interface LocalCertificate {
   certPem: string;
@@ -24,19 +23,7 @@ const cache = new Map<string, Promise<LocalCertificate>>();
 export function localCertificate(kind: 'loopback' | 'hostname-only' = 'loopback'): Promise<LocalCertificate> {
   let pending = cache.get(kind);
   if (!pending) {
-    const altNames: Array<{ type: 2; value: string } | { type: 7; ip: string }> =
-      kind === 'loopback' ? [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] : [{ type: 2, value: 'host.cpanel.test' }];
-    pending = generate([{ name: 'commonName', value: 'host.cpanel.test' }], {
-      keyType: 'rsa',
-      keySize: 2048,
-      algorithm: 'sha256',
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames },
-      ],
-    }).then((pems) => ({ certPem: pems.cert, keyPem: pems.private, fingerprint256: new X509Certificate(pems.cert).fingerprint256 }));
+    pending = createCertificate('host.cpanel.test', { loopback: kind === 'loopback' });
     cache.set(kind, pending);
   }
   return pending;
