@@ -53,7 +53,13 @@ function configFor(dir, sim) {
     cpanel: { transport: 'https', whmUrl: sim.whmUrl, fingerprint: sim.fingerprint, tokenFile, rateLimitPerSecond: 1000, timeoutMs: 60000 },
     // SPF lookups during diagnosis go to the local PowerDNS too (it refuses names outside its zones at
     // once): this machine has no internet, and waiting for an unreachable resolver is not our cost.
-    dns: { port: sim.pdnsPort, resolvers: [`127.0.0.1:${sim.pdnsPort}`], nameserverAddresses: { 'ns1.example.net': ['127.0.0.1'], 'ns2.example.net': ['127.0.0.1'] }, timeoutMs: 1000, retries: 1 },
+    dns: {
+      port: sim.pdnsPort,
+      resolvers: [`127.0.0.1:${sim.pdnsPort}`],
+      nameserverAddresses: { 'ns1.example.net': ['127.0.0.1'], 'ns2.example.net': ['127.0.0.1'] },
+      timeoutMs: 1000,
+      retries: 1,
+    },
     backup: { policy: 'off' },
     paths: { journal: path.join(dir, 'journal.db') },
   });
@@ -159,7 +165,16 @@ async function main() {
     const bulk = await bulkRun(path.join(dir, 'bulk'), accounts, domains);
     log(`bulk: ${JSON.stringify(bulk.counts)} in ${(bulk.ms / 1000).toFixed(1)} s`);
     const perDomain = Object.fromEntries(Object.entries(bulk.steps).map(([k, v]) => [k, v / domains.length]));
-    report({ zones, domains: domains.length, concurrency: CONCURRENCY, ms: bulk.ms, counts: bulk.counts, baselineMs: baseline.ms, baselineEdits: baseline.edits, stepMsPerDomain: perDomain });
+    report({
+      zones,
+      domains: domains.length,
+      concurrency: CONCURRENCY,
+      ms: bulk.ms,
+      counts: bulk.counts,
+      baselineMs: baseline.ms,
+      baselineEdits: baseline.edits,
+      stepMsPerDomain: perDomain,
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

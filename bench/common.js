@@ -17,7 +17,7 @@ function dist(rel) {
     return require(file);
   } catch (err) {
     if (err && err.code === 'MODULE_NOT_FOUND' && !fs.existsSync(`${file}.js`)) {
-      throw new Error(`dist/${rel} is missing: run \`npm run build\` (or \`npm run bench\`, which builds first)`);
+      throw new Error(`dist/${rel} is missing: run \`npm run build\` (or \`npm run bench\`, which builds first)`, { cause: err });
     }
     throw err;
   }
@@ -53,14 +53,17 @@ function peakRssMiB() {
 function machine() {
   const cpus = os.cpus();
   let openssl = process.versions.openssl;
-  let pdns = null;
+  let pdns;
   try {
-    pdns = execFileSync('pdns_server', ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim().split('\n')[0];
+    pdns = execFileSync('pdns_server', ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      .toString()
+      .trim()
+      .split('\n')[0];
   } catch (err) {
     const text = String((err && (err.stderr || err.stdout)) || '');
     pdns = /PowerDNS[^\n]*/.exec(text)?.[0] ?? null;
   }
-  let grep = null;
+  let grep;
   try {
     grep = execFileSync('grep', ['--version']).toString().split('\n')[0];
   } catch {

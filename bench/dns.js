@@ -86,7 +86,15 @@ async function main() {
       }
     }
     const pairedRatio = median(times.node.map((n, i) => n / times.ours[i]));
-    report({ domains: count, oursMs: median(times.ours), nodeMs: median(times.node), resolverMs: median(times.resolver), pairedRatio, times, answers });
+    report({
+      domains: count,
+      oursMs: median(times.ours),
+      nodeMs: median(times.node),
+      resolverMs: median(times.resolver),
+      pairedRatio,
+      times,
+      answers,
+    });
   } finally {
     client.close();
     resolver.close();

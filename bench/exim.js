@@ -51,18 +51,28 @@ function generate(file, bytes) {
         const user = `user${message % 5000}`;
         const domain = `site${message % 9000}.example`;
         const pid = 1000 + (message % 30000);
-        parts.push(`${ts} [${pid}] ${id} <= ${user}@${domain} H=(pc) [198.51.100.${message % 250}]:${40000 + (message % 20000)} I=[192.0.2.10]:587 P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_login:${user}@${domain} S=${1000 + (message % 9000)} id=${id}@${domain} for rcpt${message}@gmail.example\n`);
+        parts.push(
+          `${ts} [${pid}] ${id} <= ${user}@${domain} H=(pc) [198.51.100.${message % 250}]:${40000 + (message % 20000)} I=[192.0.2.10]:587 P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_login:${user}@${domain} S=${1000 + (message % 9000)} id=${id}@${domain} for rcpt${message}@gmail.example\n`,
+        );
         if (message % 100 === 7) {
           lockdown++;
           const reply = `SMTP error from remote mail server after end of data: 550 5.7.1 ${TEXT} ${domain}.`;
-          parts.push(`${ts} [${pid + 1}] ${id} ** rcpt${message}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: ${reply}\n`);
+          parts.push(
+            `${ts} [${pid + 1}] ${id} ** rcpt${message}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: ${reply}\n`,
+          );
           parts.push(`${ts} [${pid + 1}] ${id} H=smtp.mailchannels.net [203.0.113.7]: ${reply}\n`);
         } else if (message % 250 === 11) {
-          parts.push(`${ts} [${pid + 1}] ${id} ** rcpt${message}@outlook.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after end of data: 550 5.7.1 [BFD] Sender prohibited by SPF\n`);
+          parts.push(
+            `${ts} [${pid + 1}] ${id} ** rcpt${message}@outlook.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after end of data: 550 5.7.1 [BFD] Sender prohibited by SPF\n`,
+          );
         } else if (message % 300 === 13) {
-          parts.push(`${ts} [${pid + 1}] ${id} == rcpt${message}@mx.partner.example R=lookuphost T=remote_smtp defer (111): Connection refused\n`);
+          parts.push(
+            `${ts} [${pid + 1}] ${id} == rcpt${message}@mx.partner.example R=lookuphost T=remote_smtp defer (111): Connection refused\n`,
+          );
         } else {
-          parts.push(`${ts} [${pid + 1}] ${id} => rcpt${message}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 Ok: queued as ${b62(message * 13, 10)}"\n`);
+          parts.push(
+            `${ts} [${pid + 1}] ${id} => rcpt${message}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 Ok: queued as ${b62(message * 13, 10)}"\n`,
+          );
         }
         parts.push(`${ts} [${pid + 1}] ${id} Completed\n`);
       }
@@ -103,7 +113,14 @@ async function main() {
         log(`exim round ${round + 1} ${which}: ${ms.toFixed(0)} ms (${value})`);
       }
     }
-    report({ mib: made.bytes / 2 ** 20, messages: made.messages, lockdown: made.lockdown, counts, grepMs: median(grepMs), oursMs: median(oursMs) });
+    report({
+      mib: made.bytes / 2 ** 20,
+      messages: made.messages,
+      lockdown: made.lockdown,
+      counts,
+      grepMs: median(grepMs),
+      oursMs: median(oursMs),
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,11 @@ const want = (name) => !only || only.has(name);
 
 /** Run a benchmark child; its last stdout line is its JSON result. */
 function child(script, childArgs, env = {}) {
-  const out = execFileSync(process.execPath, [path.join(__dirname, script), ...childArgs.map(String)], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20, env: { ...process.env, ...env } });
+  const out = execFileSync(process.execPath, [path.join(__dirname, script), ...childArgs.map(String)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, ...env },
+  });
   const lines = out.toString().trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);
 }
@@ -53,7 +57,9 @@ function scanFast() {
     for (let round = 0; round < 3; round++) {
       reads.push(child('scan-fast.js', ['read', dirSmall]));
       scans.push(child('scan-fast.js', ['scan', dirSmall]));
-      log(`scan-fast round ${round + 1}: read ${fmt(reads[round].ms)} ms, scan ${fmt(scans[round].ms)} ms, rss ${fmt(scans[round].rssMiB)} MiB`);
+      log(
+        `scan-fast round ${round + 1}: read ${fmt(reads[round].ms)} ms, scan ${fmt(scans[round].ms)} ms, rss ${fmt(scans[round].rssMiB)} MiB`,
+      );
     }
     const readMs = median(reads.map((r) => r.ms));
     const scanMs = median(scans.map((r) => r.ms));
@@ -69,19 +75,64 @@ function scanFast() {
     const bigs = [0, 1, 2].map(() => child('scan-fast.js', ['scan', dirLarge]));
     const big = { ...bigs[0], ms: median(bigs.map((b) => b.ms)), rssMiB: Math.max(...bigs.map((b) => b.rssMiB)) };
     const defaultsLarge = [0, 1, 2].map(() => child('scan-fast.js', ['scan', dirLarge], { BENCH_V8_DEFAULTS: '1' }).rssMiB);
-    log(`scan-fast ${big.zones} zones: ${fmt(big.ms)} ms, rss ${fmt(big.rssMiB)} MiB; V8 defaults: ${defaultsSmall.map((r) => fmt(r))} / ${defaultsLarge.map((r) => fmt(r))} MiB`);
+    log(
+      `scan-fast ${big.zones} zones: ${fmt(big.ms)} ms, rss ${fmt(big.rssMiB)} MiB; V8 defaults: ${defaultsSmall.map((r) => fmt(r))} / ${defaultsLarge.map((r) => fmt(r))} MiB`,
+    );
 
     const zonesPerS = (gen.zones / scanMs) * 1000;
-    results['scan-fast'] = { zones: gen.zones, domains: gen.domains, readMs, scanMs, scans, reads, rssSmall, withWorkerMs: withWorker, large: bigs, v8DefaultsRss: { small: defaultsSmall, large: defaultsLarge } };
+    results['scan-fast'] = {
+      zones: gen.zones,
+      domains: gen.domains,
+      readMs,
+      scanMs,
+      scans,
+      reads,
+      rssSmall,
+      withWorkerMs: withWorker,
+      large: bigs,
+      v8DefaultsRss: { small: defaultsSmall, large: defaultsLarge },
+    };
     row('fast-path scan', `zones/s (${gen.zones} zones, ${gen.domains} domains)`, fmt(zonesPerS), '', '', '≥ 5000', zonesPerS >= 5000);
-    row('fast-path scan', `zones/s with 1 worker thread (${require('os').availableParallelism()} cores)`, fmt((gen.zones / withWorker) * 1000), `${fmt(scanMs)} ms in-thread`, `${fmt(scanMs / withWorker, 2)}×`, '', undefined);
-    row('fast-path scan', 'time vs reading the same files', `${fmt(scanMs)} ms`, `${fmt(readMs)} ms`, `${fmt(scanMs / readMs, 1)}×`, '≤ 3×', scanMs / readMs <= 3);
+    row(
+      'fast-path scan',
+      `zones/s with 1 worker thread (${require('os').availableParallelism()} cores)`,
+      fmt((gen.zones / withWorker) * 1000),
+      `${fmt(scanMs)} ms in-thread`,
+      `${fmt(scanMs / withWorker, 2)}×`,
+      '',
+      undefined,
+    );
+    row(
+      'fast-path scan',
+      'time vs reading the same files',
+      `${fmt(scanMs)} ms`,
+      `${fmt(readMs)} ms`,
+      `${fmt(scanMs / readMs, 1)}×`,
+      '≤ 3×',
+      scanMs / readMs <= 3,
+    );
     row('fast-path scan', `peak RSS, ${gen.zones} zones`, `${fmt(rssSmall)} MiB`, '', '', '< 300 MB', rssSmall * 1.048576 < 300);
-    row('fast-path scan', `peak RSS, ${big.zones} zones (flat?)`, `${fmt(big.rssMiB)} MiB`, `${fmt(rssSmall)} MiB`, `${fmt(big.rssMiB / rssSmall, 2)}×`, '≈ 1× (flat)', big.rssMiB / rssSmall <= 1.25);
+    row(
+      'fast-path scan',
+      `peak RSS, ${big.zones} zones (flat?)`,
+      `${fmt(big.rssMiB)} MiB`,
+      `${fmt(rssSmall)} MiB`,
+      `${fmt(big.rssMiB / rssSmall, 2)}×`,
+      '≈ 1× (flat)',
+      big.rssMiB / rssSmall <= 1.25,
+    );
     row('fast-path scan', `zones/s, ${big.zones} zones`, fmt((big.zones / big.ms) * 1000), '', '', '', undefined);
     const dl = Math.max(...defaultsLarge);
     const ds = Math.max(...defaultsSmall);
-    row('fast-path scan', "peak RSS with V8's default heap growth, 50k vs 10k", `${fmt(dl)} MiB`, `${fmt(ds)} MiB`, `${fmt(dl / ds, 2)}×`, '', undefined);
+    row(
+      'fast-path scan',
+      "peak RSS with V8's default heap growth, 50k vs 10k",
+      `${fmt(dl)} MiB`,
+      `${fmt(ds)} MiB`,
+      `${fmt(dl / ds, 2)}×`,
+      '',
+      undefined,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -91,8 +142,24 @@ function scanApi() {
   const zones = quick ? 1000 : 10000;
   const r = child('scan-api.js', [accountsFor(zones)]);
   results['scan-api'] = r;
-  row('API-path scan', `zones/s (${r.zones} zones over HTTPS, 1000 calls/s allowed)`, fmt((r.zones / r.apiMs) * 1000), '', '', '', undefined);
-  row('API-path scan', 'time vs the fast path on the same zones', `${fmt(r.apiMs)} ms`, `${fmt(r.filesMs)} ms`, `${fmt(r.apiMs / r.filesMs, 1)}×`, '', undefined);
+  row(
+    'API-path scan',
+    `zones/s (${r.zones} zones over HTTPS, 1000 calls/s allowed)`,
+    fmt((r.zones / r.apiMs) * 1000),
+    '',
+    '',
+    '',
+    undefined,
+  );
+  row(
+    'API-path scan',
+    'time vs the fast path on the same zones',
+    `${fmt(r.apiMs)} ms`,
+    `${fmt(r.filesMs)} ms`,
+    `${fmt(r.apiMs / r.filesMs, 1)}×`,
+    '',
+    undefined,
+  );
 }
 
 function dns() {
@@ -102,17 +169,51 @@ function dns() {
     row('DNS verification', 'skipped', r.skipped, '', '', '≥ 1.0×', undefined);
     return;
   }
-  row('DNS verification', `${r.domains} TXT queries to PowerDNS, 64 in flight (median of 7)`, `${fmt(r.oursMs)} ms`, `${fmt(r.nodeMs)} ms (node:dns)`, `${fmt(r.nodeMs / r.oursMs, 2)}× (paired ${fmt(r.pairedRatio, 2)}×)`, '≥ 1.0×', r.pairedRatio >= 1.0);
-  row('DNS verification', 'project resolver function (SPF lookups)', `${fmt(r.resolverMs)} ms`, `${fmt(r.nodeMs)} ms (node:dns)`, `${fmt(r.nodeMs / r.resolverMs, 2)}×`, '', undefined);
+  row(
+    'DNS verification',
+    `${r.domains} TXT queries to PowerDNS, 64 in flight (median of 7)`,
+    `${fmt(r.oursMs)} ms`,
+    `${fmt(r.nodeMs)} ms (node:dns)`,
+    `${fmt(r.nodeMs / r.oursMs, 2)}× (paired ${fmt(r.pairedRatio, 2)}×)`,
+    '≥ 1.0×',
+    r.pairedRatio >= 1.0,
+  );
+  row(
+    'DNS verification',
+    'project resolver function (SPF lookups)',
+    `${fmt(r.resolverMs)} ms`,
+    `${fmt(r.nodeMs)} ms (node:dns)`,
+    `${fmt(r.nodeMs / r.resolverMs, 2)}×`,
+    '',
+    undefined,
+  );
 }
 
 function bulk() {
   const zones = quick ? 60 : 500;
   const r = child('bulk.js', [zones]);
   results.bulk = r;
-  row('bulk repair', `zones/s (${r.zones} stale zones, ${r.domains} domains, ${r.concurrency} at once)`, fmt((r.zones / r.ms) * 1000, 1), '', '', '', undefined);
-  row('bulk repair', 'time vs the bare WHM calls (read, edit, read back)', `${fmt(r.ms)} ms`, `${fmt(r.baselineMs)} ms`, `${fmt(r.ms / r.baselineMs, 2)}×`, '', undefined);
-  const steps = Object.entries(r.stepMsPerDomain).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ');
+  row(
+    'bulk repair',
+    `zones/s (${r.zones} stale zones, ${r.domains} domains, ${r.concurrency} at once)`,
+    fmt((r.zones / r.ms) * 1000, 1),
+    '',
+    '',
+    '',
+    undefined,
+  );
+  row(
+    'bulk repair',
+    'time vs the bare WHM calls (read, edit, read back)',
+    `${fmt(r.ms)} ms`,
+    `${fmt(r.baselineMs)} ms`,
+    `${fmt(r.ms / r.baselineMs, 2)}×`,
+    '',
+    undefined,
+  );
+  const steps = Object.entries(r.stepMsPerDomain)
+    .map(([k, v]) => `${k} ${fmt(v, 1)}`)
+    .join(', ');
   row('bulk repair', 'ms per domain by step', steps, '', '', '', undefined);
 }
 
@@ -120,7 +221,15 @@ function exim() {
   const mib = quick ? 64 : 1024;
   const r = child('exim.js', [mib]);
   results.exim = r;
-  row('Exim log', `${fmt(r.mib)} MiB, ${r.lockdown} lockdown rejections (grep: ${r.counts.grep} lines)`, `${fmt(r.oursMs)} ms`, `${fmt(r.grepMs)} ms (grep -c)`, `${fmt(r.oursMs / r.grepMs, 2)}×`, '≤ 3×', r.oursMs / r.grepMs <= 3);
+  row(
+    'Exim log',
+    `${fmt(r.mib)} MiB, ${r.lockdown} lockdown rejections (grep: ${r.counts.grep} lines)`,
+    `${fmt(r.oursMs)} ms`,
+    `${fmt(r.grepMs)} ms (grep -c)`,
+    `${fmt(r.oursMs / r.grepMs, 2)}×`,
+    '≤ 3×',
+    r.oursMs / r.grepMs <= 3,
+  );
 }
 
 function main() {
@@ -137,8 +246,12 @@ function main() {
   }
   const lines = ['| benchmark | metric | value | baseline | ratio | target | met |', '|---|---|---|---|---|---|---|'];
   for (const r of rows) lines.push(`| ${r.bench} | ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met} |`);
-  process.stdout.write(`\n${lines.join('\n')}\n\nMachine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, ${info.os}, Node ${info.node}, OpenSSL ${info.openssl}, ${info.pdns ?? 'no PowerDNS'}, ${info.grep ?? 'no grep'}; load average at start ${info.loadAverage.join(' ')}.\n`);
-  process.stdout.write(`\n<details><summary>raw</summary>\n\n\`\`\`json\n${JSON.stringify({ machine: info, quick, results }, null, 1)}\n\`\`\`\n</details>\n`);
+  process.stdout.write(
+    `\n${lines.join('\n')}\n\nMachine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, ${info.os}, Node ${info.node}, OpenSSL ${info.openssl}, ${info.pdns ?? 'no PowerDNS'}, ${info.grep ?? 'no grep'}; load average at start ${info.loadAverage.join(' ')}.\n`,
+  );
+  process.stdout.write(
+    `\n<details><summary>raw</summary>\n\n\`\`\`json\n${JSON.stringify({ machine: info, quick, results }, null, 1)}\n\`\`\`\n</details>\n`,
+  );
 }
 
 main();

@@ -22,7 +22,11 @@ async function main() {
     const { runScan } = dist('usecases/scan');
     const tokenFile = path.join(dir, 'token');
     fs.writeFileSync(tokenFile, token, { mode: 0o600 });
-    const files = { userdomains: path.join(dir, 'userdomains'), cpanelUsers: path.join(dir, 'users'), dkimPublicKeys: path.join(dir, 'keys') };
+    const files = {
+      userdomains: path.join(dir, 'userdomains'),
+      cpanelUsers: path.join(dir, 'users'),
+      dkimPublicKeys: path.join(dir, 'keys'),
+    };
     synthetic.writeAccountFiles(files, { accounts, staleEvery: 20 });
     const base = {
       provider: { authId: 'webhostingm' },

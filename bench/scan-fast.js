@@ -35,7 +35,11 @@ function readAll(dir) {
   read(p.userdomains);
   for (const user of fs.readdirSync(p.cpanelUsers)) read(path.join(p.cpanelUsers, user));
   for (const name of fs.readdirSync(p.namedDir)) read(path.join(p.namedDir, name));
-  const domains = fs.readFileSync(p.userdomains, 'latin1').split('\n').map((l) => l.split(':')[0]).filter((d) => d && d !== '*');
+  const domains = fs
+    .readFileSync(p.userdomains, 'latin1')
+    .split('\n')
+    .map((l) => l.split(':')[0])
+    .filter((d) => d && d !== '*');
   for (const d of domains) read(path.join(p.dkimPublicKeys, d));
   return { files, bytes };
 }
@@ -62,7 +66,13 @@ async function main() {
     const p = pathsOf(dir);
     const config = parseConfig({
       provider: { authId: 'webhostingm' },
-      paths: { namedDir: p.namedDir, userdomains: p.userdomains, cpanelUsers: p.cpanelUsers, dkimPublicKeys: p.dkimPublicKeys, journal: path.join(state, 'journal.db') },
+      paths: {
+        namedDir: p.namedDir,
+        userdomains: p.userdomains,
+        cpanelUsers: p.cpanelUsers,
+        dkimPublicKeys: p.dkimPublicKeys,
+        journal: path.join(state, 'journal.db'),
+      },
     });
     const services = createServices(config, arg === undefined ? {} : { scanWorkers: Number(arg) });
     try {
@@ -72,7 +82,15 @@ async function main() {
       const { ms, value } = await timed(() => runScan(ctx));
       const cpu = process.cpuUsage(cpu0);
       const stale = services.store.queryScanResults({ code: 'LOCKDOWN_STALE', limit: 1 }).total;
-      report({ ms, cpuMs: (cpu.user + cpu.system) / 1000, zones: value.zonesDone, domains: value.domainsDone, errors: value.errors, stale, rssMiB: peakRssMiB() });
+      report({
+        ms,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        zones: value.zonesDone,
+        domains: value.domainsDone,
+        errors: value.errors,
+        stale,
+        rssMiB: peakRssMiB(),
+      });
     } finally {
       services.close();
       fs.rmSync(state, { recursive: true, force: true });

@@ -23,7 +23,9 @@ async function main() {
     pdns = await startPowerDns({ zonesDir, zones: await sim.zoneNames() });
     sim.attachPdns(pdns);
   }
-  process.stdout.write(`${JSON.stringify({ whmUrl: sim.whmUrl, fingerprint: sim.fingerprint256, token: TOKEN, zonesDir, ...(pdns ? { pdnsPort: pdns.port } : {}) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ whmUrl: sim.whmUrl, fingerprint: sim.fingerprint256, token: TOKEN, zonesDir, ...(pdns ? { pdnsPort: pdns.port } : {}) })}\n`,
+  );
   process.stdin.resume();
   process.stdin.on('end', async () => {
     if (pdns) await pdns.stop();

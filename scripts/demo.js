@@ -27,7 +27,10 @@ function buildIfNeeded() {
   const stale = !fs.existsSync(path.join(dist, 'daemon', 'demo', 'index.js')) || newest(path.join(root, 'src')) > newest(dist);
   if (!stale) return;
   process.stdout.write('Building (npx tsc -p tsconfig.build.json)…\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 
 function onPath(name) {
@@ -49,14 +52,16 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, not ${process.env.PORT}`);
   const pdns = powerDnsStarter();
   let pdnsError = null;
-  const startPowerDns = pdns && (async (options) => {
-    try {
-      return await pdns(options);
-    } catch (err) {
-      pdnsError = err;
-      throw err;
-    }
-  });
+  const startPowerDns =
+    pdns &&
+    (async (options) => {
+      try {
+        return await pdns(options);
+      } catch (err) {
+        pdnsError = err;
+        throw err;
+      }
+    });
   try {
     await runDemo({ port, ...(startPowerDns ? { startPowerDns } : {}) });
   } catch (err) {

@@ -27,99 +27,103 @@ const senderIdTemplate = z
  * Unknown keys are refused, in every section: a misspelt setting (`"polcy"`) must be an error at
  * start, not a silent fall-back to the default.
  */
-export const configSchema = z.object({
-  provider: z.object({
-    /** The MailChannels account all of the server's mail is relayed under (`auth=` value). */
-    authId: mailchannelsId,
-    /** Optional per-account sender ID, `{user}` replaced by the cPanel user. */
-    senderIdTemplate: senderIdTemplate.optional(),
-    /** Relay host in Exim logs, to ignore other servers' rejections. */
-    relayHost: z.string().default('smtp.mailchannels.net'),
-  }).strict(),
-  dns: z
-    .object({
-      /** TTL of records we write (the support article: about 300 s for fast propagation). */
-      ttl: z.number().int().min(60).max(86400).default(300),
-      timeoutMs: z.number().int().min(100).max(60000).default(3000),
-      retries: z.number().int().min(0).max(5).default(2),
-      /** Resolver for live checks (SPF includes, propagation); empty = the system's. */
-      resolvers: z.array(z.string()).default([]),
-      /** Override the port used to query nameservers (tests, local PowerDNS). */
-      port: z.number().int().min(1).max(65535).default(53),
-      /** Map nameserver host names to addresses (tests and servers whose NS names do not resolve). */
-      nameserverAddresses: z.record(z.string(), z.array(z.string())).default({}),
-    })
-    .strict()
-    .prefault({}),
-  backup: z
-    .object({
-      /** required: no backup, no change · best-effort: warn and go on · off: journal only. */
-      policy: z.enum(['required', 'best-effort', 'off']).default('best-effort'),
-      jetbackupApi: z.string().default('/usr/bin/jetbackup5api'),
-      timeoutSeconds: z.number().int().min(5).max(7200).default(600),
-      pollIntervalMs: z.number().int().min(10).max(60000).default(3000),
-    })
-    .strict()
-    .prefault({}),
-  cpanel: z
-    .object({
-      /** cli: whmapi1/uapi on this server (root daemon) · https: WHM API token. */
-      transport: z.enum(['cli', 'https']).default('cli'),
-      whmUrl: z.string().default('https://127.0.0.1:2087'),
-      cpanelUrl: z.string().default('https://127.0.0.1:2083'),
-      tokenUser: z.string().default('root'),
-      /** File holding the WHM API token (root-only); never put the token in the config itself. */
-      tokenFile: z.string().default('/etc/fix-email-auth/whm-token'),
-      caFile: z.string().optional(),
-      /** SHA-256 fingerprint of the server certificate, `AA:BB:…`. */
-      fingerprint: z.string().optional(),
-      /** Development only; logged loudly. */
-      insecure: z.boolean().default(false),
-      timeoutMs: z.number().int().min(100).max(600000).default(30000),
-      whmapi1: z.string().default('/usr/local/cpanel/bin/whmapi1'),
-      uapi: z.string().default('/usr/local/cpanel/bin/uapi'),
-      /** WHM API calls per second in bulk work. */
-      rateLimitPerSecond: z.number().min(0.1).max(1000).default(20),
-    })
-    .strict()
-    .prefault({}),
-  paths: z
-    .object({
-      namedDir: z.string().default('/var/named'),
-      userdomains: z.string().default('/etc/userdomains'),
-      /** cpuser files (`OWNER=` reseller lines) read by the fast scan; unreadable → owners from the API. */
-      cpanelUsers: z.string().default('/var/cpanel/users'),
-      journal: z.string().default('/var/lib/fix-email-auth/journal.db'),
-      socket: z.string().default('/run/fix-email-auth/daemon.sock'),
-      eximMainlog: z.string().default('/var/log/exim_mainlog'),
-      dkimPublicKeys: z.string().default('/var/cpanel/domain_keys/public'),
-      sendmail: z.string().default('/usr/sbin/sendmail'),
-    })
-    .strict()
-    .prefault({}),
-  mail: z
-    .object({
-      /**
-       * How a test message is submitted as a cPanel user: `setuid` runs sendmail with the user's uid
-       * and gid (Exim then sets $authenticated_id to the login name, as for PHP mail);
-       * `trusted-caller` has root pass `-oMai/-oMt` (for a test harness whose spool the user cannot write).
-       */
-      submitAs: z.enum(['setuid', 'trusted-caller']).default('setuid'),
-    })
-    .strict()
-    .prefault({}),
-  policy: z
-    .object({
-      /** Repair automatically after an account transfer or restore (hooks). */
-      autoFixAfterTransfer: z.boolean().default(false),
-      /** Keep other providers' auth= values when rewriting a record. */
-      keepForeign: z.boolean().default(false),
-      /** Scan through /var/named directly when readable (reads only). */
-      fastScan: z.boolean().default(true),
-    })
-    .strict()
-    .prefault({}),
-}).strict();
+export const configSchema = z
+  .object({
+    provider: z
+      .object({
+        /** The MailChannels account all of the server's mail is relayed under (`auth=` value). */
+        authId: mailchannelsId,
+        /** Optional per-account sender ID, `{user}` replaced by the cPanel user. */
+        senderIdTemplate: senderIdTemplate.optional(),
+        /** Relay host in Exim logs, to ignore other servers' rejections. */
+        relayHost: z.string().default('smtp.mailchannels.net'),
+      })
+      .strict(),
+    dns: z
+      .object({
+        /** TTL of records we write (the support article: about 300 s for fast propagation). */
+        ttl: z.number().int().min(60).max(86400).default(300),
+        timeoutMs: z.number().int().min(100).max(60000).default(3000),
+        retries: z.number().int().min(0).max(5).default(2),
+        /** Resolver for live checks (SPF includes, propagation); empty = the system's. */
+        resolvers: z.array(z.string()).default([]),
+        /** Override the port used to query nameservers (tests, local PowerDNS). */
+        port: z.number().int().min(1).max(65535).default(53),
+        /** Map nameserver host names to addresses (tests and servers whose NS names do not resolve). */
+        nameserverAddresses: z.record(z.string(), z.array(z.string())).default({}),
+      })
+      .strict()
+      .prefault({}),
+    backup: z
+      .object({
+        /** required: no backup, no change · best-effort: warn and go on · off: journal only. */
+        policy: z.enum(['required', 'best-effort', 'off']).default('best-effort'),
+        jetbackupApi: z.string().default('/usr/bin/jetbackup5api'),
+        timeoutSeconds: z.number().int().min(5).max(7200).default(600),
+        pollIntervalMs: z.number().int().min(10).max(60000).default(3000),
+      })
+      .strict()
+      .prefault({}),
+    cpanel: z
+      .object({
+        /** cli: whmapi1/uapi on this server (root daemon) · https: WHM API token. */
+        transport: z.enum(['cli', 'https']).default('cli'),
+        whmUrl: z.string().default('https://127.0.0.1:2087'),
+        cpanelUrl: z.string().default('https://127.0.0.1:2083'),
+        tokenUser: z.string().default('root'),
+        /** File holding the WHM API token (root-only); never put the token in the config itself. */
+        tokenFile: z.string().default('/etc/fix-email-auth/whm-token'),
+        caFile: z.string().optional(),
+        /** SHA-256 fingerprint of the server certificate, `AA:BB:…`. */
+        fingerprint: z.string().optional(),
+        /** Development only; logged loudly. */
+        insecure: z.boolean().default(false),
+        timeoutMs: z.number().int().min(100).max(600000).default(30000),
+        whmapi1: z.string().default('/usr/local/cpanel/bin/whmapi1'),
+        uapi: z.string().default('/usr/local/cpanel/bin/uapi'),
+        /** WHM API calls per second in bulk work. */
+        rateLimitPerSecond: z.number().min(0.1).max(1000).default(20),
+      })
+      .strict()
+      .prefault({}),
+    paths: z
+      .object({
+        namedDir: z.string().default('/var/named'),
+        userdomains: z.string().default('/etc/userdomains'),
+        /** cpuser files (`OWNER=` reseller lines) read by the fast scan; unreadable → owners from the API. */
+        cpanelUsers: z.string().default('/var/cpanel/users'),
+        journal: z.string().default('/var/lib/fix-email-auth/journal.db'),
+        socket: z.string().default('/run/fix-email-auth/daemon.sock'),
+        eximMainlog: z.string().default('/var/log/exim_mainlog'),
+        dkimPublicKeys: z.string().default('/var/cpanel/domain_keys/public'),
+        sendmail: z.string().default('/usr/sbin/sendmail'),
+      })
+      .strict()
+      .prefault({}),
+    mail: z
+      .object({
+        /**
+         * How a test message is submitted as a cPanel user: `setuid` runs sendmail with the user's uid
+         * and gid (Exim then sets $authenticated_id to the login name, as for PHP mail);
+         * `trusted-caller` has root pass `-oMai/-oMt` (for a test harness whose spool the user cannot write).
+         */
+        submitAs: z.enum(['setuid', 'trusted-caller']).default('setuid'),
+      })
+      .strict()
+      .prefault({}),
+    policy: z
+      .object({
+        /** Repair automatically after an account transfer or restore (hooks). */
+        autoFixAfterTransfer: z.boolean().default(false),
+        /** Keep other providers' auth= values when rewriting a record. */
+        keepForeign: z.boolean().default(false),
+        /** Scan through /var/named directly when readable (reads only). */
+        fastScan: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -136,7 +140,7 @@ export function parseConfig(input: unknown, source = 'configuration'): Config {
 
 /** Environment overrides (DESIGN.md, issue 7): they win over the file. */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const out: Record<string, any> = structuredClone(raw);
+  const out: Record<string, unknown> = structuredClone(raw);
   const set = (section: string, key: string, value: unknown) => {
     out[section] = { ...(out[section] ?? {}), [key]: value };
   };
@@ -161,12 +165,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fallback?: Reco
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (err: any) {
-    if (err?.code === 'ENOENT' && fallback) raw = fallback;
-    else if (err?.code === 'ENOENT')
-      throw new FixEmailAuthError('CONFIG_INVALID', `No configuration at ${path} (set FIX_EMAIL_AUTH_CONFIG or create it with {"provider":{"authId":"…"}})`, { step: 'config' });
-    else if (err instanceof SyntaxError) throw new FixEmailAuthError('CONFIG_INVALID', `${path} is not valid JSON: ${err.message}`, { step: 'config' });
-    else throw new FixEmailAuthError('CONFIG_INVALID', `Cannot read ${path}: ${err?.message ?? err}`, { step: 'config' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === 'ENOENT' && fallback) raw = fallback;
+    else if (code === 'ENOENT')
+      throw new FixEmailAuthError(
+        'CONFIG_INVALID',
+        `No configuration at ${path} (set FIX_EMAIL_AUTH_CONFIG or create it with {"provider":{"authId":"…"}})`,
+        { step: 'config' },
+      );
+    else if (err instanceof SyntaxError)
+      throw new FixEmailAuthError('CONFIG_INVALID', `${path} is not valid JSON: ${err.message}`, { step: 'config' });
+    else
+      throw new FixEmailAuthError('CONFIG_INVALID', `Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, {
+        step: 'config',
+      });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new FixEmailAuthError('CONFIG_INVALID', `${path} must hold a JSON object`, { step: 'config' });

@@ -26,18 +26,7 @@ export type ErrorCode =
   | 'DNS_ERROR'
   | 'INTERNAL';
 
-export type Step =
-  | 'input'
-  | 'config'
-  | 'read'
-  | 'diagnose'
-  | 'plan'
-  | 'backup'
-  | 'apply'
-  | 'verify'
-  | 'journal'
-  | 'rollback'
-  | 'mail';
+export type Step = 'input' | 'config' | 'read' | 'diagnose' | 'plan' | 'backup' | 'apply' | 'verify' | 'journal' | 'rollback' | 'mail';
 
 export class FixEmailAuthError extends Error {
   readonly code: ErrorCode;

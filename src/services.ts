@@ -18,7 +18,15 @@ import type { Config } from './config';
 import { systemClock, type Accounts, type Backup, type Clock, type Resolver, type ZoneStore } from './ports';
 import type { ServerJobDeps } from './usecases/bulk';
 import type { RepairContext, Verifier } from './usecases/repair';
-import { apiScanSource, inThreadDiagnoser, type ScanContext, type ScanSource, type ZoneDiagnoser, type ZoneTask, type ScannedDomain } from './usecases/scan';
+import {
+  apiScanSource,
+  inThreadDiagnoser,
+  type ScanContext,
+  type ScanSource,
+  type ZoneDiagnoser,
+  type ZoneTask,
+  type ScannedDomain,
+} from './usecases/scan';
 import { normalizeDomain } from './zone/model';
 
 export interface Services {

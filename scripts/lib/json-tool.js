@@ -52,7 +52,8 @@ function mergeConfig([file, authId, template, backup]) {
   }
   if (!config.provider.authId) bad('--auth-id is required on the first install (your MailChannels account id, e.g. --auth-id webhostingm)');
   if (template) {
-    if (template.length > 200 || !SENDER_ID_TEMPLATE.test(template)) bad(`--sender-id-template “${template}”: like "webhostingm|x-authuser|{user}"`);
+    if (template.length > 200 || !SENDER_ID_TEMPLATE.test(template))
+      bad(`--sender-id-template “${template}”: like "webhostingm|x-authuser|{user}"`);
     config.provider.senderIdTemplate = template;
   }
   if (backup) {

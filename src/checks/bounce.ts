@@ -8,7 +8,14 @@
 
 export type BounceClass = 'LOCKDOWN_REJECTED' | 'SPF_REJECTED' | 'RECIPIENT_INVALID' | 'RATE_LIMITED' | 'DEFERRED' | 'OTHER';
 
-export const BOUNCE_CLASSES: readonly BounceClass[] = ['LOCKDOWN_REJECTED', 'SPF_REJECTED', 'RECIPIENT_INVALID', 'RATE_LIMITED', 'DEFERRED', 'OTHER'];
+export const BOUNCE_CLASSES: readonly BounceClass[] = [
+  'LOCKDOWN_REJECTED',
+  'SPF_REJECTED',
+  'RECIPIENT_INVALID',
+  'RATE_LIMITED',
+  'DEFERRED',
+  'OTHER',
+];
 
 export interface BounceVerdict {
   class: BounceClass;
@@ -91,7 +98,10 @@ export function normalizeBounceText(text: string): string {
 export function lockdownDomain(text: string): string | null {
   const m = LOCKDOWN_550.exec(text);
   if (!m || m[1] === undefined) return null;
-  const domain = m[1].replace(/["'>),;]+$/, '').replace(/\.$/, '').toLowerCase();
+  const domain = m[1]
+    .replace(/["'>),;]+$/, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   return domain === '' ? null : domain;
 }
 
@@ -143,7 +153,8 @@ function classFor(text: string, codes: Codes): BounceClass {
     return 'DEFERRED';
   }
   const permanentOrUnknown = basicClass === '5' || basicClass === undefined;
-  if (permanentOrUnknown && ((subject !== undefined && RECIPIENT_CODES.has(subject)) || RECIPIENT_TEXT.test(text))) return 'RECIPIENT_INVALID';
+  if (permanentOrUnknown && ((subject !== undefined && RECIPIENT_CODES.has(subject)) || RECIPIENT_TEXT.test(text)))
+    return 'RECIPIENT_INVALID';
   return 'OTHER';
 }
 

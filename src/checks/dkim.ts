@@ -9,7 +9,7 @@
  */
 import { txtValue, type ZoneRecord } from '../zone/model';
 import { checkedDomain } from './domainName';
-import { dkimRecordFor, expectedPublicKey, publicKeyFromRecord, sameKey, type DkimKeyType, type DkimPublicKey } from './dkimKey';
+import { dkimRecordFor, expectedPublicKey, publicKeyFromRecord, sameKey, type DkimPublicKey } from './dkimKey';
 import { finding, type Finding } from './findings';
 import { recordsAt, shown, toFindingRecord } from './records';
 import { parseTagList, tagValue } from './tagList';
@@ -36,21 +36,39 @@ export function checkDkim(input: DkimCheckInput): Finding[] {
   const alias = recordsAt(input.records, name, 'CNAME')[0];
   if (alias) {
     return [
-      finding('DKIM_OK', 'dkim', `The DKIM key of ${domain} is delegated to ${shown(alias.data[0] ?? '')}; it was not checked here.`, [toFindingRecord(alias)], {
-        alias: alias.data[0] ?? '',
-        unverified: true,
-      }),
+      finding(
+        'DKIM_OK',
+        'dkim',
+        `The DKIM key of ${domain} is delegated to ${shown(alias.data[0] ?? '')}; it was not checked here.`,
+        [toFindingRecord(alias)],
+        {
+          alias: alias.data[0] ?? '',
+          unverified: true,
+        },
+      ),
     ];
   }
   const txt = recordsAt(input.records, name, 'TXT');
   if (txt.length === 0) {
     return [
-      finding('DKIM_MISSING', 'dkim', `${domain} has no DKIM key at ${owner}, so receivers cannot verify its mail's signatures. Enable DKIM in cPanel's Email Deliverability.`, [], withRecommended({ name })),
+      finding(
+        'DKIM_MISSING',
+        'dkim',
+        `${domain} has no DKIM key at ${owner}, so receivers cannot verify its mail's signatures. Enable DKIM in cPanel's Email Deliverability.`,
+        [],
+        withRecommended({ name }),
+      ),
     ];
   }
   if (txt.length > 1) {
     return [
-      finding('DKIM_MALFORMED', 'dkim', `${owner} has ${txt.length} DKIM records; receivers may use either, so signatures can fail. Keep only one.`, txt.map(toFindingRecord), withRecommended({ count: txt.length })),
+      finding(
+        'DKIM_MALFORMED',
+        'dkim',
+        `${owner} has ${txt.length} DKIM records; receivers may use either, so signatures can fail. Keep only one.`,
+        txt.map(toFindingRecord),
+        withRecommended({ count: txt.length }),
+      ),
     ];
   }
 
@@ -58,7 +76,15 @@ export function checkDkim(input: DkimCheckInput): Finding[] {
   const shownRecords = [toFindingRecord(record)];
   const read = readKeyRecord(txtValue(record));
   if (typeof read === 'string') {
-    return [finding('DKIM_MALFORMED', 'dkim', `The DKIM record of ${domain} is not valid: ${read}.`, shownRecords, withRecommended({ problem: read }))];
+    return [
+      finding(
+        'DKIM_MALFORMED',
+        'dkim',
+        `The DKIM record of ${domain} is not valid: ${read}.`,
+        shownRecords,
+        withRecommended({ problem: read }),
+      ),
+    ];
   }
   if (expected && !sameKey(read, expected)) {
     return [
@@ -85,13 +111,15 @@ function readKeyRecord(value: string): DkimPublicKey | string {
   // RFC 6376 §3.6.1 (rsa) and RFC 8463 §3 (ed25519); a verifier ignores keys of unknown types.
   if (k !== 'rsa' && k !== 'ed25519') return `the key type "k=${shown(k)}" is not rsa or ed25519`;
   const s = tagValue(list, 's');
-  if (s !== undefined && !s.split(':').some((t) => ['*', 'email'].includes(t.trim()))) return `the service type "s=${shown(s)}" excludes email`;
+  if (s !== undefined && !s.split(':').some((t) => ['*', 'email'].includes(t.trim())))
+    return `the service type "s=${shown(s)}" excludes email`;
   const p = tagValue(list, 'p');
   if (p === undefined) return 'the key (p=) is missing';
   if (p.trim() === '') return 'the key (p=) is empty, which means the key was revoked';
-  const key = publicKeyFromRecord(p, k as DkimKeyType);
+  const key = publicKeyFromRecord(p, k);
   if (typeof key === 'string') return key;
   const bits = key.bits;
-  if (k === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) return `the RSA key has only ${bits} bits; receivers require at least ${MIN_RSA_BITS} (RFC 8301)`;
+  if (k === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS)
+    return `the RSA key has only ${bits} bits; receivers require at least ${MIN_RSA_BITS} (RFC 8301)`;
   return key;
 }

@@ -33,23 +33,38 @@ export function checkDmarc(input: DmarcCheckInput): Finding[] {
   const domain = checkedDomain(input.domain);
   const own = dmarcRecordsAt(input.records, domain);
   const zone = input.zoneName === undefined ? undefined : checkedDomain(input.zoneName, 'zone');
-  const inheritFrom = zone !== undefined && zone !== domain && isWithinZone(domain, zone) && own.valid.length === 0 && own.attempts.length === 0 ? zone : undefined;
+  const inheritFrom =
+    zone !== undefined && zone !== domain && isWithinZone(domain, zone) && own.valid.length === 0 && own.attempts.length === 0
+      ? zone
+      : undefined;
   const used = inheritFrom ? dmarcRecordsAt(input.records, inheritFrom) : own;
   const where = inheritFrom ?? domain;
   const findings: Finding[] = [];
 
   for (const attempt of used.attempts) {
     findings.push(
-      finding('DMARC_MALFORMED', 'dmarc', `A TXT record at _dmarc.${where} looks like DMARC but does not start with exactly "v=DMARC1", so receivers ignore it.`, [toFindingRecord(attempt)], {
-        recommended: RECOMMENDED_DMARC,
-      }),
+      finding(
+        'DMARC_MALFORMED',
+        'dmarc',
+        `A TXT record at _dmarc.${where} looks like DMARC but does not start with exactly "v=DMARC1", so receivers ignore it.`,
+        [toFindingRecord(attempt)],
+        {
+          recommended: RECOMMENDED_DMARC,
+        },
+      ),
     );
   }
   if (used.valid.length > 1) {
     findings.push(
-      finding('DMARC_MULTIPLE', 'dmarc', `_dmarc.${where} has ${used.valid.length} DMARC records; receivers then apply no DMARC policy at all. Keep only one.`, used.valid.map(toFindingRecord), {
-        count: used.valid.length,
-      }),
+      finding(
+        'DMARC_MULTIPLE',
+        'dmarc',
+        `_dmarc.${where} has ${used.valid.length} DMARC records; receivers then apply no DMARC policy at all. Keep only one.`,
+        used.valid.map(toFindingRecord),
+        {
+          count: used.valid.length,
+        },
+      ),
     );
     return findings;
   }
@@ -57,9 +72,15 @@ export function checkDmarc(input: DmarcCheckInput): Finding[] {
   if (!record) {
     if (findings.length === 0) {
       findings.push(
-        finding('DMARC_MISSING', 'dmarc', `${domain} has no DMARC record, so receivers get no instructions for mail that fails SPF and DKIM. Publish "${RECOMMENDED_DMARC}" at _dmarc.${domain}.`, [], {
-          recommended: RECOMMENDED_DMARC,
-        }),
+        finding(
+          'DMARC_MISSING',
+          'dmarc',
+          `${domain} has no DMARC record, so receivers get no instructions for mail that fails SPF and DKIM. Publish "${RECOMMENDED_DMARC}" at _dmarc.${domain}.`,
+          [],
+          {
+            recommended: RECOMMENDED_DMARC,
+          },
+        ),
       );
     }
     return findings;
@@ -71,11 +92,17 @@ export function checkDmarc(input: DmarcCheckInput): Finding[] {
   const inherited = inheritFrom ? { inheritedFrom: inheritFrom } : {};
   if (problems.length > 0) {
     findings.push(
-      finding('DMARC_MALFORMED', 'dmarc', `The DMARC record${inheritFrom ? ` of ${inheritFrom} (which applies to ${domain})` : ` of ${domain}`} is not valid: ${problems[0]}`, shownRecords, {
-        problems,
-        recommended: RECOMMENDED_DMARC,
-        ...inherited,
-      }),
+      finding(
+        'DMARC_MALFORMED',
+        'dmarc',
+        `The DMARC record${inheritFrom ? ` of ${inheritFrom} (which applies to ${domain})` : ` of ${domain}`} is not valid: ${problems[0]}`,
+        shownRecords,
+        {
+          problems,
+          recommended: RECOMMENDED_DMARC,
+          ...inherited,
+        },
+      ),
     );
   }
   const unknownTags = list.tags.map((t) => t.name.toLowerCase()).filter((n) => !KNOWN_TAGS.includes(n));
@@ -83,14 +110,26 @@ export function checkDmarc(input: DmarcCheckInput): Finding[] {
   const policy = (inheritFrom ? (tagValue(list, 'sp', true) ?? tagValue(list, 'p', true)) : tagValue(list, 'p', true))?.toLowerCase();
   if (policy === 'none') {
     findings.push(
-      finding('DMARC_POLICY_NONE', 'dmarc', `The DMARC policy of ${domain} is "none": receivers only report, they do not stop mail that pretends to come from ${domain}.`, shownRecords, {
-        recommended: RECOMMENDED_DMARC,
-        ...inherited,
-      }),
+      finding(
+        'DMARC_POLICY_NONE',
+        'dmarc',
+        `The DMARC policy of ${domain} is "none": receivers only report, they do not stop mail that pretends to come from ${domain}.`,
+        shownRecords,
+        {
+          recommended: RECOMMENDED_DMARC,
+          ...inherited,
+        },
+      ),
     );
   }
   if (findings.length === 0) {
-    findings.push(finding('DMARC_OK', 'dmarc', `The DMARC record of ${domain} is valid, with the policy "${shown(policy ?? '')}".`, shownRecords, { policy, ...inherited, unknownTags }));
+    findings.push(
+      finding('DMARC_OK', 'dmarc', `The DMARC record of ${domain} is valid, with the policy "${shown(policy ?? '')}".`, shownRecords, {
+        policy,
+        ...inherited,
+        unknownTags,
+      }),
+    );
   }
   return findings;
 }
@@ -126,13 +165,17 @@ function tagProblems(list: ParsedTagList): string[] {
     if (v !== undefined && !/^[rs]$/i.test(v)) problems.push(`"${name}=${shown(v)}" must be r or s.`);
   }
   const pct = get('pct');
-  if (pct !== undefined && !(/^[0-9]{1,3}$/.test(pct) && Number(pct) <= 100)) problems.push(`"pct=${shown(pct)}" must be a whole number from 0 to 100.`);
+  if (pct !== undefined && !(/^[0-9]{1,3}$/.test(pct) && Number(pct) <= 100))
+    problems.push(`"pct=${shown(pct)}" must be a whole number from 0 to 100.`);
   const ri = get('ri');
-  if (ri !== undefined && !(/^[0-9]{1,10}$/.test(ri) && Number(ri) <= 4294967295)) problems.push(`"ri=${shown(ri)}" must be a number of seconds.`);
+  if (ri !== undefined && !(/^[0-9]{1,10}$/.test(ri) && Number(ri) <= 4294967295))
+    problems.push(`"ri=${shown(ri)}" must be a number of seconds.`);
   const fo = get('fo');
-  if (fo !== undefined && !/^[01ds](?:[ \t]*:[ \t]*[01ds])*$/i.test(fo)) problems.push(`"fo=${shown(fo)}" must be a list of 0, 1, d and s separated by ":".`);
+  if (fo !== undefined && !/^[01ds](?:[ \t]*:[ \t]*[01ds])*$/i.test(fo))
+    problems.push(`"fo=${shown(fo)}" must be a list of 0, 1, d and s separated by ":".`);
   const rf = get('rf');
-  if (rf !== undefined && !/^[A-Za-z0-9-]+(?:[ \t]*:[ \t]*[A-Za-z0-9-]+)*$/.test(rf)) problems.push(`"rf=${shown(rf)}" must be a list of report formats separated by ":".`);
+  if (rf !== undefined && !/^[A-Za-z0-9-]+(?:[ \t]*:[ \t]*[A-Za-z0-9-]+)*$/.test(rf))
+    problems.push(`"rf=${shown(rf)}" must be a list of report formats separated by ":".`);
   for (const name of ['rua', 'ruf']) {
     const v = get(name);
     // §6.4: dmarc-uri = URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ], comma-separated.

@@ -36,7 +36,13 @@ export function zoneFileLine(record: RecordSpec): string {
 }
 
 function toFindingRecord(record: RecordSpec): FindingRecord {
-  return { name: absolute(record.name), type: (record.type ?? 'TXT').toUpperCase(), ttl: record.ttl, data: record.data, value: record.data.join('') };
+  return {
+    name: absolute(record.name),
+    type: (record.type ?? 'TXT').toUpperCase(),
+    ttl: record.ttl,
+    data: record.data,
+    value: record.data.join(''),
+  };
 }
 
 function list(items: string[]): string {
@@ -49,7 +55,10 @@ function list(items: string[]): string {
  * (`local === false`); null when it is, or when cPanel could not tell (`null`: we do not claim what
  * we do not know). `change` is what the repair would do, shown for the external DNS host.
  */
-export function notAuthoritativeFinding(authority: LocalAuthority, change: { publish: RecordSpec[]; remove?: RecordSpec[] }): Finding | null {
+export function notAuthoritativeFinding(
+  authority: LocalAuthority,
+  change: { publish: RecordSpec[]; remove?: RecordSpec[] },
+): Finding | null {
   if (authority.local !== false) return null;
   const nameservers = authority.nameservers.map((n) => n.toLowerCase().replace(/\.$/, ''));
   const where = nameservers.length > 0 ? ` (the world asks ${list(nameservers)})` : '';
@@ -99,7 +108,13 @@ export function propagationFinding(report: PropagationReport, now: Date = new Da
   }
   if (report.state === 'pending') {
     const stale = [...new Set(report.servers.filter((s) => s.state === 'stale').map((s) => s.nameserver))];
-    return finding('DNS_PROPAGATION_PENDING', 'dns', `${list(stale)} still ${stale.length === 1 ? 'serves' : 'serve'} the old answer for ${report.name}; the change has not reached every nameserver yet.`, [], details);
+    return finding(
+      'DNS_PROPAGATION_PENDING',
+      'dns',
+      `${list(stale)} still ${stale.length === 1 ? 'serves' : 'serve'} the old answer for ${report.name}; the change has not reached every nameserver yet.`,
+      [],
+      details,
+    );
   }
   const silent = report.nameservers.filter((n) => n.state === 'unknown').map((n) => n.nameserver);
   const who = silent.length > 0 ? `${list(silent)} could not be asked` : 'no authoritative nameserver was found';

@@ -34,9 +34,15 @@ export function checkSpf(input: SpfCheckInput): Finding[] {
 
   if (spf.length === 0) {
     return [
-      finding('SPF_MISSING', 'spf', `${domain} has no SPF record, so receivers cannot tell which servers may send its mail. Publish "${NEW_SPF_RECORD}".`, [], {
-        recommended: NEW_SPF_RECORD,
-      }),
+      finding(
+        'SPF_MISSING',
+        'spf',
+        `${domain} has no SPF record, so receivers cannot tell which servers may send its mail. Publish "${NEW_SPF_RECORD}".`,
+        [],
+        {
+          recommended: NEW_SPF_RECORD,
+        },
+      ),
     ];
   }
   if (spf.length > 1) {
@@ -61,19 +67,31 @@ export function checkSpf(input: SpfCheckInput): Finding[] {
 
   if (parsed.problems.length > 0) {
     findings.push(
-      finding('SPF_SYNTAX', 'spf', `The SPF record of ${domain} is not valid, so receivers treat SPF as broken: ${parsed.problems[0]}`, shown, {
-        problems: parsed.problems,
-        recommended,
-      }),
+      finding(
+        'SPF_SYNTAX',
+        'spf',
+        `The SPF record of ${domain} is not valid, so receivers treat SPF as broken: ${parsed.problems[0]}`,
+        shown,
+        {
+          problems: parsed.problems,
+          recommended,
+        },
+      ),
     );
   }
   const passAll = parsed.terms.find((t) => t.kind === 'mechanism' && t.name === 'all' && (t.qualifier === null || t.qualifier === '+'));
   if (passAll) {
     findings.push(
-      finding('SPF_PASS_ALL', 'spf', `The SPF record of ${domain} ends in "${passAll.raw}", which lets any server in the world send mail as ${domain}. Use "~all" instead.`, shown, {
-        term: passAll.raw,
-        recommended,
-      }),
+      finding(
+        'SPF_PASS_ALL',
+        'spf',
+        `The SPF record of ${domain} ends in "${passAll.raw}", which lets any server in the world send mail as ${domain}. Use "~all" instead.`,
+        shown,
+        {
+          term: passAll.raw,
+          recommended,
+        },
+      ),
     );
   }
   if (!includesMailChannels(parsed.terms)) {
@@ -100,7 +118,11 @@ export function checkSpf(input: SpfCheckInput): Finding[] {
 /** Only a passing include (`include:` or `+include:`) lets MailChannels' servers pass SPF. */
 function includesMailChannels(terms: readonly SpfTerm[]): boolean {
   return terms.some(
-    (t) => t.kind === 'mechanism' && t.name === 'include' && (t.qualifier === null || t.qualifier === '+') && t.argument.toLowerCase().replace(/\.$/, '') === 'relay.mailchannels.net',
+    (t) =>
+      t.kind === 'mechanism' &&
+      t.name === 'include' &&
+      (t.qualifier === null || t.qualifier === '+') &&
+      t.argument.toLowerCase().replace(/\.$/, '') === 'relay.mailchannels.net',
   );
 }
 

@@ -53,7 +53,8 @@ export interface SpfEvaluation {
 
 export async function evaluateSpf(input: SpfEvaluationInput): Promise<SpfEvaluation> {
   const domain = checkedDomain(input.domain);
-  if (input.ip !== undefined && !isIP(input.ip)) throw new FixEmailAuthError('BAD_INPUT', `“${String(input.ip).slice(0, 60)}” is not an IP address.`);
+  if (input.ip !== undefined && !isIP(input.ip))
+    throw new FixEmailAuthError('BAD_INPUT', `“${String(input.ip).slice(0, 60)}” is not an IP address.`);
   const queried = new Set<string>();
   const resolver = async (name: string, rrtype: string): Promise<string[][] | string[]> => {
     queried.add(`${name.toLowerCase().replace(/\.$/, '')} ${rrtype}`);
@@ -85,7 +86,15 @@ export async function evaluateSpf(input: SpfEvaluationInput): Promise<SpfEvaluat
 
   const includesMailChannels = queried.has('relay.mailchannels.net TXT');
   if (outcome === 'timeout') {
-    return { result: 'temperror', comment: `no answer within ${timeoutMs} ms`, lookups: 0, voidLookups: 0, includesMailChannels, timedOut: true, findings: [] };
+    return {
+      result: 'temperror',
+      comment: `no answer within ${timeoutMs} ms`,
+      lookups: 0,
+      voidLookups: 0,
+      includesMailChannels,
+      timedOut: true,
+      findings: [],
+    };
   }
   const lookups = outcome.lookups?.count ?? 0;
   const evaluation: SpfEvaluation = {

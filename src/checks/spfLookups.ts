@@ -4,7 +4,12 @@ import { finding, type Finding } from './findings';
 /** RFC 7208 §4.6.4: more than 10 DNS-querying terms (include, a, mx, ptr, exists, redirect) is a permerror. */
 export const SPF_LOOKUP_LIMIT = 10;
 
-export function tooManyLookups(domain: string, lookups: number, records: Finding['records'], details: Record<string, unknown> = {}): Finding {
+export function tooManyLookups(
+  domain: string,
+  lookups: number,
+  records: Finding['records'],
+  details: Record<string, unknown> = {},
+): Finding {
   return finding(
     'SPF_TOO_MANY_LOOKUPS',
     'spf',
@@ -13,4 +18,3 @@ export function tooManyLookups(domain: string, lookups: number, records: Finding
     { lookups, limit: SPF_LOOKUP_LIMIT, ...details },
   );
 }
-

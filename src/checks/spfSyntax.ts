@@ -49,7 +49,8 @@ export function parseSpf(value: string): ParsedSpf {
   const add = (p: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   };
-  if (/[^\x20-\x7e]/.test(value)) add('The record contains characters other than printable ASCII (tabs, control bytes or non-ASCII), which SPF does not allow.');
+  if (/[^\x20-\x7e]/.test(value))
+    add('The record contains characters other than printable ASCII (tabs, control bytes or non-ASCII), which SPF does not allow.');
   // RFC 7208 §12: terms are separated by 1*SP; the record itself may end with spaces.
   const tokens = value.split(/[ \t]+/).filter((t) => t !== '');
   const terms: SpfTerm[] = [];
@@ -87,7 +88,8 @@ function parseTerm(raw: string): SpfTerm | string {
   const qualifier = (m[1] || null) as SpfQualifier | null;
   const name = (m[2] as string).toLowerCase();
   const rest = m[3] as string;
-  if (!(SPF_MECHANISMS as readonly string[]).includes(name)) return `"${shown(raw)}" is not a known SPF mechanism (all, include, a, mx, ptr, ip4, ip6, exists).`;
+  if (!(SPF_MECHANISMS as readonly string[]).includes(name))
+    return `"${shown(raw)}" is not a known SPF mechanism (all, include, a, mx, ptr, ip4, ip6, exists).`;
   const mechanism = name as SpfMechanism;
   const bad = mechanismProblem(mechanism, rest);
   if (bad) return `"${shown(raw)}": ${bad}`;

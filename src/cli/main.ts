@@ -7,11 +7,12 @@ import { createInterface } from 'readline';
 import { describeError, FixEmailAuthError } from '../errors';
 import { CliExit, CliIO, EXIT_BAD_INPUT } from './io';
 import { commandsFor } from './commands';
+import { version as packageVersion } from '../../package.json';
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('fix-email-auth')
     .description('Find and repair broken MailChannels Domain Lockdown records; check SPF, DKIM and DMARC.')
-    .version(require('../../package.json').version)
+    .version(packageVersion)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
@@ -43,7 +44,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return err.exitCode;
     }
     io.stderr.write(`fix-email-auth: ${describeError(err)}\n`);
-    if (err instanceof FixEmailAuthError) return ['BAD_INPUT', 'ZONE_PARSE', 'UNSAFE_VALUE', 'UNKNOWN_DOMAIN', 'NOT_OWNED', 'CONFIG_INVALID', 'NOT_FOUND'].includes(err.code) ? EXIT_BAD_INPUT : 3;
+    if (err instanceof FixEmailAuthError)
+      return ['BAD_INPUT', 'ZONE_PARSE', 'UNSAFE_VALUE', 'UNKNOWN_DOMAIN', 'NOT_OWNED', 'CONFIG_INVALID', 'NOT_FOUND'].includes(err.code)
+        ? EXIT_BAD_INPUT
+        : 3;
     return 3;
   }
 }

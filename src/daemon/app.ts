@@ -25,7 +25,14 @@ export function buildApp(ctx: AppContext): Express {
   app.use(securityHeaders);
   if (ctx.mode === 'tcp') app.use(loopbackHostOnly);
   app.use(requestLogger(ctx.log));
-  app.use('/static', express.static(publicDir(), { index: false, fallthrough: false, setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=300') }));
+  app.use(
+    '/static',
+    express.static(publicDir(), {
+      index: false,
+      fallthrough: false,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=300'),
+    }),
+  );
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, version: ctx.version });
   });

@@ -50,7 +50,13 @@ export function identityOf(res: Response): Identity {
 
 export function requireRole(res: Response, ...roles: Role[]): Identity {
   const identity = identityOf(res);
-  if (!roles.includes(identity.role)) throw new HttpError(403, roles.includes('admin') && roles.length === 1 ? 'This page is for the server administrator (WHM).' : 'This page is not for your role.');
+  if (!roles.includes(identity.role))
+    throw new HttpError(
+      403,
+      roles.includes('admin') && roles.length === 1
+        ? 'This page is for the server administrator (WHM).'
+        : 'This page is not for your role.',
+    );
   return identity;
 }
 
@@ -81,7 +87,7 @@ export function redirectOrJson(req: Request, res: Response, route: string, json:
 
 /** A positive integer from a path parameter, else 404 (an id that cannot exist is not found). */
 export function idParam(value: unknown): number {
-  const text = String(value ?? '');
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
   if (!/^[1-9][0-9]{0,14}$/.test(text)) throw new HttpError(404, 'There is no such item.');
   return Number(text);
 }
@@ -89,7 +95,7 @@ export function idParam(value: unknown): number {
 /** A form or query field as one string (the first when repeated), bounded. */
 export function field(source: unknown, name: string, max = 10_000): string | undefined {
   const value = (source as Record<string, unknown> | undefined)?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first.slice(0, max) : undefined;
 }
 

@@ -11,7 +11,7 @@ export interface CsvColumn<T> {
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+  let text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : `${value as string | number | boolean}`;
   if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

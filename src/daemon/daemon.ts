@@ -15,6 +15,7 @@ import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './
 import { jsonLogger, type Logger } from './logging';
 import { parseMountTemplate } from './mount';
 import { createSessionKeeper } from './session';
+import { version as packageVersion } from '../../package.json';
 
 export interface DaemonOptions {
   /** `{ socket }` (production, identity from the bridges) or `{ host, port }` (demo: loopback TCP). */
@@ -43,7 +44,7 @@ export interface Daemon {
 
 function version(): string {
   try {
-    return (require('../../package.json') as { version: string }).version;
+    return packageVersion;
   } catch {
     return 'unknown';
   }
@@ -81,7 +82,13 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
     async listen() {
       let recovery: StartupRecovery | null = null;
       if (!options.skipRecovery) {
-        recovery = await recoverAtStart({ ctx: services.repairContext(), recovery: services.store, journal: services.store, runner, log: (e) => log({ msg: 'recovery', ...e }) });
+        recovery = await recoverAtStart({
+          ctx: services.repairContext(),
+          recovery: services.store,
+          journal: services.store,
+          runner,
+          log: (e) => log({ msg: 'recovery', ...e }),
+        });
       }
       let address: string;
       if ('socket' in options.listen) {
@@ -101,7 +108,12 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const drained = await runner.drain(options.shutdownDeadlineMs ?? 20_000);
-        log({ level: drained.finished ? 'info' : 'warn', msg: 'jobs drained', finished: drained.finished, interrupted: drained.interrupted });
+        log({
+          level: drained.finished ? 'info' : 'warn',
+          msg: 'jobs drained',
+          finished: drained.finished,
+          interrupted: drained.interrupted,
+        });
         server.closeAllConnections();
         if (server.listening) await stopped;
         if ('socket' in options.listen) await removeSocket(options.listen.socket);

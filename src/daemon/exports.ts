@@ -5,7 +5,14 @@ import { toCsv, type CsvColumn } from './csv';
 import type { ChangeRow } from './presenters/domain';
 
 /** Sends the download and returns true when the request asked for one. */
-export function exportTable<T>(req: Request, res: Response, rows: readonly T[], columns: readonly CsvColumn<T>[], name: string, json: unknown = rows): boolean {
+export function exportTable<T>(
+  req: Request,
+  res: Response,
+  rows: readonly T[],
+  columns: readonly CsvColumn<T>[],
+  name: string,
+  json: unknown = rows,
+): boolean {
   const format = field(req.query, 'format');
   if (format !== 'csv' && format !== 'json') return false;
   const file = `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.${format}`;

@@ -19,11 +19,15 @@ export function isLoopback(host: string): boolean {
 
 /** Parse `--listen 127.0.0.1:8765` / `[::1]:8765`; loopback only. */
 export function parseListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([0-9a-f:]+)\]|([^:\[\]]+)):(\d{1,5})$/i.exec(text.trim());
+  const match = /^(?:\[([0-9a-f:]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(text.trim());
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
-  if (!host || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--listen wants HOST:PORT, e.g. 127.0.0.1:8765 (got ${JSON.stringify(text)})`);
-  if (!isLoopback(host)) throw new Error(`--listen binds loopback only (127.0.0.1, ::1, localhost), not ${host}: the demo picker lets anyone who can connect act as any user`);
+  if (!host || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--listen wants HOST:PORT, e.g. 127.0.0.1:8765 (got ${JSON.stringify(text)})`);
+  if (!isLoopback(host))
+    throw new Error(
+      `--listen binds loopback only (127.0.0.1, ::1, localhost), not ${host}: the demo picker lets anyone who can connect act as any user`,
+    );
   return { host, port };
 }
 
@@ -47,9 +51,13 @@ export async function prepareSocketPath(path: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const dirStat = await fs.lstat(dir);
   if (!dirStat.isDirectory()) throw new Error(`${dir} (the socket's directory) is not a directory`);
-  if (dirStat.mode & 0o002) throw new Error(`${dir} is writable by everyone; put the socket in a directory of its own (e.g. /run/fix-email-auth/)`);
+  if (dirStat.mode & 0o002)
+    throw new Error(`${dir} is writable by everyone; put the socket in a directory of its own (e.g. /run/fix-email-auth/)`);
   const uid = process.getuid?.();
-  if (uid !== undefined && dirStat.uid !== uid) throw new Error(`${dir} belongs to uid ${dirStat.uid}, not to this process (uid ${uid}); the socket's directory must be the daemon's own`);
+  if (uid !== undefined && dirStat.uid !== uid)
+    throw new Error(
+      `${dir} belongs to uid ${dirStat.uid}, not to this process (uid ${uid}); the socket's directory must be the daemon's own`,
+    );
   if ((dirStat.mode & 0o777) !== 0o700) await fs.chmod(dir, 0o700);
 
   let stat;
@@ -106,4 +114,3 @@ export async function removeSocket(path: string): Promise<void> {
     // Already gone.
   }
 }
-

@@ -90,7 +90,8 @@ export function csrfCheck(ctx: AppContext) {
 }
 
 export function requireIdentity(_req: Request, res: Response, next: NextFunction): void {
-  if (!locals(res).identity) return next(new HttpError(401, 'Who are you? This page needs the identity of a cPanel user or the WHM admin.'));
+  if (!locals(res).identity)
+    return next(new HttpError(401, 'Who are you? This page needs the identity of a cPanel user or the WHM admin.'));
   next();
 }
 
@@ -103,7 +104,13 @@ export function errorHandler(ctx: AppContext) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const answer = errorAnswer(err);
     if (answer.status >= 500) {
-      ctx.log({ level: 'error', msg: 'request failed', method: req.method, path: req.path.slice(0, 300), error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
+      ctx.log({
+        level: 'error',
+        msg: 'request failed',
+        method: req.method,
+        path: req.path.slice(0, 300),
+        error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+      });
     }
     if (res.headersSent) {
       res.end();
@@ -114,9 +121,13 @@ export function errorHandler(ctx: AppContext) {
       res.json({ error: { code: answer.code, message: answer.message } });
       return;
     }
-    res.render('error', { title: answer.status === 401 ? 'Sign in needed' : 'Something is wrong', answer }, (renderErr?: Error | null, html?: string) => {
-      if (renderErr || html === undefined) res.type('text/plain').send(`${answer.message}\n`);
-      else res.send(html);
-    });
+    res.render(
+      'error',
+      { title: answer.status === 401 ? 'Sign in needed' : 'Something is wrong', answer },
+      (renderErr?: Error | null, html?: string) => {
+        if (renderErr || html === undefined) res.type('text/plain').send(`${answer.message}\n`);
+        else res.send(html);
+      },
+    );
   };
 }

@@ -5,18 +5,18 @@
  */
 
 /** Characters a relay's template may hold besides `{route}`: a relative or same-origin path and query. */
-const TEMPLATE = /^(?!\/\/)[A-Za-z0-9_.~\/?=&%+-]*\{route\}[A-Za-z0-9_.~\/?=&%+-]*$/;
+const TEMPLATE = /^(?!\/\/)[A-Za-z0-9_.~/?=&%+-]*\{route\}[A-Za-z0-9_.~/?=&%+-]*$/;
 
 export interface Mount {
   /** The template, or null when routes are used as they are. */
   readonly template: string | null;
   /** The URL of a route (`/…`, with its own query string if any). */
-  url(route: string): string;
+  url: (route: string) => string;
   /**
    * For a GET form: browsers drop the action's query string and send the form's fields instead,
    * so the template's own parameters (e.g. `route=/admin/domains`) travel as hidden fields.
    */
-  formGet(route: string): { action: string; hidden: Array<[string, string]> };
+  formGet: (route: string) => { action: string; hidden: Array<[string, string]> };
 }
 
 /** A relay's template, or null when it is missing or unsafe (then links are plain routes). */

@@ -89,7 +89,8 @@ export function parseWhmapi1Argv(argv: readonly string[]): ParsedCall {
 export function parseUapiArgv(argv: readonly string[]): ParsedCall {
   const { options, words, pairs } = splitArgs(argv);
   const [module, fn] = words;
-  if (!module || !fn || words.length > 2) throw new UsageError('usage: uapi --user=<cpuser> <Module> <function> [key=value …] --output=json');
+  if (!module || !fn || words.length > 2)
+    throw new UsageError('usage: uapi --user=<cpuser> <Module> <function> [key=value …] --output=json');
   const user = options.get('user');
   return { fn, module, ...(user ? { user } : {}), pairs, output: outputOf(options) };
 }

@@ -75,7 +75,12 @@ const lockdown = (value: string, name = '_mailchannels'): Rec => ({ name, type: 
 
 export function demoSeed(): SeedInput {
   return {
-    server: { hostname: 'server.webhostingm.example', ip: DEMO_IP, nameservers: DEMO_NAMESERVERS, soaContact: 'hostmaster.webhostingm.example' },
+    server: {
+      hostname: 'server.webhostingm.example',
+      ip: DEMO_IP,
+      nameservers: DEMO_NAMESERVERS,
+      soaContact: 'hostmaster.webhostingm.example',
+    },
     resellers: ['resell'],
     accounts: [
       {
@@ -87,7 +92,12 @@ export function demoSeed(): SeedInput {
           { domain: 'alias.example', type: 'parked' },
         ],
       },
-      { user: 'bob', domain: 'cfid.example', owner: 'resell', domains: [{ domain: 'tworecords.example', type: 'addon', subdomain: 'tworecords' }] },
+      {
+        user: 'bob',
+        domain: 'cfid.example',
+        owner: 'resell',
+        domains: [{ domain: 'tworecords.example', type: 'addon', subdomain: 'tworecords' }],
+      },
       { user: 'carol', domain: 'nolockdown.example', domains: [{ domain: 'xss.example', type: 'addon', subdomain: 'xss' }] },
       { user: 'dave', domain: 'elsewhere.example' },
       { user: 'erin', domain: 'good.example' },
@@ -95,11 +105,14 @@ export function demoSeed(): SeedInput {
       { user: 'frank', domain: 'typo.example' },
     ],
     zones: [
-      zone('migrated.example', mailDomain([
-        { name: 'shop', type: 'A', data: [DEMO_IP] },
-        lockdown('v=mc1 auth=oldhost'),
-        lockdown('v=mc1 auth=oldhost', '_mailchannels.shop'),
-      ])),
+      zone(
+        'migrated.example',
+        mailDomain([
+          { name: 'shop', type: 'A', data: [DEMO_IP] },
+          lockdown('v=mc1 auth=oldhost'),
+          lockdown('v=mc1 auth=oldhost', '_mailchannels.shop'),
+        ]),
+      ),
       zone('blockall.example', mailDomain([lockdown('v=mc1')])),
       zone('alias.example', mailDomain([lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`)])),
       zone('cfid.example', mailDomain([lockdown('v=mc1 cfid=oldsite.workers.dev')])),

@@ -113,7 +113,8 @@ function routeFor(side: Side, path: string, params: RequestParams, deps: Handler
 function resultOf(body: unknown): 0 | 1 | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as { status?: unknown; metadata?: { result?: unknown }; result?: unknown };
-  const value = b.metadata?.result ?? b.status ?? (b.result && typeof b.result === 'object' ? (b.result as { status?: unknown }).status : undefined);
+  const value =
+    b.metadata?.result ?? b.status ?? (b.result && typeof b.result === 'object' ? (b.result as { status?: unknown }).status : undefined);
   return value === 0 || value === 1 ? value : undefined;
 }
 

@@ -170,7 +170,14 @@ export async function performMassEdit(ctx: SimContext, params: RequestParams, po
     // Step 9
     const injected = ctx.massEditHooks.takeInvalidZone(zoneName);
     const problems = injected ? injected.map((message) => ({ line_index: null, message })) : zoneProblems(edited.text, zoneName);
-    if (problems.length > 0) throw new SimApiError(messages.invalidZoneFile(zoneName, problems.map((p) => p.message)), invalidZone(problems));
+    if (problems.length > 0)
+      throw new SimApiError(
+        messages.invalidZoneFile(
+          zoneName,
+          problems.map((p) => p.message),
+        ),
+        invalidZone(problems),
+      );
     await ctx.zones.write(zoneName, edited.text);
     await ctx.afterZoneWrite(zoneName);
     const newSerial = String(edited.newSerial);

@@ -37,8 +37,7 @@ export const messages = {
   notAnObject: (kind: 'add' | 'edit') => `Each ${quoted(kind)} must be an object.`,
   addMissingKeys: () => `Each ${quoted('add')} requires ${listAnd(['dname', 'ttl', 'record_type', 'data'].map(quoted))}.`,
   /** Exact wording unverified (§6.5: "also requires “line_index”"). */
-  editMissingKeys: () =>
-    `Each ${quoted('edit')} requires ${listAnd(['line_index', 'dname', 'ttl', 'record_type', 'data'].map(quoted))}.`,
+  editMissingKeys: () => `Each ${quoted('edit')} requires ${listAnd(['line_index', 'dname', 'ttl', 'record_type', 'data'].map(quoted))}.`,
   /** Not in the reference: an edit whose line_index is not a nonnegative integer (unverified). */
   editLineIndexNotInteger: () => `Each ${quoted('edit')}’s ${quoted('line_index')} must be a nonnegative integer.`,
   dataNotArray: () => `${quoted('data')} must be an array.`,
@@ -62,8 +61,7 @@ export const messages = {
   stale: (sent: string, current: string) =>
     `The given serial number (${sent}) does not match the DNS zone’s serial number (${current}). Refresh your view of the DNS zone, then resubmit.`,
   /** InvalidZoneFile text is unverified (§6.4); ours names the zone and the first problem. */
-  invalidZoneFile: (zone: string, problems: readonly string[]) =>
-    `The DNS zone ${quoted(zone)} would be invalid: ${problems.join(' ')}`,
+  invalidZoneFile: (zone: string, problems: readonly string[]) => `The DNS zone ${quoted(zone)} would be invalid: ${problems.join(' ')}`,
 
   // §7.1
   unknownSearchType: () => 'Unknown search type.',

@@ -69,7 +69,7 @@ export class RequestParams {
     for (const base of new Set([...bareCount.keys(), ...numbered])) {
       const values = this.list(base);
       const isList = numbered.has(base) || (bareCount.get(base) ?? 0) > 1;
-      out[base] = isList ? values : values[0] ?? '';
+      out[base] = isList ? values : (values[0] ?? '');
     }
     return out;
   }

@@ -88,7 +88,8 @@ function query(port: number, name: string, type: 'SOA' | 'TXT', timeoutMs = 300)
 function run(file: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { timeout: 10000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
+      const exitCode = (err as { code?: unknown } | null)?.code;
+      const code = err ? (typeof exitCode === 'number' ? exitCode : 1) : 0;
       resolve({ code, output: `${stdout}${stderr}`.trim() });
     });
   });
@@ -181,7 +182,8 @@ export async function startPowerDns(opts: StartPowerDnsOptions): Promise<PowerDn
     if (!known.has(zone)) return addZone(zone);
     const result = await run(control, [...controlArgs, 'bind-reload-now', zone]);
     // Success prints "<zone>: parsed into memory at …"; a broken file prints the parse error.
-    if (result.code !== 0 || !result.output.includes('parsed into memory')) throw new Error(`pdns_control bind-reload-now ${zone}: ${result.output}`);
+    if (result.code !== 0 || !result.output.includes('parsed into memory'))
+      throw new Error(`pdns_control bind-reload-now ${zone}: ${result.output}`);
   };
   let stopped = false;
   const stop = async () => {

@@ -49,7 +49,10 @@ export const zoneSpecSchema = z
     /** Same as `text`, one array item per line; a final newline is added. */
     lines: z.array(z.string()).optional(),
     /** Generated zones: SOA serial (a string: cPanel compares serials as strings, §9.5). */
-    serial: z.string().regex(/^\d{1,10}$/).default('2024030101'),
+    serial: z
+      .string()
+      .regex(/^\d{1,10}$/)
+      .default('2024030101'),
     /** Generated zones: `$TTL`. */
     ttl: z.number().int().positive().default(14400),
     /** Generated zones: NS records; default the server's nameservers. */
@@ -77,7 +80,10 @@ export const domainSpecSchema = z.object({
    * Addon domains: the label of the hidden backing sub-domain (`addon` → `addon.<main domain>`,
    * §7.2); default the addon's first label.
    */
-  subdomain: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  subdomain: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
 });
 
 export const accountSpecSchema = z.object({
@@ -137,7 +143,8 @@ export const seedSchema = z
       }
       const own = new Set([account.domain, ...account.domains.map((d) => d.domain)]);
       account.domains.forEach((d, j) => {
-        if (d.parent !== undefined && !own.has(d.parent)) issue(`parent ${d.parent} is not a domain of ${account.user}`, ['accounts', i, 'domains', j]);
+        if (d.parent !== undefined && !own.has(d.parent))
+          issue(`parent ${d.parent} is not a domain of ${account.user}`, ['accounts', i, 'domains', j]);
       });
     });
     const zoneNames = new Set<string>();

@@ -151,7 +151,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
 
   const authority = new Map<string, ZoneAuthority>();
   for (const zone of seed.zones) {
-    authority.set(zone.name, { localAuthority: zone.localAuthority, ...(zone.publicNameservers ? { publicNameservers: zone.publicNameservers } : {}) });
+    authority.set(zone.name, {
+      localAuthority: zone.localAuthority,
+      ...(zone.publicNameservers ? { publicNameservers: zone.publicNameservers } : {}),
+    });
   }
 
   let pdns = opts.pdns;
@@ -190,7 +193,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const cert = await certificateFor(seed.server.hostname);
   const sockets = new Set<Socket>();
   const makeServer = (side: 'cpanel' | 'whm') => {
-    const server = createServer({ cert: cert.certPem, key: cert.keyPem }, createRequestHandler(side, deps));
+    const handle = createRequestHandler(side, deps);
+    const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => void handle(req, res));
     server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -235,7 +239,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       const texts = new Map<string, string>();
       for (const spec of specs) {
         texts.set(spec.name, zoneText(spec, seed.server, account.ip ?? seed.server.ip));
-        authority.set(spec.name, { localAuthority: spec.localAuthority, ...(spec.publicNameservers ? { publicNameservers: spec.publicNameservers } : {}) });
+        authority.set(spec.name, {
+          localAuthority: spec.localAuthority,
+          ...(spec.publicNameservers ? { publicNameservers: spec.publicNameservers } : {}),
+        });
       }
       for (const zone of directory.zoneNamesOf(account.user)) {
         if (!texts.has(zone)) texts.set(zone, zoneText(parseZoneSpec({ name: zone }), seed.server, account.ip ?? seed.server.ip));
@@ -260,7 +267,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       });
     },
     editAsOtherUser: (zone, record = DEFAULT_CONCURRENT_RECORD) => otherUserEdit(ctx, zone, record),
-    injectInvalidZoneFile: (zone, problems = ['injected: the zone failed named-checkzone.']) => ctx.massEditHooks.injectInvalidZone(zone, problems),
+    injectInvalidZoneFile: (zone, problems = ['injected: the zone failed named-checkzone.']) =>
+      ctx.massEditHooks.injectInvalidZone(zone, problems),
     injectFault: (rule) => faults.add(rule),
     setLatency: (ms, match) => faults.setLatency(ms, match),
     attachPdns: (next) => {

@@ -46,7 +46,13 @@ export async function createCertificate(hostname: string, options: { loopback?: 
         name: 'subjectAltName',
         altNames: [
           { type: 2, value: hostname },
-          ...(loopback ? ([{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] as const) : []),
+          ...(loopback
+            ? ([
+                { type: 2, value: 'localhost' },
+                { type: 7, ip: '127.0.0.1' },
+                { type: 7, ip: '::1' },
+              ] as const)
+            : []),
         ],
       },
     ],

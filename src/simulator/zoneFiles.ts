@@ -30,8 +30,8 @@ export class ZoneFiles {
     if (!isSafeZoneName(zone)) return null;
     try {
       return (await fs.readFile(this.pathOf(zone))).toString('latin1');
-    } catch (err: any) {
-      if (err?.code === 'ENOENT') return null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
   }

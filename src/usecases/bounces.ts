@@ -89,7 +89,14 @@ export interface BounceReport {
 }
 
 /** Seriousness for sorting and for an account's "worst" class: what needs the customer first. */
-const CLASS_RANK: Record<BounceClass, number> = { LOCKDOWN_REJECTED: 0, SPF_REJECTED: 1, RATE_LIMITED: 2, RECIPIENT_INVALID: 3, OTHER: 4, DEFERRED: 5 };
+const CLASS_RANK: Record<BounceClass, number> = {
+  LOCKDOWN_REJECTED: 0,
+  SPF_REJECTED: 1,
+  RATE_LIMITED: 2,
+  RECIPIENT_INVALID: 3,
+  OTHER: 4,
+  DEFERRED: 5,
+};
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -110,7 +117,12 @@ export function addressDomain(address: string | null): string | null {
   if (!address) return null;
   const at = address.lastIndexOf('@');
   if (at < 0 || at === address.length - 1) return null;
-  return address.slice(at + 1).replace(/[>.]+$/, '').toLowerCase() || null;
+  return (
+    address
+      .slice(at + 1)
+      .replace(/[>.]+$/, '')
+      .toLowerCase() || null
+  );
 }
 
 /** Most distinct failure texts whose class is remembered (a burst repeats the same few replies). */
@@ -148,7 +160,10 @@ function timeFormatter(): (date: Date) => string {
   };
 }
 
-export async function findBounces(input: FindBouncesInput, deps: FindBouncesDeps = { readFailures: readEximFailures }): Promise<BounceReport> {
+export async function findBounces(
+  input: FindBouncesInput,
+  deps: FindBouncesDeps = { readFailures: readEximFailures },
+): Promise<BounceReport> {
   const maxEvents = Math.max(1, input.maxEvents ?? 10_000);
   const classOf = failureClassifier();
   const only = input.onlyDomains === undefined ? null : new Set([...input.onlyDomains].map((d) => d.toLowerCase().replace(/\.$/, '')));
@@ -165,13 +180,25 @@ export async function findBounces(input: FindBouncesInput, deps: FindBouncesDeps
     if (isAuthenticationFailure(cls)) problems = true;
     const time = formatTime(f.time);
     const ms = f.time.getTime();
-    timed.push({ ms, event: { messageId: f.messageId, time, recipient: f.recipient, domain, class: cls, sender: f.sender, authUser: f.authUser } });
+    timed.push({
+      ms,
+      event: { messageId: f.messageId, time, recipient: f.recipient, domain, class: cls, sender: f.sender, authUser: f.authUser },
+    });
     if (timed.length >= maxEvents * 2) omittedEvents += trimOldest(timed, maxEvents);
     if (domain !== null) {
       const key = `${domain}\u0000${cls}`;
       let agg = byDomain.get(key);
       if (!agg) {
-        agg = { domain, class: cls, count: 0, lastSeen: time, lastMs: ms, ...bounceAdvice(cls, domain, input.provider), authUsers: [], users: new Set() };
+        agg = {
+          domain,
+          class: cls,
+          count: 0,
+          lastSeen: time,
+          lastMs: ms,
+          ...bounceAdvice(cls, domain, input.provider),
+          authUsers: [],
+          users: new Set(),
+        };
         byDomain.set(key, agg);
       }
       agg.count++;

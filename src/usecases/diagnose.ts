@@ -70,11 +70,23 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
   });
 
   const spf = await spfFindings(domain, zone, input.resolver);
-  const dkim = checkDkim({ domain, records: zone.records, ...(input.dkimPublicKey === undefined ? {} : { expectedPublicKey: input.dkimPublicKey }) });
+  const dkim = checkDkim({
+    domain,
+    records: zone.records,
+    ...(input.dkimPublicKey === undefined ? {} : { expectedPublicKey: input.dkimPublicKey }),
+  });
   const dmarc = checkDmarc({ domain, records: zone.records, zoneName: zone.name });
-  const dns = input.authority ? notAuthoritativeFinding(input.authority, { publish: [repair.target], remove: lockdownRecordsToRemove(lockdown, repair.target) }) : null;
+  const dns = input.authority
+    ? notAuthoritativeFinding(input.authority, { publish: [repair.target], remove: lockdownRecordsToRemove(lockdown, repair.target) })
+    : null;
 
-  return domainReport({ domain, zone: zone.name, findings: [...lockdown, ...spf, ...dkim, ...dmarc, ...(dns ? [dns] : [])], plan: repair.plan, ...(user === undefined ? {} : { user }) });
+  return domainReport({
+    domain,
+    zone: zone.name,
+    findings: [...lockdown, ...spf, ...dkim, ...dmarc, ...(dns ? [dns] : [])],
+    plan: repair.plan,
+    ...(user === undefined ? {} : { user }),
+  });
 }
 
 /**
@@ -91,7 +103,10 @@ function planOrExplain(input: LockdownRepairInput): LockdownRepair {
     for (const f of input.findings) if (f.severity !== 'ok') f.details = { ...f.details, manual: err.message };
     const value = `v=mc1 auth=${input.authId}${input.senderId ? ` senderid=${input.senderId}` : ''}`;
     const name = `_mailchannels.${normalizeDomain(input.domain)}.`;
-    return { plan: null, target: { name, dname: cpanelDname(name, input.zone.name), ttl: input.ttl ?? DEFAULT_LOCKDOWN_TTL, data: [value], value } };
+    return {
+      plan: null,
+      target: { name, dname: cpanelDname(name, input.zone.name), ttl: input.ttl ?? DEFAULT_LOCKDOWN_TTL, data: [value], value },
+    };
   }
 }
 
@@ -112,7 +127,10 @@ async function spfFindings(domain: string, zone: Zone, resolver: Resolver | unde
   out.push(...evaluation.findings);
   if (evaluation.includesMailChannels) out = out.filter((f) => f.code !== 'SPF_NO_MAILCHANNELS');
   if (out.length === 0) {
-    out.push(statics.find((f) => f.code === 'SPF_OK') ?? finding('SPF_OK', 'spf', `The SPF record of ${domain} is valid and includes MailChannels (through another include).`, [zoneRecord]));
+    out.push(
+      statics.find((f) => f.code === 'SPF_OK') ??
+        finding('SPF_OK', 'spf', `The SPF record of ${domain} is valid and includes MailChannels (through another include).`, [zoneRecord]),
+    );
   }
   return out;
 }

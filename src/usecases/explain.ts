@@ -21,7 +21,9 @@ const EXIM_FAILURE_LINE =
 
 export function explainBounce(text: string, options: BounceOptions = {}): BounceExplanation {
   if (typeof text !== 'string' || text.trim() === '') {
-    throw new FixEmailAuthError('BAD_INPUT', 'No bounce text given: paste the error message (or one Exim log line) to explain', { step: 'input' });
+    throw new FixEmailAuthError('BAD_INPUT', 'No bounce text given: paste the error message (or one Exim log line) to explain', {
+      step: 'input',
+    });
   }
   const bounded = text.length > MAX_BOUNCE_TEXT ? text.slice(0, MAX_BOUNCE_TEXT) : text;
   const trimmed = bounded.trim();

@@ -20,7 +20,9 @@ export interface DomainDiagnosis {
   error?: ErrorInfo;
 }
 
-export type DiagnoseContext = Pick<RepairContext, 'config' | 'zones' | 'resolver' | 'dkimPublicKey'> & { accounts: Pick<Accounts, 'localAuthority'> };
+export type DiagnoseContext = Pick<RepairContext, 'config' | 'zones' | 'resolver' | 'dkimPublicKey'> & {
+  accounts: Pick<Accounts, 'localAuthority'>;
+};
 
 /** has_local_authority takes a list of domains; keep each call's URL and answer small. */
 const AUTHORITY_BATCH = 100;
@@ -57,10 +59,17 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return out;
 }
 
-export async function diagnoseDomains(ctx: DiagnoseContext, infos: readonly DomainInfo[], options: { concurrency?: number; keepForeign?: boolean } = {}): Promise<DomainDiagnosis[]> {
+export async function diagnoseDomains(
+  ctx: DiagnoseContext,
+  infos: readonly DomainInfo[],
+  options: { concurrency?: number; keepForeign?: boolean } = {},
+): Promise<DomainDiagnosis[]> {
   const byZone = new Map<string, DomainInfo[]>();
   for (const info of infos) byZone.set(info.zone, [...(byZone.get(info.zone) ?? []), info]);
-  const authority = await authorities(ctx, infos.map((i) => i.domain));
+  const authority = await authorities(
+    ctx,
+    infos.map((i) => i.domain),
+  );
   const results = new Map<string, DomainDiagnosis>();
 
   await mapLimited([...byZone.entries()], options.concurrency ?? 4, async ([zoneName, members]) => {
@@ -102,7 +111,11 @@ function reportOf(d: DomainDiagnosis): InspectedDomain {
   return { ...d.report, user: d.info.user, type: d.info.type, owner: d.info.owner, ...(d.authority ? { authority: d.authority } : {}) };
 }
 
-export async function inspectDomain(ctx: InspectContext, domain: string, options: { asUser?: string; keepForeign?: boolean } = {}): Promise<InspectedDomain> {
+export async function inspectDomain(
+  ctx: InspectContext,
+  domain: string,
+  options: { asUser?: string; keepForeign?: boolean } = {},
+): Promise<InspectedDomain> {
   const info = await resolveOwnedDomain(ctx.accounts, domain, options.asUser);
   const [diagnosis] = await diagnoseDomains(ctx, [info], options);
   return reportOf(diagnosis!);
@@ -112,6 +125,8 @@ const TYPE_ORDER: Record<DomainInfo['type'], number> = { main: 0, addon: 1, park
 
 /** Every domain of one cPanel account: main, addon, parked, then sub-domains. */
 export async function inspectUser(ctx: InspectContext, user: string, options: { keepForeign?: boolean } = {}): Promise<InspectedDomain[]> {
-  const infos = (await ctx.accounts.domainsOfUser(user)).slice().sort((a, b) => TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.domain.localeCompare(b.domain));
+  const infos = (await ctx.accounts.domainsOfUser(user))
+    .slice()
+    .sort((a, b) => TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.domain.localeCompare(b.domain));
   return (await diagnoseDomains(ctx, infos, options)).map(reportOf);
 }

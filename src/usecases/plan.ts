@@ -69,19 +69,34 @@ export function computeLockdownRepair(input: LockdownRepairInput): LockdownRepai
   assertFindingsMatchZone(lockdownFindings, input.zone, location);
 
   if (location.aliases.length > 0) {
-    throw new FixEmailAuthError('CONFLICT', `${location.name} is an alias (CNAME); replace it with a TXT record by hand before repairing.`, { step: 'plan' });
+    throw new FixEmailAuthError(
+      'CONFLICT',
+      `${location.name} is an alias (CNAME); replace it with a TXT record by hand before repairing.`,
+      { step: 'plan' },
+    );
   }
 
-  const shownLines = new Set(lockdownFindings.flatMap((f) => f.records.map((r) => r.lineIndex)).filter((l): l is number => l !== undefined));
+  const shownLines = new Set(
+    lockdownFindings.flatMap((f) => f.records.map((r) => r.lineIndex)).filter((l): l is number => l !== undefined),
+  );
   const clearable = (l: LocatedRecord) => shownLines.has(l.record.lineIndex);
   const otherTxt = location.otherTxt.filter(clearable);
   const misplaced = location.misplaced.filter(clearable);
   const authorized = lockdownFindings.some((f) => f.code === 'LOCKDOWN_OK');
   const otherUsersSenderIds = new Set(
-    lockdownFindings.filter((f) => f.code === 'LOCKDOWN_WRONG_SENDERID').flatMap((f) => (f.details?.otherSenderIds as string[] | undefined) ?? []),
+    lockdownFindings
+      .filter((f) => f.code === 'LOCKDOWN_WRONG_SENDERID')
+      .flatMap((f) => (f.details?.otherSenderIds as string[] | undefined) ?? []),
   );
 
-  const tokens = desiredLockdownTokens({ lockdown: location.lockdown, authId, senderId, keepForeign: input.keepForeign ?? false, authorized, otherUsersSenderIds });
+  const tokens = desiredLockdownTokens({
+    lockdown: location.lockdown,
+    authId,
+    senderId,
+    keepForeign: input.keepForeign ?? false,
+    authorized,
+    otherUsersSenderIds,
+  });
   const data = splitTxtStrings(tokens);
   const value = data.join('');
   if (value.length > MAX_RECORD_BYTES) {
@@ -97,7 +112,9 @@ export function computeLockdownRepair(input: LockdownRepairInput): LockdownRepai
 
   // The line to edit: the record MailChannels reads, else a shown failed attempt at it, else a shown misplaced copy.
   const keeper: ZoneRecord | undefined = (location.lockdown[0] ?? otherTxt[0] ?? misplaced[0])?.record;
-  const remove = [...location.lockdown, ...otherTxt, ...misplaced].map((l) => l.record.lineIndex).filter((line) => line !== keeper?.lineIndex);
+  const remove = [...location.lockdown, ...otherTxt, ...misplaced]
+    .map((l) => l.record.lineIndex)
+    .filter((line) => line !== keeper?.lineIndex);
   if (currentIsRight && remove.length === 0) {
     return { plan: null, target: targetOf(current, location.name, dname) };
   }
@@ -127,7 +144,9 @@ function checkedTtl(ttl: number | undefined): number {
   if (ttl === undefined) return DEFAULT_LOCKDOWN_TTL;
   // RFC 2181 §8: a TTL is an unsigned 31-bit number; cPanel wants digits only (cpanel-api.md §6.2).
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 2147483647) {
-    throw new FixEmailAuthError('BAD_INPUT', `The TTL must be a whole number of seconds between 1 and 2147483647, not ${String(ttl)}.`, { step: 'plan' });
+    throw new FixEmailAuthError('BAD_INPUT', `The TTL must be a whole number of seconds between 1 and 2147483647, not ${String(ttl)}.`, {
+      step: 'plan',
+    });
   }
   return ttl;
 }
@@ -139,20 +158,35 @@ function checkedTtl(ttl: number | undefined): number {
  */
 function assertFindingsMatchZone(findings: readonly Finding[], zone: Zone, location: LockdownLocation): void {
   if (findings.length === 0) {
-    throw new FixEmailAuthError('BAD_INPUT', `Run the lockdown check for ${location.domain} before planning a repair (no lockdown findings were given).`, { step: 'plan' });
+    throw new FixEmailAuthError(
+      'BAD_INPUT',
+      `Run the lockdown check for ${location.domain} before planning a repair (no lockdown findings were given).`,
+      { step: 'plan' },
+    );
   }
   const byLine = new Map(zone.records.map((r) => [r.lineIndex, r]));
   for (const f of findings) {
     for (const shown of f.records) {
       if (shown.lineIndex === undefined) continue;
       const record = byLine.get(shown.lineIndex);
-      const same = record && record.name === shown.name && record.type === shown.type && record.data.length === shown.data.length && record.data.every((d, i) => d === shown.data[i]);
+      const same =
+        record &&
+        record.name === shown.name &&
+        record.type === shown.type &&
+        record.data.length === shown.data.length &&
+        record.data.every((d, i) => d === shown.data[i]);
       if (!same) {
-        throw new FixEmailAuthError('CONFLICT', `The zone ${zone.name} changed since it was checked (line ${shown.lineIndex}); check it again before repairing.`, { step: 'plan' });
+        throw new FixEmailAuthError(
+          'CONFLICT',
+          `The zone ${zone.name} changed since it was checked (line ${shown.lineIndex}); check it again before repairing.`,
+          { step: 'plan' },
+        );
       }
     }
   }
   if (findings.some((f) => f.code === 'LOCKDOWN_OK') && location.lockdown.length !== 1) {
-    throw new FixEmailAuthError('CONFLICT', `The zone ${zone.name} changed since it was checked; check it again before repairing.`, { step: 'plan' });
+    throw new FixEmailAuthError('CONFLICT', `The zone ${zone.name} changed since it was checked; check it again before repairing.`, {
+      step: 'plan',
+    });
   }
 }

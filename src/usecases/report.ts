@@ -21,8 +21,20 @@ export interface DiagnoseDocument {
   domains: DomainReport[];
 }
 
-export function domainReport(parts: { domain: string; zone: string; findings: Finding[]; plan: MassEditParams | null; user?: string }): DomainReport {
-  const report: DomainReport = { domain: parts.domain, zone: parts.zone, status: worstSeverity(parts.findings), findings: parts.findings, plan: parts.plan };
+export function domainReport(parts: {
+  domain: string;
+  zone: string;
+  findings: Finding[];
+  plan: MassEditParams | null;
+  user?: string;
+}): DomainReport {
+  const report: DomainReport = {
+    domain: parts.domain,
+    zone: parts.zone,
+    status: worstSeverity(parts.findings),
+    findings: parts.findings,
+    plan: parts.plan,
+  };
   if (parts.user !== undefined) report.user = parts.user;
   return report;
 }

@@ -91,7 +91,8 @@ export function validateAddress(value: unknown, label: string): { address: strin
   if (/["'`]/.test(value)) throw bad(`${label}: the address contains a quote; only plain addresses like name@example.com are accepted.`);
   if (/\s/.test(value)) throw bad(`${label}: the address contains a space.`);
   if (/[<>(),;:\\[\]]/.test(value)) throw bad(`${label}: give the bare address (name@example.com), without a name, brackets or a list.`);
-  if (/[^\x21-\x7e]/.test(value)) throw bad(`${label}: only ASCII addresses are accepted (write an internationalized domain in its xn-- form).`);
+  if (/[^\x21-\x7e]/.test(value))
+    throw bad(`${label}: only ASCII addresses are accepted (write an internationalized domain in its xn-- form).`);
   const at = value.indexOf('@');
   if (at < 0 || at !== value.lastIndexOf('@')) throw bad(`${label}: "${value}" is not of the form name@example.com.`);
   const local = value.slice(0, at);
@@ -100,12 +101,14 @@ export function validateAddress(value: unknown, label: string): { address: strin
     throw bad(`${label}: the part before "@" may hold letters, digits and . _ % + - (not at its start or end, no "..").`);
   }
   const labels = domain.split('.');
-  if (domain.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l))) throw bad(`${label}: "${domain}" is not a domain name.`);
+  if (domain.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)))
+    throw bad(`${label}: "${domain}" is not a domain name.`);
   return { address: `${local}@${domain}`, local, domain };
 }
 
 export function validateUser(value: unknown): string {
-  if (typeof value !== 'string' || !USER.test(value)) throw bad('user: a cPanel user name (lower-case letters, digits, "_" or "-", starting with a letter) is required.');
+  if (typeof value !== 'string' || !USER.test(value))
+    throw bad('user: a cPanel user name (lower-case letters, digits, "_" or "-", starting with a letter) is required.');
   return value;
 }
 
@@ -148,7 +151,10 @@ function isRelay(result: FollowResult, relayHost: string): boolean {
   return result.host?.toLowerCase() === want || result.hostIp === relayHost;
 }
 
-function describeOutcome(result: FollowResult, ctx: { from: string; to: string; domain: string; relayHost: string; provider?: string; timeoutMs: number; logPath: string }) {
+function describeOutcome(
+  result: FollowResult,
+  ctx: { from: string; to: string; domain: string; relayHost: string; provider?: string; timeoutMs: number; logPath: string },
+) {
   const seconds = Math.round(ctx.timeoutMs / 1000);
   const reply = result.reply ? ` The server answered: "${result.reply}".` : '';
   const state: DeliveryState = result.state;
@@ -163,7 +169,13 @@ function describeOutcome(result: FollowResult, ctx: { from: string; to: string; 
         advice: `Send the test to an address outside this server (for example a webmail account) to check the path through MailChannels.`,
       };
     }
-    return { status: 'delivered' as const, viaRelay, verdict: null, summary: `Delivered: ${ctx.relayHost} accepted the message from ${ctx.from}.${reply}`, advice: null };
+    return {
+      status: 'delivered' as const,
+      viaRelay,
+      verdict: null,
+      summary: `Delivered: ${ctx.relayHost} accepted the message from ${ctx.from}.${reply}`,
+      advice: null,
+    };
   }
   if (state === 'bounced' || state === 'deferred') {
     const verdict = classifyBounce(result.reply ?? '', ctx.provider ? { provider: ctx.provider } : {});
@@ -174,7 +186,13 @@ function describeOutcome(result: FollowResult, ctx: { from: string; to: string; 
       state === 'bounced'
         ? `Rejected: the message from ${ctx.from} was refused${result.host ? ` by ${result.host}` : ''}.`
         : `Delayed: the message is still waiting after ${seconds} s; the last attempt failed temporarily, and the server keeps retrying.`;
-    return { status: state, viaRelay: result.host === null ? null : isRelay(result, ctx.relayHost), verdict: { ...verdict, class: cls }, summary: `${head}${reply} ${verdict.explanation}`, advice: verdict.fix };
+    return {
+      status: state,
+      viaRelay: result.host === null ? null : isRelay(result, ctx.relayHost),
+      verdict: { ...verdict, class: cls },
+      summary: `${head}${reply} ${verdict.explanation}`,
+      advice: verdict.fix,
+    };
   }
   if (state === 'queued') {
     return {
@@ -190,7 +208,8 @@ function describeOutcome(result: FollowResult, ctx: { from: string; to: string; 
     viaRelay: null,
     verdict: null,
     summary: `The message was handed to the mail server, but it did not show up in ${ctx.logPath} within ${seconds} s.`,
-    advice: 'Check that the configured mail log (paths.eximMainlog) is the one Exim writes to, and that the server is not holding outgoing mail for this account.',
+    advice:
+      'Check that the configured mail log (paths.eximMainlog) is the one Exim writes to, and that the server is not holding outgoing mail for this account.',
   };
 }
 
@@ -201,10 +220,15 @@ export async function sendTestEmail(deps: TestEmailDeps, input: TestEmailInput):
   const timeoutMs = validateTimeout(input.timeoutMs);
 
   const owned = (await deps.accounts.domainsOfUser(user)).map((d) => d.domain.toLowerCase());
-  if (owned.length === 0) throw new FixEmailAuthError('UNKNOWN_DOMAIN', `The cPanel user "${user}" has no domains on this server.`, { step: 'input' });
+  if (owned.length === 0)
+    throw new FixEmailAuthError('UNKNOWN_DOMAIN', `The cPanel user "${user}" has no domains on this server.`, { step: 'input' });
   if (!owned.includes(from.domain)) {
     const list = owned.slice(0, 10).join(', ') + (owned.length > 10 ? ', …' : '');
-    throw new FixEmailAuthError('NOT_OWNED', `${from.domain} is not a domain of ${user}; send from an address of one of ${user}'s domains (${list}).`, { step: 'input' });
+    throw new FixEmailAuthError(
+      'NOT_OWNED',
+      `${from.domain} is not a domain of ${user}; send from an address of one of ${user}'s domains (${list}).`,
+      { step: 'input' },
+    );
   }
 
   const clock = deps.clock ?? { now: () => new Date() };
@@ -219,7 +243,15 @@ export async function sendTestEmail(deps: TestEmailDeps, input: TestEmailInput):
   const started = Date.now();
   await deps.mail.submit({ user, envelopeFrom: from.address, message });
   const followed = await deps.mail.follow(mark, { messageId, subjectMarker: token }, { timeoutMs });
-  const outcome = describeOutcome(followed, { from: from.address, to: to.address, domain: from.domain, relayHost: deps.relayHost, provider: deps.provider, timeoutMs, logPath: deps.logPath });
+  const outcome = describeOutcome(followed, {
+    from: from.address,
+    to: to.address,
+    domain: from.domain,
+    relayHost: deps.relayHost,
+    provider: deps.provider,
+    timeoutMs,
+    logPath: deps.logPath,
+  });
   return {
     ...outcome,
     user,

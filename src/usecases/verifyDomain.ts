@@ -7,7 +7,11 @@ import type { RepairContext } from './repair/context';
 import { resolveOwnedDomain } from './repair/ownership';
 import { apexNameservers, txtValuesAt } from './repair/verifyStep';
 
-export async function verifyDomain(ctx: Pick<RepairContext, 'accounts' | 'zones' | 'verify'>, domain: string, options: { asUser?: string } = {}): Promise<PropagationReport> {
+export async function verifyDomain(
+  ctx: Pick<RepairContext, 'accounts' | 'zones' | 'verify'>,
+  domain: string,
+  options: { asUser?: string } = {},
+): Promise<PropagationReport> {
   const info = await resolveOwnedDomain(ctx.accounts, domain, options.asUser);
   const zone = await ctx.zones.readZone(info.zone);
   const name = `_mailchannels.${info.domain}.`;

@@ -114,7 +114,8 @@ class ZoneFileReader {
     if (extra) this.fail(extra.line, `unexpected “${excerpt(extra.text)}” after ${directive} ${excerpt(value.text)}`);
     if (directive === '$TTL') {
       const ttl = parseTtl(value.text);
-      if (ttl === null || ttl > MAX_TTL) this.fail(line, `$TTL “${excerpt(value.text)}” is not a TTL (seconds up to ${MAX_TTL}, or units like 1h)`);
+      if (ttl === null || ttl > MAX_TTL)
+        this.fail(line, `$TTL “${excerpt(value.text)}” is not a TTL (seconds up to ${MAX_TTL}, or units like 1h)`);
       this.defaultTtl = ttl;
     } else {
       // RFC 1035 §5.1: a relative $ORIGIN is completed with the current origin.
@@ -146,14 +147,16 @@ class ZoneFileReader {
       if (!token || token.quoted) break;
       const upper = token.text.toUpperCase();
       if (!sawClass && (CLASSES.has(upper) || /^CLASS[0-9]{1,5}$/.test(upper))) {
-        if (upper !== 'IN' && upper !== 'CLASS1') this.fail(token.line, `class ${excerpt(token.text)} is not supported: cPanel zones are IN`);
+        if (upper !== 'IN' && upper !== 'CLASS1')
+          this.fail(token.line, `class ${excerpt(token.text)} is not supported: cPanel zones are IN`);
         sawClass = true;
         next++;
         continue;
       }
       if (ttl === undefined && looksLikeTtl(token.text)) {
         const value = parseTtl(token.text);
-        if (value === null || value > MAX_TTL) this.fail(token.line, `“${excerpt(token.text)}” is not a TTL (seconds up to ${MAX_TTL}, or units like 1h)`);
+        if (value === null || value > MAX_TTL)
+          this.fail(token.line, `“${excerpt(token.text)}” is not a TTL (seconds up to ${MAX_TTL}, or units like 1h)`);
         ttl = value;
         next++;
         continue;

@@ -197,7 +197,8 @@ export function decodeEscape(src: string, pos: number, line: number, fail: Fail)
   if (first >= 0x30 && first <= 0x39) {
     const d2 = src.charCodeAt(pos + 2);
     const d3 = src.charCodeAt(pos + 3);
-    if (!(d2 >= 0x30 && d2 <= 0x39 && d3 >= 0x30 && d3 <= 0x39)) fail(line, 'bad escape: “\\” and a digit must be followed by exactly three digits (\\DDD)');
+    if (!(d2 >= 0x30 && d2 <= 0x39 && d3 >= 0x30 && d3 <= 0x39))
+      fail(line, 'bad escape: “\\” and a digit must be followed by exactly three digits (\\DDD)');
     const value = (first - 0x30) * 100 + (d2 - 0x30) * 10 + (d3 - 0x30);
     if (value > 255) fail(line, `bad escape: \\${src.slice(pos + 1, pos + 4)} is more than 255`);
     return { value: String.fromCharCode(value), next: pos + 4 };

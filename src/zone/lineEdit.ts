@@ -63,7 +63,9 @@ export interface MassEditOutcome {
  */
 export function applyMassEdit(text: string, zoneName: string, change: MassEditChange, opts: MassEditOptions): MassEditOutcome {
   if (typeof text !== 'string' || !isBinaryString(text)) {
-    throw new FixEmailAuthError('BAD_INPUT', 'applyMassEdit needs the zone file as a binary string (latin1, one char per byte)', { step: 'apply' });
+    throw new FixEmailAuthError('BAD_INPUT', 'applyMassEdit needs the zone file as a binary string (latin1, one char per byte)', {
+      step: 'apply',
+    });
   }
   const { name: zone, labels: zoneNameLabels } = zoneLabels(zoneName);
   const details = readZoneFileDetails(text, zoneName);
@@ -88,10 +90,12 @@ export function applyMassEdit(text: string, zoneName: string, change: MassEditCh
     lines[span.firstLine] = write({ dname: edit.dname, ttl: edit.ttl, type: edit.record_type, data }, span.origin);
     blank(lines, span.firstLine + 1, span.lastLine);
   }
-  for (const add of change.add) lines.push(write({ dname: add.dname, ttl: add.ttl, type: add.record_type, data: add.data }, details.endOrigin));
+  for (const add of change.add)
+    lines.push(write({ dname: add.dname, ttl: add.ttl, type: add.record_type, data: add.data }, details.endOrigin));
 
   const changed = new Set([...removes, ...edits.map((e) => e.span)]);
-  const expected = (span: RecordSpan): ZoneRecord => (span === details.soa ? { ...span.record, data: withNewSerial(span.record.data) } : span.record);
+  const expected = (span: RecordSpan): ZoneRecord =>
+    span === details.soa ? { ...span.record, data: withNewSerial(span.record.data) } : span.record;
   const settled = settleBorrowers(lines, zone, details.spans, changed, expected, (span) => {
     const record = expected(span);
     return write({ dname: record.dname, ttl: record.ttl, type: record.type, data: record.data }, span.origin);
@@ -126,7 +130,9 @@ function settleBorrowers(
       return { text, zone: result };
     }
     if (pass >= 3) {
-      throw new LineEditError(messages.invalidResult(zone, `the record at line ${(drifted[0] as RecordSpan).firstLine} would change`), { cpanelType: 'InvalidZoneFile' });
+      throw new LineEditError(messages.invalidResult(zone, `the record at line ${(drifted[0] as RecordSpan).firstLine} would change`), {
+        cpanelType: 'InvalidZoneFile',
+      });
     }
     const direct = drifted.filter((span) => {
       const before = previous.get(span);
@@ -210,7 +216,8 @@ function parseResult(newText: string, zone: string): Zone {
   try {
     return parseZoneFile(newText, zone);
   } catch (err) {
-    if (isFixEmailAuthError(err, 'ZONE_PARSE')) throw new LineEditError(messages.invalidResult(zone, err.message), { cpanelType: 'InvalidZoneFile', cause: err });
+    if (isFixEmailAuthError(err, 'ZONE_PARSE'))
+      throw new LineEditError(messages.invalidResult(zone, err.message), { cpanelType: 'InvalidZoneFile', cause: err });
     throw err;
   }
 }

@@ -109,7 +109,10 @@ export function isUnder(labels: Labels, zone: Labels): boolean {
  */
 export function cpanelDnameOf(labels: Labels, zone: Labels): string {
   if (labels.length > zone.length && isUnder(labels, zone)) {
-    return labels.slice(0, labels.length - zone.length).map(renderLabel).join('.');
+    return labels
+      .slice(0, labels.length - zone.length)
+      .map(renderLabel)
+      .join('.');
   }
   return renderName(labels);
 }
@@ -117,7 +120,12 @@ export function cpanelDnameOf(labels: Labels, zone: Labels): string {
 /** Validate and normalise a zone name given by a caller: `Example.COM.` → `example.com` and its labels. */
 export function zoneLabels(zoneName: string): { name: string; labels: Labels } {
   const name = typeof zoneName === 'string' ? normalizeDomain(zoneName) : '';
-  if (name.length === 0 || name.length > 253 || !/^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/.test(name) || name.split('.').some((l) => l.length > MAX_LABEL)) {
+  if (
+    name.length === 0 ||
+    name.length > 253 ||
+    !/^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/.test(name) ||
+    name.split('.').some((l) => l.length > MAX_LABEL)
+  ) {
     throw new FixEmailAuthError('BAD_INPUT', `“${shorten(String(zoneName))}” is not a valid zone name`);
   }
   return { name, labels: name.split('.') };

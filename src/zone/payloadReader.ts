@@ -75,5 +75,5 @@ export function parseZonePayload(items: unknown, zoneName: string): Zone {
   if (serial === undefined || !/^[0-9]{1,10}$/.test(serial)) bad(`the SOA serial (data[2]) is “${excerpt(serial ?? '')}”, not a number`);
   records.sort((a, b) => a.lineIndex - b.lineIndex);
   lines.sort((a, b) => a.lineIndex - b.lineIndex);
-  return { name: zone.name, serial: serial as string, records, lines };
+  return { name: zone.name, serial: serial, records, lines };
 }

@@ -20,7 +20,8 @@ export function placeRecord(record: RenderableRecord, zone: Labels, origin: Labe
   const fail: Fail = (_line, message) => {
     throw new FixEmailAuthError('UNSAFE_VALUE', message, { step: 'apply' });
   };
-  const absolute = (name: string) => (typeof name === 'string' && name.endsWith('.') ? name : renderName(parseName(String(name), zone, 0, fail)));
+  const absolute = (name: string) =>
+    typeof name === 'string' && name.endsWith('.') ? name : renderName(parseName(String(name), zone, 0, fail));
   const fields = fieldsOf(String(record.type).toUpperCase()) ?? [];
   const data = Array.isArray(record.data) ? record.data.map((item, i) => (fields[i] === 'name' ? absolute(item) : item)) : record.data;
   return { ...record, dname: absolute(record.dname), data };

@@ -57,7 +57,8 @@ export function parseRdata(type: string, tokens: Token[], ctx: RdataContext): Pa
   let next = 0;
   const need = (kind: FieldKind): Token => {
     const token = tokens[next++];
-    if (!token) return ctx.fail(ctx.line, `a ${type} record needs ${fields.length} RDATA field(s) (${fields.join(', ')}); ${kind} is missing`);
+    if (!token)
+      return ctx.fail(ctx.line, `a ${type} record needs ${fields.length} RDATA field(s) (${fields.join(', ')}); ${kind} is missing`);
     return token;
   };
   const bare = (token: Token, what: string): string => {
@@ -84,7 +85,8 @@ export function parseRdata(type: string, tokens: Token[], ctx: RdataContext): Pa
         const token = need(kind);
         const max = kind === 'u8' ? 0xff : kind === 'u16' ? 0xffff : 0xffffffff;
         const text = bare(token, 'number');
-        if (!/^[0-9]{1,10}$/.test(text) || Number(text) > max) ctx.fail(token.line, `${type}: “${shorten(text)}” is not a number from 0 to ${max}`);
+        if (!/^[0-9]{1,10}$/.test(text) || Number(text) > max)
+          ctx.fail(token.line, `${type}: “${shorten(text)}” is not a number from 0 to ${max}`);
         wire += kind === 'u8' ? 1 : kind === 'u16' ? 2 : 4;
         push(token, String(Number(text)));
         break;
@@ -135,7 +137,8 @@ export function parseRdata(type: string, tokens: Token[], ctx: RdataContext): Pa
       case 'word': {
         const token = need(kind);
         const text = bare(token, 'tag');
-        if (!/^[A-Za-z0-9]{1,15}$/.test(text)) ctx.fail(token.line, `${type}: tag “${shorten(text)}” must be 1–15 letters or digits (RFC 8659 §4.1.1)`);
+        if (!/^[A-Za-z0-9]{1,15}$/.test(text))
+          ctx.fail(token.line, `${type}: tag “${shorten(text)}” must be 1–15 letters or digits (RFC 8659 §4.1.1)`);
         wire += 1 + text.length;
         push(token, text);
         break;
@@ -201,7 +204,10 @@ export function parseRdata(type: string, tokens: Token[], ctx: RdataContext): Pa
 function characterString(token: Token, type: string, fail: Fail): string {
   const value = decodeWord(token, fail);
   if (value.length > MAX_CHARACTER_STRING) {
-    fail(token.line, `${type}: a character-string is ${value.length} bytes; at most ${MAX_CHARACTER_STRING} are allowed (split it into several quoted strings)`);
+    fail(
+      token.line,
+      `${type}: a character-string is ${value.length} bytes; at most ${MAX_CHARACTER_STRING} are allowed (split it into several quoted strings)`,
+    );
   }
   return value;
 }
@@ -220,7 +226,8 @@ function parseGeneric(type: string, tokens: Token[], ctx: RdataContext): ParsedR
     hex += token.text;
     if (hex.length > 2 * MAX_RDATA) ctx.fail(ctx.line, `${type} RDATA is longer than ${MAX_RDATA} bytes`);
   }
-  if (!/^[0-9A-Fa-f]*$/.test(hex) || hex.length !== 2 * length) ctx.fail(ctx.line, `${type}: generic RDATA says ${length} bytes but has ${hex.length / 2}`);
+  if (!/^[0-9A-Fa-f]*$/.test(hex) || hex.length !== 2 * length)
+    ctx.fail(ctx.line, `${type}: generic RDATA says ${length} bytes but has ${hex.length / 2}`);
   const value = length === 0 ? '\\# 0' : `\\# ${length} ${hex.toUpperCase()}`;
   return { data: [value], tokens: [tokens[0] as Token] };
 }

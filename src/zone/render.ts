@@ -39,12 +39,17 @@ function isBareField(text: string, allowSpace: boolean, allowQuotes: boolean): b
 export function renderRecordLine(rec: RenderableRecord, zoneName: string): string {
   const type = typeof rec.type === 'string' ? rec.type.toUpperCase() : '';
   const refuse = (why: string): never => {
-    throw new FixEmailAuthError('UNSAFE_VALUE', `Cannot write a ${excerpt(type) || 'record'} record in the “${normalizeDomain(String(zoneName))}” zone: ${why}`, { step: 'apply' });
+    throw new FixEmailAuthError(
+      'UNSAFE_VALUE',
+      `Cannot write a ${excerpt(type) || 'record'} record in the “${normalizeDomain(String(zoneName))}” zone: ${why}`,
+      { step: 'apply' },
+    );
   };
   if (typeof rec.dname !== 'string' || !isBareField(rec.dname, false, false) || rec.dname.startsWith('$')) {
     refuse(`the name “${excerpt(String(rec.dname))}” cannot be written in a zone file`);
   }
-  if (!Number.isSafeInteger(rec.ttl) || rec.ttl < 0 || rec.ttl > MAX_TTL) refuse(`TTL ${String(rec.ttl)} is not an integer from 0 to ${MAX_TTL}`);
+  if (!Number.isSafeInteger(rec.ttl) || rec.ttl < 0 || rec.ttl > MAX_TTL)
+    refuse(`TTL ${String(rec.ttl)} is not an integer from 0 to ${MAX_TTL}`);
   if (!Array.isArray(rec.data) || rec.data.some((item) => typeof item !== 'string' || !isBinaryString(item))) {
     refuse('data must be an array of byte strings');
   }
@@ -70,7 +75,8 @@ function renderRdata(type: string, data: string[], refuse: (why: string) => neve
         for (const item of rest) if (item.length > 255) refuse(`a character-string is ${item.length} bytes; at most 255 are allowed`);
         out.push(rest.map(quoteCharacterString).join(' '));
       } else {
-        for (const item of rest) if (!isBareField(item, false, true) || countQuotes(item) % 2 !== 0) refuse(`“${excerpt(item)}” cannot be written as a parameter`);
+        for (const item of rest)
+          if (!isBareField(item, false, true) || countQuotes(item) % 2 !== 0) refuse(`“${excerpt(item)}” cannot be written as a parameter`);
         if (rest.length > 0) out.push(rest.join(' '));
       }
       index = data.length;

@@ -13,7 +13,9 @@ export function todaySerial(now: Date, timeZone = 'UTC'): string {
   try {
     parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
   } catch (err) {
-    throw new FixEmailAuthError('BAD_INPUT', `Cannot tell today's date in time zone “${timeZone}”: ${(err as Error).message}`, { cause: err });
+    throw new FixEmailAuthError('BAD_INPUT', `Cannot tell today's date in time zone “${timeZone}”: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const year = part('year').padStart(4, '0');
@@ -29,7 +31,9 @@ export function nextSerial(oldSerial: string, now: Date, timeZone?: string): str
   const today = Number(todaySerial(now, timeZone));
   const next = today > old ? today : old + 1;
   if (next > MAX_SERIAL) {
-    throw new FixEmailAuthError('INVALID_ZONE', `The SOA serial ${oldSerial} cannot be increased: it is already the largest 32-bit value`, { step: 'apply' });
+    throw new FixEmailAuthError('INVALID_ZONE', `The SOA serial ${oldSerial} cannot be increased: it is already the largest 32-bit value`, {
+      step: 'apply',
+    });
   }
   return String(next);
 }

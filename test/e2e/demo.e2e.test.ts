@@ -63,7 +63,9 @@ describe('demo in a browser', () => {
     expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('verified');
     const steps = await page.locator('[data-steps] .step-label').allTextContents();
     expect(steps).toEqual(expect.arrayContaining(['Back up', 'Change the record', 'Verify on each nameserver']));
-    expect(await page.locator('table').first().textContent()).toMatch(/ns1\.webhostingm\.example[\s\S]*Yes[\s\S]*ns2\.webhostingm\.example[\s\S]*Yes/);
+    expect(await page.locator('table').first().textContent()).toMatch(
+      /ns1\.webhostingm\.example[\s\S]*Yes[\s\S]*ns2\.webhostingm\.example[\s\S]*Yes/,
+    );
     await page.getByText('will have let it go by').waitFor();
     await page.screenshot({ path: join(DOCS, 'screenshot-job.png'), fullPage: true });
     expect(await demo.sim.zoneText('migrated.example')).toContain('"v=mc1 auth=webhostingm"');
@@ -95,7 +97,8 @@ describe('demo in a browser', () => {
     }
     await page.screenshot({ path: join(DOCS, 'screenshot-admin.png'), fullPage: true });
 
-    for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example']) await page.locator(`[data-select="${domain}"]`).check();
+    for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example'])
+      await page.locator(`[data-select="${domain}"]`).check();
     await page.locator('[data-action="dry-run"]').click();
     await page.waitForURL(/\/jobs\/\d+$/);
     const apply = page.locator('[data-action="bulk-fix"]');
@@ -113,12 +116,16 @@ describe('demo in a browser', () => {
     }
 
     await page.goto(new URL('/admin/domains', demo.url).toString());
-    for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example']) expect(await row(domain).getAttribute('data-status')).toBe('ok');
+    for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example'])
+      expect(await row(domain).getAttribute('data-status')).toBe('ok');
     expect(await row('migrated.example').getAttribute('data-status')).toBe('error');
   });
 
   it('when the pages ran, then the browser saw no script error or CSP violation, and the page script left no AMD globals behind', async () => {
-    expect(await page.evaluate(() => [typeof (globalThis as any).define, typeof (globalThis as any).require])).toEqual(['undefined', 'undefined']);
+    expect(await page.evaluate(() => [typeof (globalThis as any).define, typeof (globalThis as any).require])).toEqual([
+      'undefined',
+      'undefined',
+    ]);
     expect(browser.problems).toEqual([]);
   });
 

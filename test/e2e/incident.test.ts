@@ -95,7 +95,9 @@ describe('the migrated-account incident, end to end', () => {
 
   async function servedRecords(): Promise<string[]> {
     const answer = await queryPowerDns(stack.pdns.port, `_mailchannels.${DOMAIN}`, 'TXT', 2000);
-    return (answer?.answers ?? []).filter((a) => a.type === 'TXT').map((a) => (a.data as Buffer[]).map((b) => b.toString('latin1')).join(''));
+    return (answer?.answers ?? [])
+      .filter((a) => a.type === 'TXT')
+      .map((a) => (a.data as Buffer[]).map((b) => b.toString('latin1')).join(''));
   }
 
   test('when the old host record is in the zone, then mail bounces with 550 5.7.1; fix makes it flow; rollback makes it bounce again', async () => {
@@ -103,7 +105,11 @@ describe('the migrated-account incident, end to end', () => {
     expect(await servedRecords()).toEqual(['v=mc1 auth=oldhost']);
     const bounce = await aliceSends();
     expect(LOCKDOWN_FAIL_LINE.exec(bounce)?.groups).toMatchObject({ rcpt: TO, domain: DOMAIN });
-    expect(relay.messages.at(-1)).toMatchObject({ outcome: 'rejected', senderId: 'webhostingm|x-authuser|alice', records: ['v=mc1 auth=oldhost'] });
+    expect(relay.messages.at(-1)).toMatchObject({
+      outcome: 'rejected',
+      senderId: 'webhostingm|x-authuser|alice',
+      records: ['v=mc1 auth=oldhost'],
+    });
 
     // 2. `bounces` reads Exim's log and names the domain, the class and who sent it.
     const bounces = await cli(['bounces', '--log', exim.mainlog, '--relay-host', '127.0.0.1', '--no-rotated', '--json']);
@@ -126,14 +132,25 @@ describe('the migrated-account incident, end to end', () => {
     expect(served[0]).toMatch(/^v=mc1 (.* )?auth=webhostingm( |$)/);
 
     // 5. The same mail is now accepted, under alice's sender ID.
-    expect(await aliceSends()).toMatch(/ => someone@gmail\.example R=mailchannels T=mailchannels_smtp H=127\.0\.0\.1 \[127\.0\.0\.1\] A=mailchannels_login C="250 /);
-    expect(relay.messages.at(-1)).toMatchObject({ outcome: 'accepted', senderId: 'webhostingm|x-authuser|alice', decision: { allowed: true } });
+    expect(await aliceSends()).toMatch(
+      / => someone@gmail\.example R=mailchannels T=mailchannels_smtp H=127\.0\.0\.1 \[127\.0\.0\.1\] A=mailchannels_login C="250 /,
+    );
+    expect(relay.messages.at(-1)).toMatchObject({
+      outcome: 'accepted',
+      senderId: 'webhostingm|x-authuser|alice',
+      decision: { allowed: true },
+    });
 
     // 6. The last step of the manual procedure: a test email as alice, followed in the log.
     const tested = await cli(['test-email', '--user', 'alice', '--from', FROM, '--to', TO, '--timeout', '20s', '--json']);
     expect(tested.err).toBe('');
     expect(tested.code).toBe(0);
-    expect(JSON.parse(tested.out)).toMatchObject({ status: 'delivered', viaRelay: true, user: 'alice', reply: '250 2.0.0 Message accepted for delivery' });
+    expect(JSON.parse(tested.out)).toMatchObject({
+      status: 'delivered',
+      viaRelay: true,
+      user: 'alice',
+      reply: '250 2.0.0 Message accepted for delivery',
+    });
 
     // 6b. The same from the domain page: the button is there, and its answer says "delivered".
     const domainPage = await send({ socketPath }, { path: `/domains/${DOMAIN}`, headers: as('alice') });
@@ -165,7 +182,10 @@ describe('the migrated-account incident, end to end', () => {
     const otherSender = await pressTestEmail({ from: 'tiff@example.com', to: TO });
     expect(otherSender.status).toBe(400);
     expect(otherSender.body).toContain(`The sender must be an address at ${DOMAIN}`);
-    const injected = await pressTestEmail({ from: FROM, to: `${TO}\r\nBcc: victim@gmail.example` }, { ...as('alice'), accept: 'application/json' });
+    const injected = await pressTestEmail(
+      { from: FROM, to: `${TO}\r\nBcc: victim@gmail.example` },
+      { ...as('alice'), accept: 'application/json' },
+    );
     expect(injected.status).toBe(400);
     expect(injected.json).toEqual({ error: { code: 'BAD_INPUT', message: 'to: the address contains a line break.' } });
     expect((await pressTestEmail({ from: FROM, to: TO }, {})).status).toBe(401);

@@ -108,7 +108,9 @@ function assertTraversable(folder: string, account: { name: string; uid: number 
   for (let d = resolve(folder); ; d = dirname(d)) {
     const s = statSync(d);
     if (s.uid !== account.uid && (s.mode & 0o001) === 0) {
-      throw new Error(`the exim user ${account.name} cannot enter ${d} (mode ${(s.mode & 0o777).toString(8)}); point TMPDIR at a folder others may traverse, e.g. /tmp`);
+      throw new Error(
+        `the exim user ${account.name} cannot enter ${d} (mode ${(s.mode & 0o777).toString(8)}); point TMPDIR at a folder others may traverse, e.g. /tmp`,
+      );
     }
     if (d === dirname(d)) return;
   }
@@ -148,7 +150,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Values go into the config verbatim: keep them to characters that need no Exim quoting. */
 function configValue(name: string, value: string): string {
-  if (!/^[A-Za-z0-9._@/+-]+$/.test(value)) throw new Error(`exim harness: ${name} ${JSON.stringify(value)} needs quoting; use plain characters`);
+  if (!/^[A-Za-z0-9._@/+-]+$/.test(value))
+    throw new Error(`exim harness: ${name} ${JSON.stringify(value)} needs quoting; use plain characters`);
   return value;
 }
 
@@ -192,7 +195,12 @@ export async function startExim(options: EximOptions): Promise<Exim> {
   }
 }
 
-async function startIn(dir: string, binary: string, account: { name: string; uid: number; gid: number }, options: EximOptions): Promise<Exim> {
+async function startIn(
+  dir: string,
+  binary: string,
+  account: { name: string; uid: number; gid: number },
+  options: EximOptions,
+): Promise<Exim> {
   // mkdtemp makes 0700; the exim user must reach the config, spool and log inside.
   chmodSync(dir, 0o755);
   const spool = join(dir, 'spool');
@@ -202,7 +210,13 @@ async function startIn(dir: string, binary: string, account: { name: string; uid
     chownSync(d, account.uid, account.gid);
   }
   const mailboxesFile = join(dir, 'mailboxes');
-  writeFileSync(mailboxesFile, Object.entries(options.mailboxes ?? {}).map(([login, pw]) => `${configValue('mailbox', login)}: ${configValue('password', pw)}\n`).join(''), { mode: 0o644 });
+  writeFileSync(
+    mailboxesFile,
+    Object.entries(options.mailboxes ?? {})
+      .map(([login, pw]) => `${configValue('mailbox', login)}: ${configValue('password', pw)}\n`)
+      .join(''),
+    { mode: 0o644 },
+  );
   const smtpPort = options.smtpDaemon ? await freePort() : null;
   const values: Record<string, string> = {
     PRIMARY_HOSTNAME: configValue('primaryHostname', options.primaryHostname ?? 'host.example.net'),
@@ -233,7 +247,11 @@ async function startIn(dir: string, binary: string, account: { name: string; uid
   }
 
   const sendmailPath = join(dir, 'sendmail');
-  writeFileSync(sendmailPath, `#!/bin/sh\n# Exim with the harness configuration, delivering in the foreground.\nexec ${binary} -C ${configPath} -odf "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    sendmailPath,
+    `#!/bin/sh\n# Exim with the harness configuration, delivering in the foreground.\nexec ${binary} -C ${configPath} -odf "$@"\n`,
+    { mode: 0o755 },
+  );
 
   let daemon: ChildProcess | null = null;
   if (smtpPort !== null) {
@@ -273,12 +291,22 @@ async function startIn(dir: string, binary: string, account: { name: string; uid
     smtpPort,
     log,
     async submitLocal(s) {
-      const result = await run(binary, ['-C', configPath, '-odf', '-oMai', s.user, '-oMt', s.user, '-f', s.envelopeFrom, '-t', '-i'], s.message);
+      const result = await run(
+        binary,
+        ['-C', configPath, '-odf', '-oMai', s.user, '-oMt', s.user, '-f', s.envelopeFrom, '-t', '-i'],
+        s.message,
+      );
       if (result.code !== 0) throw new Error(`exim local submission failed (${result.code}): ${result.stderr}`);
     },
     async submitSmtp(s) {
       if (smtpPort === null) throw new Error('start the harness with smtpDaemon: true to submit over SMTP');
-      const transport = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, auth: { user: s.login, pass: s.password, method: 'LOGIN' } });
+      const transport = createTransport({
+        host: '127.0.0.1',
+        port: smtpPort,
+        secure: false,
+        ignoreTLS: true,
+        auth: { user: s.login, pass: s.password, method: 'LOGIN' },
+      });
       try {
         const info = await transport.sendMail({ from: s.from, to: s.to, subject: s.subject, text: 'test\n', headers: s.headers ?? {} });
         return info.messageId.replace(/^<|>$/g, '');
@@ -289,10 +317,13 @@ async function startIn(dir: string, binary: string, account: { name: string; uid
     waitForLine(eximId, flags, timeoutMs = 10000) {
       return waitFor(
         `a ${flags.join('/')} line of ${eximId}`,
-        () => log().split('\n').find((line) => {
-          const parsed = parseMessageLine(line);
-          return parsed !== null && parsed.eximId === eximId && flags.includes(parsed.flag);
-        }) ?? null,
+        () =>
+          log()
+            .split('\n')
+            .find((line) => {
+              const parsed = parseMessageLine(line);
+              return parsed !== null && parsed.eximId === eximId && flags.includes(parsed.flag);
+            }) ?? null,
         timeoutMs,
       );
     },

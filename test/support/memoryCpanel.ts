@@ -69,7 +69,8 @@ export class MemoryCpanel implements ZoneStore, Accounts {
     this.beforeNextWrite = undefined;
     hook?.(params.zone);
     const fault = this.writeFaults.shift();
-    if (fault === 'timeout-before-apply') throw new FixEmailAuthError('TIMEOUT', 'cPanel did not answer within 30 s (test)', { step: 'apply' });
+    if (fault === 'timeout-before-apply')
+      throw new FixEmailAuthError('TIMEOUT', 'cPanel did not answer within 30 s (test)', { step: 'apply' });
     if (fault === 'hang-before-apply') return new Promise(() => undefined);
     if (fault === 'api-error') throw new FixEmailAuthError('API_ERROR', 'The system failed to save the zone (test).', { step: 'apply' });
     const current = await this.readZone(params.zone);
@@ -80,9 +81,15 @@ export class MemoryCpanel implements ZoneStore, Accounts {
         { step: 'apply', upstream: { data: { type: 'Stale', detail: null } } },
       );
     }
-    const result = applyMassEdit(this.text(params.zone), params.zone, { add: params.add, edit: params.edit, remove: params.remove }, { now: this.now });
+    const result = applyMassEdit(
+      this.text(params.zone),
+      params.zone,
+      { add: params.add, edit: params.edit, remove: params.remove },
+      { now: this.now },
+    );
     this.texts.set(params.zone, result.text);
-    if (fault === 'timeout-after-apply') throw new FixEmailAuthError('TIMEOUT', 'cPanel did not answer within 30 s (test)', { step: 'apply' });
+    if (fault === 'timeout-after-apply')
+      throw new FixEmailAuthError('TIMEOUT', 'cPanel did not answer within 30 s (test)', { step: 'apply' });
     if (fault === 'hang-after-apply') return new Promise(() => undefined);
     return { newSerial: result.newSerial };
   }
@@ -102,7 +109,12 @@ export class MemoryCpanel implements ZoneStore, Accounts {
   async localAuthority(domains: string[]): Promise<LocalAuthority[]> {
     return domains.map((domain) => {
       const info = this.domains.find((d) => d.domain === domain);
-      return { domain, zone: info?.zone ?? domain, local: this.authority.get(domain) ?? true, nameservers: ['ns1.example.net', 'ns2.example.net'] };
+      return {
+        domain,
+        zone: info?.zone ?? domain,
+        local: this.authority.get(domain) ?? true,
+        nameservers: ['ns1.example.net', 'ns2.example.net'],
+      };
     });
   }
 }

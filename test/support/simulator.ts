@@ -53,7 +53,9 @@ export interface StartedSimulator {
 }
 
 /** The simulator alone, over a fresh temp zones directory (removed on stop). */
-export async function startTestSimulator(opts: Partial<Omit<SimulatorOptions, 'zonesDir'>> & { seed?: Seed | SeedInput } = {}): Promise<StartedSimulator> {
+export async function startTestSimulator(
+  opts: Partial<Omit<SimulatorOptions, 'zonesDir'>> & { seed?: Seed | SeedInput } = {},
+): Promise<StartedSimulator> {
   const zonesDir = mkdtempSync(join(tmpdir(), 'fea-sim-'));
   const sim = await startSimulator({ ...opts, seed: opts.seed ?? testSeed(), zonesDir });
   return {
@@ -74,7 +76,9 @@ export interface StartedSimulatorWithDns extends StartedSimulator {
  * The simulator plus a real PowerDNS (bind backend) serving the same zone files on a loopback port;
  * every API write reloads the zone in PowerDNS, as cPanel's RELOADBIND does.
  */
-export async function startSimulatorWithDns(opts: Partial<Omit<SimulatorOptions, 'zonesDir' | 'pdns'>> & { seed?: Seed | SeedInput } = {}): Promise<StartedSimulatorWithDns> {
+export async function startSimulatorWithDns(
+  opts: Partial<Omit<SimulatorOptions, 'zonesDir' | 'pdns'>> & { seed?: Seed | SeedInput } = {},
+): Promise<StartedSimulatorWithDns> {
   const started = await startTestSimulator(opts);
   try {
     const zones = (await started.sim.zoneNames()).filter(Boolean);
@@ -150,11 +154,31 @@ export function callSimulator(sim: Simulator, call: RawCall): Promise<RawAnswer>
 }
 
 /** UAPI as a cPanel user with its token: `/execute/<Module>/<fn>`. */
-export function uapi(sim: Simulator, user: string, token: string, moduleFn: string, params: Array<[string, string]> = [], method: 'GET' | 'POST' = 'GET') {
+export function uapi(
+  sim: Simulator,
+  user: string,
+  token: string,
+  moduleFn: string,
+  params: Array<[string, string]> = [],
+  method: 'GET' | 'POST' = 'GET',
+) {
   return callSimulator(sim, { side: 'cpanel', path: `/execute/${moduleFn}`, params, method, auth: `cpanel ${user}:${token}` });
 }
 
 /** WHM API 1 with a WHM token: `/json-api/<fn>?api.version=1&…`. */
-export function whm(sim: Simulator, user: string, token: string, fn: string, params: Array<[string, string]> = [], method: 'GET' | 'POST' = 'GET') {
-  return callSimulator(sim, { side: 'whm', path: `/json-api/${fn}`, params: [['api.version', '1'], ...params], method, auth: `whm ${user}:${token}` });
+export function whm(
+  sim: Simulator,
+  user: string,
+  token: string,
+  fn: string,
+  params: Array<[string, string]> = [],
+  method: 'GET' | 'POST' = 'GET',
+) {
+  return callSimulator(sim, {
+    side: 'whm',
+    path: `/json-api/${fn}`,
+    params: [['api.version', '1'], ...params],
+    method,
+    auth: `whm ${user}:${token}`,
+  });
 }

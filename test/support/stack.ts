@@ -44,7 +44,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const seed = (options.seed as Seed | undefined) ?? testSeed();
   const started = await startSimulatorWithDns({ seed, ...(options.clock ? { clock: options.clock } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'fea-stack-'));
-  const jetbackup = setupFakeJetBackup({ zonesDir: started.zonesDir, accounts: accountsOf(started.sim.seed), knobs: { pollsUntilDone: 1, ...options.jetbackupKnobs } });
+  const jetbackup = setupFakeJetBackup({
+    zonesDir: started.zonesDir,
+    accounts: accountsOf(started.sim.seed),
+    knobs: { pollsUntilDone: 1, ...options.jetbackupKnobs },
+  });
   const tokenFile = join(dir, 'whm-token');
   writeFileSync(tokenFile, `${TEST_TOKENS.root}\n`, { mode: 0o600 });
   const nameservers = started.sim.seed.server.nameservers;

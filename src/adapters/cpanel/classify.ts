@@ -46,7 +46,11 @@ function typedDataKind(data: unknown): string | undefined {
   return undefined;
 }
 
-const NOT_OWNED_TEXTS = ['You do not control a DNS zone named “', 'This system does not have a domain named “', 'User parameter is invalid or was not supplied'];
+const NOT_OWNED_TEXTS = [
+  'You do not control a DNS zone named “',
+  'This system does not have a domain named “',
+  'User parameter is invalid or was not supplied',
+];
 const USER_PROBLEM = /does not exist|do(?:es)? not (?:own|control|have access)|not a valid (?:user|account)|no such (?:user|account)/i;
 
 function codeFor(message: string, data: unknown, context: FailureContext): ErrorCode {
@@ -54,9 +58,11 @@ function codeFor(message: string, data: unknown, context: FailureContext): Error
   if (kind === 'Stale') return 'STALE_SERIAL';
   if (kind === 'InvalidZoneFile') return 'INVALID_ZONE';
   if (NOT_OWNED_TEXTS.some((text) => message.includes(text))) return 'NOT_OWNED';
-  if (context.uapiCpanelUser !== undefined && (message.includes(`“${context.uapiCpanelUser}”`) || USER_PROBLEM.test(message))) return 'NOT_OWNED';
+  if (context.uapiCpanelUser !== undefined && (message.includes(`“${context.uapiCpanelUser}”`) || USER_PROBLEM.test(message)))
+    return 'NOT_OWNED';
   if (/^You do not have the features? “/.test(message)) return 'FEATURE_MISSING';
-  if (context.api === 'uapi' && (message.includes('This interface cannot create “') || /You cannot edit or remove “/.test(message))) return 'FEATURE_MISSING';
+  if (context.api === 'uapi' && (message.includes('This interface cannot create “') || /You cannot edit or remove “/.test(message)))
+    return 'FEATURE_MISSING';
   return 'API_ERROR';
 }
 

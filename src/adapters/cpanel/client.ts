@@ -82,7 +82,8 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
   };
   const kind = options.transport ?? config.transport;
   let tls: TlsPolicy | undefined;
-  const tlsOnce = () => (tls ??= tlsPolicy({ caFile: config.caFile, fingerprint: config.fingerprint, insecure: config.insecure }, options.logger));
+  const tlsOnce = () =>
+    (tls ??= tlsPolicy({ caFile: config.caFile, fingerprint: config.fingerprint, insecure: config.insecure }, options.logger));
   const cli = { timeoutMs: config.timeoutMs, listStyle: options.listStyle, escaping: options.cliEscaping, env: options.cliEnv };
 
   let whmTransport: WhmTransport | null = null;
@@ -111,7 +112,14 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
   const uapiTransportFor = (user: string): UapiTransport => {
     if (options.uapiTransport) return options.uapiTransport(user);
     if (options.userToken !== undefined) {
-      return new UapiHttpsTransport({ baseUrl: config.cpanelUrl, user, token: options.userToken, tls: tlsOnce(), timeoutMs: config.timeoutMs, listStyle: options.listStyle });
+      return new UapiHttpsTransport({
+        baseUrl: config.cpanelUrl,
+        user,
+        token: options.userToken,
+        tls: tlsOnce(),
+        timeoutMs: config.timeoutMs,
+        listStyle: options.listStyle,
+      });
     }
     if (kind === 'cli' && !options.whmTransport) return new UapiCliTransport({ ...cli, binary: config.uapi }, user);
     return new UapiViaWhmTransport(whmTransport as WhmTransport, user);
@@ -123,7 +131,9 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
   const rootAccounts = whm ? new WhmAccounts(whm) : null;
   const rootOnly = (what: string): WhmAccounts => {
     if (whm === null || scopedUser !== undefined) {
-      throw new FixEmailAuthError('NOT_OWNED', `${what} needs WHM (root) access; this cPanel client acts as “${scopedUser}”`, { step: 'read' });
+      throw new FixEmailAuthError('NOT_OWNED', `${what} needs WHM (root) access; this cPanel client acts as “${scopedUser}”`, {
+        step: 'read',
+      });
     }
     return rootAccounts as WhmAccounts;
   };

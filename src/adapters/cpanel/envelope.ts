@@ -14,7 +14,14 @@ import { cpanelError } from './failures';
 import type { UapiEnvelopeKind } from './types';
 
 /** cPanel flags are 0/1, sometimes as strings ("0" in legacy error payloads). */
-const flag = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number), z.boolean().transform((b) => (b ? 1 : 0))]);
+const flag = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+  z.boolean().transform((b) => (b ? 1 : 0)),
+]);
 const messageList = z
   .array(z.unknown())
   .nullish()
@@ -69,7 +76,11 @@ export interface EnvelopeContext {
 }
 
 function unexpected(body: unknown, context: EnvelopeContext, detail: string): Error {
-  return cpanelError('TRANSPORT', `${context.call}: unexpected answer from cPanel (${detail})`, { step: context.step, upstream: body, retryable: false });
+  return cpanelError('TRANSPORT', `${context.call}: unexpected answer from cPanel (${detail})`, {
+    step: context.step,
+    upstream: body,
+    retryable: false,
+  });
 }
 
 function firstIssue(error: z.ZodError): string {
@@ -93,7 +104,14 @@ export function expectUapi(body: unknown, kind: UapiEnvelopeKind, context: Envel
   let inner: unknown = body;
   if (kind === 'wrapped') {
     const legacyError = legacyErrorText(body);
-    if (legacyError !== undefined) throw apiFailure(legacyError, undefined, { api: 'uapi', call: context.call, step: context.step, upstream: body, uapiCpanelUser: user });
+    if (legacyError !== undefined)
+      throw apiFailure(legacyError, undefined, {
+        api: 'uapi',
+        call: context.call,
+        step: context.step,
+        upstream: body,
+        uapiCpanelUser: user,
+      });
     const wrapped = uapiWrappedSchema.safeParse(body);
     if (!wrapped.success) throw unexpected(body, context, `not a wrapped UAPI answer: ${firstIssue(wrapped.error)}`);
     inner = wrapped.data.result;
@@ -110,7 +128,12 @@ export function expectUapi(body: unknown, kind: UapiEnvelopeKind, context: Envel
   if (!result.success) throw unexpected(body, context, `not a UAPI result: ${firstIssue(result.error)}`);
   // Gotcha §2.1/§9.1: through uapi_cpanel the outer result is 1 even when this inner status is 0.
   if (result.data.status !== 1) {
-    throw apiFailure(result.data.errors.join('\n'), result.data.data, { api: 'uapi', call: context.call, step: context.step, upstream: body });
+    throw apiFailure(result.data.errors.join('\n'), result.data.data, {
+      api: 'uapi',
+      call: context.call,
+      step: context.step,
+      upstream: body,
+    });
   }
   return result.data;
 }

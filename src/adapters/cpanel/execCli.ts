@@ -32,7 +32,12 @@ export function runCliJson(call: CliCall): Promise<RawAnswer> {
       (err, stdout, stderr) => {
         clearTimeout(timer);
         if (timedOut) {
-          reject(cpanelError('TIMEOUT', `${call.what}: no answer within ${call.timeoutMs} ms (process killed)`, { step: call.step, upstream: { stderr: excerpt(stderr) } }));
+          reject(
+            cpanelError('TIMEOUT', `${call.what}: no answer within ${call.timeoutMs} ms (process killed)`, {
+              step: call.step,
+              upstream: { stderr: excerpt(stderr) },
+            }),
+          );
           return;
         }
         const errno = err as (NodeJS.ErrnoException & { code?: string | number }) | null;
@@ -47,7 +52,13 @@ export function runCliJson(call: CliCall): Promise<RawAnswer> {
           return;
         }
         if (errno && errno.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-          reject(cpanelError('TRANSPORT', `${call.what}: output exceeds ${MAX_OUTPUT_BYTES} bytes`, { step: call.step, retryable: false, cause: err }));
+          reject(
+            cpanelError('TRANSPORT', `${call.what}: output exceeds ${MAX_OUTPUT_BYTES} bytes`, {
+              step: call.step,
+              retryable: false,
+              cause: err,
+            }),
+          );
           return;
         }
         const exitCode = typeof errno?.code === 'number' ? errno.code : errno ? null : 0;
@@ -56,11 +67,15 @@ export function runCliJson(call: CliCall): Promise<RawAnswer> {
         } catch {
           const how = exitCode === null ? `was stopped (${child.signalCode ?? errno?.message ?? 'unknown'})` : `exited with ${exitCode}`;
           reject(
-            cpanelError('TRANSPORT', `${call.what}: ${call.binary} ${how} without printing JSON${stderr.trim() ? `: ${excerpt(stderr.trim())}` : ''}`, {
-              step: call.step,
-              cause: err ?? undefined,
-              upstream: { exitCode, stdout: excerpt(stdout), stderr: excerpt(stderr) },
-            }),
+            cpanelError(
+              'TRANSPORT',
+              `${call.what}: ${call.binary} ${how} without printing JSON${stderr.trim() ? `: ${excerpt(stderr.trim())}` : ''}`,
+              {
+                step: call.step,
+                cause: err ?? undefined,
+                upstream: { exitCode, stdout: excerpt(stdout), stderr: excerpt(stderr) },
+              },
+            ),
           );
         }
       },

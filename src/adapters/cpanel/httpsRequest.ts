@@ -33,9 +33,13 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 export function httpsRequest(call: HttpsCall): Promise<HttpsAnswer> {
   if (call.url.protocol !== 'https:') {
     return Promise.reject(
-      new FixEmailAuthError('CONFIG_INVALID', `Only https:// URLs are used for the cPanel APIs (got ${call.url.origin}): the token must not travel in clear text`, {
-        step: 'config',
-      }),
+      new FixEmailAuthError(
+        'CONFIG_INVALID',
+        `Only https:// URLs are used for the cPanel APIs (got ${call.url.origin}): the token must not travel in clear text`,
+        {
+          step: 'config',
+        },
+      ),
     );
   }
   const host = call.url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -79,7 +83,9 @@ export function httpsRequest(call: HttpsCall): Promise<HttpsAnswer> {
       path: `${call.url.pathname}${call.url.search}`,
       headers,
       createConnection: (_opts: unknown, oncreate: (err: Error | null, s?: import('net').Socket) => void) => {
-        socket = openVerifiedSocket(call.tls, { host, port, step: call.step }, (err, verified) => (err ? oncreate(err) : oncreate(null, verified)));
+        socket = openVerifiedSocket(call.tls, { host, port, step: call.step }, (err, verified) =>
+          err ? oncreate(err) : oncreate(null, verified),
+        );
         return undefined;
       },
     } as https.RequestOptions);
@@ -91,7 +97,12 @@ export function httpsRequest(call: HttpsCall): Promise<HttpsAnswer> {
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
-          settle(cpanelError('TRANSPORT', `${call.what}: answer from ${where} exceeds ${MAX_BODY_BYTES} bytes`, { step: call.step, retryable: false }));
+          settle(
+            cpanelError('TRANSPORT', `${call.what}: answer from ${where} exceeds ${MAX_BODY_BYTES} bytes`, {
+              step: call.step,
+              retryable: false,
+            }),
+          );
           return;
         }
         chunks.push(chunk);
@@ -99,11 +110,24 @@ export function httpsRequest(call: HttpsCall): Promise<HttpsAnswer> {
       res.on('error', (err: NodeJS.ErrnoException) => settle(connectionError(err, call, where)));
       // A connection cut mid-body may end without 'error'; an incomplete answer is never handed on.
       res.on('close', () => {
-        if (!res.complete) settle(connectionError(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }), call, where));
+        if (!res.complete)
+          settle(
+            connectionError(
+              Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }),
+              call,
+              where,
+            ),
+          );
       });
       res.on('end', () => {
         if (!res.complete) {
-          settle(connectionError(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }), call, where));
+          settle(
+            connectionError(
+              Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }),
+              call,
+              where,
+            ),
+          );
           return;
         }
         settle(null, {

@@ -8,7 +8,14 @@ import { z } from 'zod';
 import type { Step } from '../../errors';
 import { cpanelError } from './failures';
 
-const flag = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number), z.boolean().transform((b) => (b ? 1 : 0))]);
+const flag = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+  z.boolean().transform((b) => (b ? 1 : 0)),
+]);
 
 /** `listaccts` → `data.acct[]` (§7.1). With `want`, only the asked-for fields are present. */
 export const accountRowSchema = z.looseObject({

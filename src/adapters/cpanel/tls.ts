@@ -37,11 +37,19 @@ export interface TlsPolicy {
 
 /** `aa:bb:…`, `AABB…` or `sha256:AA:BB…` → `AA:BB:…`; anything else is a configuration error. */
 export function normalizeFingerprint(text: string): string {
-  const hex = text.trim().replace(/^sha-?256[:=/]?/i, '').replace(/[:\s]/g, '').toUpperCase();
+  const hex = text
+    .trim()
+    .replace(/^sha-?256[:=/]?/i, '')
+    .replace(/[:\s]/g, '')
+    .toUpperCase();
   if (!/^[0-9A-F]{64}$/.test(hex)) {
-    throw new FixEmailAuthError('CONFIG_INVALID', `cpanel.fingerprint must be a SHA-256 fingerprint (64 hex digits, colons allowed), got “${text}”`, {
-      step: 'config',
-    });
+    throw new FixEmailAuthError(
+      'CONFIG_INVALID',
+      `cpanel.fingerprint must be a SHA-256 fingerprint (64 hex digits, colons allowed), got “${text}”`,
+      {
+        step: 'config',
+      },
+    );
   }
   return hex.match(/../g)!.join(':');
 }
@@ -52,7 +60,10 @@ export function tlsPolicy(settings: TlsSettings, logger?: CpanelLogger): TlsPoli
     try {
       policy.ca = readFileSync(settings.caFile, 'utf8');
     } catch (err) {
-      throw new FixEmailAuthError('CONFIG_INVALID', `Cannot read cpanel.caFile ${settings.caFile}: ${(err as Error).message}`, { step: 'config', cause: err });
+      throw new FixEmailAuthError('CONFIG_INVALID', `Cannot read cpanel.caFile ${settings.caFile}: ${(err as Error).message}`, {
+        step: 'config',
+        cause: err,
+      });
     }
     if (!policy.ca.includes('-----BEGIN CERTIFICATE-----')) {
       throw new FixEmailAuthError('CONFIG_INVALID', `cpanel.caFile ${settings.caFile} holds no PEM certificate`, { step: 'config' });
@@ -82,7 +93,11 @@ const HINT = 'set cpanel.caFile to the server certificate (or its CA) or pin it 
  * Open a TLS connection under the policy; `done` gets the socket only once the server is verified
  * (nothing has been written to it yet). The socket is returned at once so a deadline can destroy it.
  */
-export function openVerifiedSocket(policy: TlsPolicy, target: TlsTarget, done: (err: Error | null, socket?: tls.TLSSocket) => void): tls.TLSSocket {
+export function openVerifiedSocket(
+  policy: TlsPolicy,
+  target: TlsTarget,
+  done: (err: Error | null, socket?: tls.TLSSocket) => void,
+): tls.TLSSocket {
   const pinned = policy.fingerprint !== undefined;
   const options: tls.ConnectionOptions = {
     host: target.host,
@@ -134,8 +149,5 @@ export function openVerifiedSocket(policy: TlsPolicy, target: TlsTarget, done: (
 
 function isCertificateError(err: NodeJS.ErrnoException): boolean {
   const code = err.code ?? '';
-  return (
-    code.startsWith('ERR_TLS_CERT') ||
-    /CERT|SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|LEAF_SIGNATURE/.test(code)
-  );
+  return code.startsWith('ERR_TLS_CERT') || /CERT|SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|LEAF_SIGNATURE/.test(code);
 }

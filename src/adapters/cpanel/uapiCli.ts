@@ -26,7 +26,13 @@ export class UapiCliTransport implements UapiTransport {
     assertApiName('function', fn);
     return runCliJson({
       binary: this.settings.binary,
-      args: [`--user=${this.user}`, module, fn, ...cliArgs(params, { style: this.settings.listStyle, escaping: this.settings.escaping }), '--output=json'],
+      args: [
+        `--user=${this.user}`,
+        module,
+        fn,
+        ...cliArgs(params, { style: this.settings.listStyle, escaping: this.settings.escaping }),
+        '--output=json',
+      ],
       timeoutMs: this.settings.timeoutMs,
       step: options.step,
       what: `uapi ${module}::${fn} as ${this.user}`,

@@ -24,8 +24,13 @@ export class UapiViaWhmTransport implements UapiTransport {
     assertApiName('module', module);
     assertApiName('function', fn);
     for (const key of Object.keys(params)) {
-      if (key.startsWith('cpanel.')) throw new FixEmailAuthError('BAD_INPUT', `Parameter “${key}” is reserved by uapi_cpanel`, { step: options.step });
+      if (key.startsWith('cpanel.'))
+        throw new FixEmailAuthError('BAD_INPUT', `Parameter “${key}” is reserved by uapi_cpanel`, { step: options.step });
     }
-    return this.whm.callWhm('uapi_cpanel', { 'cpanel.user': this.user, 'cpanel.module': module, 'cpanel.function': fn, ...params }, options);
+    return this.whm.callWhm(
+      'uapi_cpanel',
+      { 'cpanel.user': this.user, 'cpanel.module': module, 'cpanel.function': fn, ...params },
+      options,
+    );
   }
 }

@@ -7,13 +7,7 @@ import type { Accounts, DomainInfo, DomainType, LocalAuthority } from '../../por
 import { normalizeDomain } from '../../zone/model';
 import { assignZones, hiddenAddonSubdomains, type DomainRow } from './zoneMap';
 import { toLocalAuthority } from './localAuthority';
-import {
-  getDomainInfoDataSchema,
-  listacctsDataSchema,
-  listzonesDataSchema,
-  readPayload,
-  whmLocalAuthorityDataSchema,
-} from './schemas';
+import { getDomainInfoDataSchema, listacctsDataSchema, listzonesDataSchema, readPayload, whmLocalAuthorityDataSchema } from './schemas';
 import type { WhmApi } from './whmApi';
 
 export interface AccountQuery {
@@ -75,7 +69,10 @@ export class WhmAccounts implements Accounts {
   async listZones(): Promise<ZoneListing[]> {
     const result = await this.whm.call('listzones', {}, { step: 'read' });
     const data = readPayload(listzonesDataSchema, result.data, 'listzones', 'read');
-    return (data?.zone ?? []).map((row) => ({ zone: normalizeDomain(row.domain), zonefile: row.zonefile ?? `${normalizeDomain(row.domain)}.db` }));
+    return (data?.zone ?? []).map((row) => ({
+      zone: normalizeDomain(row.domain),
+      zonefile: row.zonefile ?? `${normalizeDomain(row.domain)}.db`,
+    }));
   }
 
   async listDomains(): Promise<DomainInfo[]> {
@@ -113,7 +110,12 @@ export class WhmAccounts implements Accounts {
     for (const row of data?.domains ?? []) {
       if (!DOMAIN_TYPES.has(row.domain_type)) continue;
       const account = byUser.get(row.user);
-      const entry: DomainRow = { domain: row.domain, user: row.user, owner: row.user_owner ?? account?.owner ?? '', type: row.domain_type as DomainType };
+      const entry: DomainRow = {
+        domain: row.domain,
+        user: row.user,
+        owner: row.user_owner ?? account?.owner ?? '',
+        type: row.domain_type as DomainType,
+      };
       if (row.parent_domain) entry.parent = row.parent_domain;
       if (row.docroot) entry.docroot = row.docroot;
       if (account?.suspended !== undefined) entry.suspended = account.suspended;

@@ -50,7 +50,9 @@ export function hiddenAddonSubdomains(rows: readonly DomainRow[]): Set<string> {
   const addonRoots = new Set(addons.filter((r) => r.docroot).map((r) => key(r.user, r.docroot as string)));
   const addonParents = new Set(addons.filter((r) => r.parent).map((r) => key(r.user, normalizeDomain(r.parent as string))));
   const hidden = rows.filter(
-    (r) => r.type === 'sub' && ((r.docroot && addonRoots.has(key(r.user, r.docroot))) || addonParents.has(key(r.user, normalizeDomain(r.domain)))),
+    (r) =>
+      r.type === 'sub' &&
+      ((r.docroot && addonRoots.has(key(r.user, r.docroot))) || addonParents.has(key(r.user, normalizeDomain(r.domain)))),
   );
   return new Set(hidden.map((r) => normalizeDomain(r.domain)));
 }

@@ -42,11 +42,15 @@ export function newSerialOf(data: unknown, call: string): string {
   const parsed = massEditDataSchema.safeParse(data);
   if (!parsed.success) {
     // The write did succeed: say so, so nobody re-sends it blindly.
-    throw cpanelError('API_ERROR', `${call} reported success but no new_serial; the change was probably applied — re-read the zone before anything else`, {
-      step: 'apply',
-      upstream: data,
-      retryable: false,
-    });
+    throw cpanelError(
+      'API_ERROR',
+      `${call} reported success but no new_serial; the change was probably applied — re-read the zone before anything else`,
+      {
+        step: 'apply',
+        upstream: data,
+        retryable: false,
+      },
+    );
   }
   return String(parsed.data.new_serial);
 }

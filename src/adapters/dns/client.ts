@@ -51,7 +51,11 @@ export class DnsClient {
     const opts = this.hasDefaults ? { ...this.defaults, ...options } : options;
     const endpoint = { address: server.address, port: server.port ?? 53 };
     if (isIP(endpoint.address) === 0) {
-      return Promise.reject(new FixEmailAuthError('DNS_ERROR', `"${server.address}" is not an IP address (resolve nameserver names before querying them)`, { step: 'verify' }));
+      return Promise.reject(
+        new FixEmailAuthError('DNS_ERROR', `"${server.address}" is not an IP address (resolve nameserver names before querying them)`, {
+          step: 'verify',
+        }),
+      );
     }
     if (!Number.isInteger(endpoint.port) || endpoint.port < 1 || endpoint.port > 65535) {
       return Promise.reject(new FixEmailAuthError('DNS_ERROR', `Bad DNS port ${endpoint.port}`, { step: 'verify' }));
@@ -60,14 +64,20 @@ export class DnsClient {
     try {
       built = buildQuery(randomQueryId(), name, type, opts);
     } catch (err) {
-      return Promise.reject(new FixEmailAuthError('DNS_ERROR', `Cannot build a DNS query for ${JSON.stringify(name)} ${type}: ${(err as Error).message}`, { step: 'verify', cause: err }));
+      return Promise.reject(
+        new FixEmailAuthError('DNS_ERROR', `Cannot build a DNS query for ${JSON.stringify(name)} ${type}: ${(err as Error).message}`, {
+          step: 'verify',
+          cause: err,
+        }),
+      );
     }
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const attempts = (opts.retries ?? DEFAULT_RETRIES) + 1;
     // TCP gets the whole budget UDP would have had: it is a single attempt, retransmission is TCP's job.
     const tcpBudget = totalBudget(timeoutMs, attempts);
 
-    const overTcp = () => tcpExchange(endpoint, built, tcpBudget, opts.signal).then((decoded) => toDnsAnswer(decoded, built, endpoint, 'tcp'));
+    const overTcp = () =>
+      tcpExchange(endpoint, built, tcpBudget, opts.signal).then((decoded) => toDnsAnswer(decoded, built, endpoint, 'tcp'));
     return this.limiter.run(() => {
       if (opts.tcp) return overTcp();
       return this.udp.exchange(endpoint, built, timeoutMs, attempts, opts.signal).then((viaUdp) =>

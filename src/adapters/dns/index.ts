@@ -3,7 +3,15 @@ export { DnsClient, query, sharedDnsClient, type DnsClientOptions } from './clie
 export { attemptTimeout, totalBudget } from './backoff';
 export { createResolver, createNodeResolver, nodeDnsError, type ClosableResolver, type NodeStyleDnsError } from './resolver';
 export { checkPropagation, waitForPropagation } from './propagation';
-export type { PropagationInput, PropagationReport, PropagationState, ServerReport, ServerState, NameserverReport, WaitOptions } from './propagation';
+export type {
+  PropagationInput,
+  PropagationReport,
+  PropagationState,
+  ServerReport,
+  ServerState,
+  NameserverReport,
+  WaitOptions,
+} from './propagation';
 export { lookupNameservers, resolveHostAddresses, createAddressLookup } from './nameservers';
 export { compareSerials, parseSerial, type SerialRelation } from './serial';
 export { parseEndpoint, formatEndpoint } from './endpoint';

@@ -37,7 +37,7 @@ export function createLimiter(concurrency: number): Limiter {
         try {
           p = task();
         } catch (err) {
-          p = Promise.reject(err);
+          p = Promise.reject(err instanceof Error ? err : new Error(String(err)));
         }
         // The slot is released on a side branch and the task's own promise goes back to the caller:
         // no extra promise in the caller's chain (thousands of queries pay for every hop).
@@ -49,7 +49,7 @@ export function createLimiter(concurrency: number): Limiter {
         return start();
       }
       return new Promise<T>((resolve, reject) => {
-        queue.push(() => start().then(resolve, reject));
+        queue.push(() => void start().then(resolve, reject));
       });
     },
     get active() {

@@ -28,7 +28,10 @@ export async function lookupNameservers(zone: string, resolver: Resolver): Promi
     rows = await resolver(hostKey(zone), 'NS');
   } catch (err) {
     if (isAbsent(err)) return [];
-    throw new FixEmailAuthError('DNS_ERROR', `Could not look up the nameservers of ${hostKey(zone)}: ${(err as Error).message}`, { step: 'verify', cause: err });
+    throw new FixEmailAuthError('DNS_ERROR', `Could not look up the nameservers of ${hostKey(zone)}: ${(err as Error).message}`, {
+      step: 'verify',
+      cause: err,
+    });
   }
   const names = rows.filter((r): r is string => typeof r === 'string').map(hostKey);
   return [...new Set(names)].sort();
@@ -43,7 +46,10 @@ export async function resolveHostAddresses(host: string, resolver: Resolver): Pr
       return (await resolver(name, type)).filter((a): a is string => typeof a === 'string');
     } catch (err) {
       if (isAbsent(err)) return [];
-      throw new FixEmailAuthError('DNS_ERROR', `Could not look up the ${type} records of ${name}: ${(err as Error).message}`, { step: 'verify', cause: err });
+      throw new FixEmailAuthError('DNS_ERROR', `Could not look up the ${type} records of ${name}: ${(err as Error).message}`, {
+        step: 'verify',
+        cause: err,
+      });
     }
   };
   const [v4, v6] = await Promise.all([one('A'), one('AAAA')]);
@@ -54,7 +60,10 @@ export async function resolveHostAddresses(host: string, resolver: Resolver): Pr
  * `addressOf` for the propagation check: `dns.nameserverAddresses[host]` when configured (entries may
  * carry a port: `127.0.0.1:5300`, `[::1]:5300`), else the host's A and AAAA records.
  */
-export function createAddressLookup(config: Pick<Config['dns'], 'nameserverAddresses'>, resolver: Resolver): (host: string) => Promise<string[]> {
+export function createAddressLookup(
+  config: Pick<Config['dns'], 'nameserverAddresses'>,
+  resolver: Resolver,
+): (host: string) => Promise<string[]> {
   const configured = new Map<string, string[]>();
   for (const [host, addresses] of Object.entries(config.nameserverAddresses)) configured.set(hostKey(host), addresses);
   return async (host) => configured.get(hostKey(host)) ?? resolveHostAddresses(host, resolver);

@@ -51,11 +51,20 @@ export function assertValidName(name: string): void {
   encodeQuery(0, name, 1, { edns: false, recursionDesired: false, ednsUdpSize: 0 });
 }
 
-export function buildQuery(id: number, name: string, type: RecordType, opts: { edns?: boolean; recursionDesired?: boolean } = {}): BuiltQuery {
+export function buildQuery(
+  id: number,
+  name: string,
+  type: RecordType,
+  opts: { edns?: boolean; recursionDesired?: boolean } = {},
+): BuiltQuery {
   const upper = type.toUpperCase();
   const code = typeCode(upper);
   if (code === null) throw new RangeError(`unknown record type ${JSON.stringify(type)}`);
-  const packet = encodeQuery(id, name, code, { edns: opts.edns !== false, recursionDesired: opts.recursionDesired === true, ednsUdpSize: EDNS_UDP_SIZE });
+  const packet = encodeQuery(id, name, code, {
+    edns: opts.edns !== false,
+    recursionDesired: opts.recursionDesired === true,
+    ednsUdpSize: EDNS_UDP_SIZE,
+  });
   // A non-ASCII name goes out as UTF-8 and comes back byte by byte: compare it in that form.
   const wireName = /[^\x00-\x7f]/.test(name) ? Buffer.from(name, 'utf8').toString('latin1') : name;
   const questionLength = packet.length - 12 - (opts.edns !== false ? 11 : 0);
@@ -76,7 +85,12 @@ export function matchResponse(raw: Buffer, query: BuiltQuery): DecodedResponse |
   }
 }
 
-export function toDnsAnswer(decoded: DecodedResponse, query: BuiltQuery, server: { address: string; port: number }, transport: 'udp' | 'tcp'): DnsAnswer {
+export function toDnsAnswer(
+  decoded: DecodedResponse,
+  query: BuiltQuery,
+  server: { address: string; port: number },
+  transport: 'udp' | 'tcp',
+): DnsAnswer {
   const f = decoded.flags;
   return {
     server,

@@ -112,7 +112,10 @@ function sameSet(a: string[], b: string[]): boolean {
 }
 
 /** One line per address of every nameserver; hosts without an address get an `unknown` line. */
-async function targets(input: PropagationInput, resolver: () => Resolver): Promise<Array<{ nameserver: string; address: string; port: number; error?: string }>> {
+async function targets(
+  input: PropagationInput,
+  resolver: () => Resolver,
+): Promise<Array<{ nameserver: string; address: string; port: number; error?: string }>> {
   const hosts = input.nameservers ?? (await lookupNameservers(input.zone, resolver()));
   const addressOf = input.addressOf ?? ((host: string) => resolveHostAddresses(host, resolver()));
   const defaultPort = input.port ?? 53;
@@ -135,12 +138,19 @@ async function targets(input: PropagationInput, resolver: () => Resolver): Promi
   return perHost.flat();
 }
 
-function judge(input: PropagationInput, observation: { serial: string; txt: string[] }): { state: ServerState; serialRelation: SerialRelation | null; note?: string } {
+function judge(
+  input: PropagationInput,
+  observation: { serial: string; txt: string[] },
+): { state: ServerState; serialRelation: SerialRelation | null; note?: string } {
   const serialRelation = input.expectedSerial === undefined ? null : compareSerials(observation.serial, input.expectedSerial);
   const txtMatches = sameSet(observation.txt, input.expectedTxt ?? []);
   if (serialRelation === 'older') return { state: 'stale', serialRelation };
   if (!txtMatches && serialRelation === 'newer') {
-    return { state: 'stale', serialRelation, note: `serial ${observation.serial} is newer than ${input.expectedSerial}: the zone was changed again after this edit` };
+    return {
+      state: 'stale',
+      serialRelation,
+      note: `serial ${observation.serial} is newer than ${input.expectedSerial}: the zone was changed again after this edit`,
+    };
   }
   return { state: txtMatches ? 'current' : 'stale', serialRelation };
 }
@@ -162,13 +172,15 @@ function overall(hosts: NameserverReport[]): PropagationState {
 }
 
 export async function checkPropagation(input: PropagationInput): Promise<PropagationReport> {
-  if (!(input.now instanceof Date) || Number.isNaN(input.now.getTime())) throw new FixEmailAuthError('BAD_INPUT', 'checkPropagation needs `now` as a valid Date', { step: 'verify' });
+  if (!(input.now instanceof Date) || Number.isNaN(input.now.getTime()))
+    throw new FixEmailAuthError('BAD_INPUT', 'checkPropagation needs `now` as a valid Date', { step: 'verify' });
   if (input.previousTtl !== undefined && (!Number.isInteger(input.previousTtl) || input.previousTtl < 0)) {
     throw new FixEmailAuthError('BAD_INPUT', `previousTtl must be a whole number of seconds, got ${input.previousTtl}`, { step: 'verify' });
   }
   const client = input.client ?? sharedDnsClient();
   let lazyResolver: Resolver | null = null;
-  const resolver = () => (lazyResolver ??= input.resolver ?? createResolver({ resolvers: [], timeoutMs: input.timeoutMs ?? 3000, retries: input.retries ?? 2 }));
+  const resolver = () =>
+    (lazyResolver ??= input.resolver ?? createResolver({ resolvers: [], timeoutMs: input.timeoutMs ?? 3000, retries: input.retries ?? 2 }));
 
   const list = await targets(input, resolver);
   const options: { timeoutMs?: number; retries?: number; signal?: AbortSignal } = {};
@@ -185,7 +197,15 @@ export async function checkPropagation(input: PropagationInput): Promise<Propaga
       if (!outcome.ok) return { ...base, ...blank, state: 'unknown', error: outcome.error };
       const o = outcome.observation;
       const verdict = judge(input, o);
-      const report: ServerReport = { ...base, state: verdict.state, serial: o.serial, serialRelation: verdict.serialRelation, txt: o.txt, txtTtl: o.txtTtl, negativeTtl: o.negativeTtl };
+      const report: ServerReport = {
+        ...base,
+        state: verdict.state,
+        serial: o.serial,
+        serialRelation: verdict.serialRelation,
+        txt: o.txt,
+        txtTtl: o.txtTtl,
+        negativeTtl: o.negativeTtl,
+      };
       if (verdict.note) report.note = verdict.note;
       return report;
     }),
@@ -244,7 +264,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Check again every `intervalMs` until `verified` or `timeoutMs` has passed; returns the last report.
  * The nameserver set and each host's addresses are looked up once (when found) and reused.
  */
-export async function waitForPropagation(input: Omit<PropagationInput, 'now'> & { now?: Date }, options: WaitOptions): Promise<PropagationReport> {
+export async function waitForPropagation(
+  input: Omit<PropagationInput, 'now'> & { now?: Date },
+  options: WaitOptions,
+): Promise<PropagationReport> {
   const clock = options.clock ?? (() => new Date());
   const started = Date.now();
   const resolver = input.resolver ?? createResolver({ resolvers: [], timeoutMs: input.timeoutMs ?? 3000, retries: input.retries ?? 2 });
@@ -264,7 +287,8 @@ export async function waitForPropagation(input: Omit<PropagationInput, 'now'> & 
     options.onReport?.(report);
     if (report.state === 'verified' || options.signal?.aborted) return report;
     if (Date.now() - started + options.intervalMs > options.timeoutMs) return report;
-    if (fixed.nameservers === undefined && report.nameservers.length > 0) fixed = { ...fixed, nameservers: report.nameservers.map((n) => n.nameserver) };
+    if (fixed.nameservers === undefined && report.nameservers.length > 0)
+      fixed = { ...fixed, nameservers: report.nameservers.map((n) => n.nameserver) };
     await sleep(options.intervalMs, options.signal);
   }
 }

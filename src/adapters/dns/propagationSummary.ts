@@ -32,7 +32,8 @@ function expected(report: PropagationReport): string {
 function cacheSentence(report: PropagationReport): string {
   if (report.cacheTtl === null) return '';
   const why = report.cacheTtlSource === 'previous-record' ? "the old record's TTL" : 'the negative-caching TTL from the SOA, RFC 2308';
-  if (report.cachesExpireAt) return ` Resolvers that cached the old answer will have dropped it by ${report.cachesExpireAt} (${duration(report.cacheTtl)}, ${why}).`;
+  if (report.cachesExpireAt)
+    return ` Resolvers that cached the old answer will have dropped it by ${report.cachesExpireAt} (${duration(report.cacheTtl)}, ${why}).`;
   return ` Once every server has it, resolvers may keep the old answer for up to ${duration(report.cacheTtl)} more (${why}).`;
 }
 
@@ -44,7 +45,10 @@ export function summarize(report: PropagationReport): string {
 
   if (report.state === 'verified') {
     const serial = report.expectedSerial ? ` with serial ${report.expectedSerial} or newer` : '';
-    const skipped = unreachable.length > 0 ? ` (not reachable from here, on another address of a server that answered: ${list(unreachable.map(where))})` : '';
+    const skipped =
+      unreachable.length > 0
+        ? ` (not reachable from here, on another address of a server that answered: ${list(unreachable.map(where))})`
+        : '';
     return `Verified: all ${hosts} authoritative nameserver${hosts === 1 ? '' : 's'} (${list(report.nameservers.map((n) => n.nameserver))}) serve ${expected(report)}${serial}${skipped}.${cacheSentence(report)}`;
   }
   const stale = report.servers.filter((s) => s.state === 'stale');

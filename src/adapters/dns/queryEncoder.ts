@@ -59,7 +59,12 @@ function writeName(name: string, out: Buffer, offset: number): number {
   return offset + 1;
 }
 
-export function encodeQuery(id: number, name: string, qtype: number, opts: { edns: boolean; recursionDesired: boolean; ednsUdpSize: number }): Buffer {
+export function encodeQuery(
+  id: number,
+  name: string,
+  qtype: number,
+  opts: { edns: boolean; recursionDesired: boolean; ednsUdpSize: number },
+): Buffer {
   // 255 bytes of name at most, 12 of header, 4 of question, 11 of OPT.
   // Written by indexing, byte by byte: Buffer's write methods check their arguments on every call.
   const buf = Buffer.allocUnsafe(12 + 256 + 4 + 11);

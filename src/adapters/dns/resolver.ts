@@ -82,7 +82,15 @@ export function toNodeShape(type: string, records: DnsRecord[]): unknown[] {
       case 'MX':
         return { exchange: r.data.exchange, priority: r.data.preference };
       case 'SOA':
-        return { nsname: r.data.mname, hostmaster: r.data.rname, serial: Number(r.data.serial), refresh: r.data.refresh, retry: r.data.retry, expire: r.data.expire, minttl: r.data.minimum };
+        return {
+          nsname: r.data.mname,
+          hostmaster: r.data.rname,
+          serial: Number(r.data.serial),
+          refresh: r.data.refresh,
+          retry: r.data.retry,
+          expire: r.data.expire,
+          minttl: r.data.minimum,
+        };
       case 'SRV':
         return { name: r.data.target, port: r.data.port, priority: r.data.priority, weight: r.data.weight };
       case 'CAA':
@@ -104,7 +112,10 @@ function failureCode(err: unknown): string {
 export function resolverEndpoints(resolvers: string[]): DnsServer[] {
   return resolvers.map((text) => {
     const parsed = parseEndpoint(text);
-    if (!parsed) throw new FixEmailAuthError('CONFIG_INVALID', `dns.resolvers: "${text}" is not an IP address (optionally with :port)`, { step: 'config' });
+    if (!parsed)
+      throw new FixEmailAuthError('CONFIG_INVALID', `dns.resolvers: "${text}" is not an IP address (optionally with :port)`, {
+        step: 'config',
+      });
     return { address: parsed.address, port: parsed.port ?? 53 };
   });
 }
@@ -166,7 +177,7 @@ export function createNodeResolver(config: Pick<Config['dns'], 'timeoutMs' | 're
   if (servers) resolver.setServers(servers);
   const resolve = async (name: string, rrtype: string): Promise<unknown[]> => {
     const result: unknown = await resolver.resolve(name, rrtype.toUpperCase() as 'TXT');
-    return Array.isArray(result) ? result : [result];
+    return Array.isArray(result) ? (result as unknown[]) : [result];
   };
   return Object.assign(resolve, { close: () => resolver.cancel() });
 }

@@ -10,7 +10,26 @@
 import type { DnsRecord, ResponseCode } from './types';
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
-const TYPE_NAMES: Record<number, string> = { 1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 50: 'NSEC3', 99: 'SPF', 255: 'ANY', 257: 'CAA' };
+const TYPE_NAMES: Record<number, string> = {
+  1: 'A',
+  2: 'NS',
+  5: 'CNAME',
+  6: 'SOA',
+  12: 'PTR',
+  15: 'MX',
+  16: 'TXT',
+  28: 'AAAA',
+  33: 'SRV',
+  41: 'OPT',
+  43: 'DS',
+  46: 'RRSIG',
+  47: 'NSEC',
+  48: 'DNSKEY',
+  50: 'NSEC3',
+  99: 'SPF',
+  255: 'ANY',
+  257: 'CAA',
+};
 
 export function typeName(code: number): string {
   return TYPE_NAMES[code] ?? `TYPE${code}`;
@@ -127,7 +146,7 @@ function ipv6(buf: Buffer, offset: number): string {
   for (let i = 0; i < 8; i++) groups.push(u16(buf, offset + i * 2));
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -236,13 +255,29 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
     }
     case 33:
       if (rdlen < 7) throw new RangeError('SRV record too short');
-      record = { name, ttl, class: klass, type: 'SRV', data: { priority: u16(buf, pos), weight: u16(buf, pos + 2), port: u16(buf, pos + 4), target: nameWithin(buf, pos + 6, end) } };
+      record = {
+        name,
+        ttl,
+        class: klass,
+        type: 'SRV',
+        data: { priority: u16(buf, pos), weight: u16(buf, pos + 2), port: u16(buf, pos + 4), target: nameWithin(buf, pos + 6, end) },
+      };
       break;
     case 257: {
       if (rdlen < 2) throw new RangeError('CAA record too short');
       const tagLen = buf[pos + 1]!;
       if (pos + 2 + tagLen > end) throw new RangeError('CAA tag runs past its record');
-      record = { name, ttl, class: klass, type: 'CAA', data: { flags: buf[pos]!, tag: buf.toString('latin1', pos + 2, pos + 2 + tagLen), value: buf.toString('utf8', pos + 2 + tagLen, end) } };
+      record = {
+        name,
+        ttl,
+        class: klass,
+        type: 'CAA',
+        data: {
+          flags: buf[pos]!,
+          tag: buf.toString('latin1', pos + 2, pos + 2 + tagLen),
+          value: buf.toString('utf8', pos + 2 + tagLen, end),
+        },
+      };
       break;
     }
     default:
@@ -263,7 +298,9 @@ function readSection(buf: Buffer, offset: number, count: number, into: DnsRecord
 }
 
 /** The header and question only: enough to decide whether a packet answers our query. */
-export function decodeHead(buf: Buffer): Pick<DecodedResponse, 'id' | 'rcode' | 'flags' | 'question' | 'questionCount'> & { questionEnd: number } {
+export function decodeHead(
+  buf: Buffer,
+): Pick<DecodedResponse, 'id' | 'rcode' | 'flags' | 'question' | 'questionCount'> & { questionEnd: number } {
   need(buf, 0, 12);
   const flags = u16(buf, 2);
   const questionCount = u16(buf, 4);
@@ -379,5 +416,15 @@ export function decodeResponse(buf: Buffer, head?: ReturnType<typeof decodeHead>
     if (!head.flags.tc) throw err;
     return { ...head, answers: [], authority: [], additional: [], ednsUdpSize: null };
   }
-  return { id: head.id, rcode: head.rcode, flags: head.flags, question: head.question, questionCount: head.questionCount, answers, authority, additional, ednsUdpSize: ednsSeen };
+  return {
+    id: head.id,
+    rcode: head.rcode,
+    flags: head.flags,
+    question: head.question,
+    questionCount: head.questionCount,
+    answers,
+    authority,
+    additional,
+    ednsUdpSize: ednsSeen,
+  };
 }

@@ -55,9 +55,21 @@ export function tcpExchange(endpoint: Endpoint, query: BuiltQuery, timeoutMs: nu
       else resolve(decoded!);
     };
     const onAbort = () =>
-      finish(new FixEmailAuthError('DNS_ERROR', `DNS query for ${query.name} ${query.type} to ${describe(endpoint)} was aborted`, { step: 'verify', cause: signal?.reason }));
+      finish(
+        new FixEmailAuthError('DNS_ERROR', `DNS query for ${query.name} ${query.type} to ${describe(endpoint)} was aborted`, {
+          step: 'verify',
+          cause: signal?.reason,
+        }),
+      );
     const timer = setTimeout(
-      () => finish(new FixEmailAuthError('TIMEOUT', `No answer over TCP from ${describe(endpoint)} for ${query.name} ${query.type} within ${timeoutMs} ms`, { step: 'verify' })),
+      () =>
+        finish(
+          new FixEmailAuthError(
+            'TIMEOUT',
+            `No answer over TCP from ${describe(endpoint)} for ${query.name} ${query.type} within ${timeoutMs} ms`,
+            { step: 'verify' },
+          ),
+        ),
       timeoutMs,
     );
     if (signal?.aborted) return onAbort();
@@ -74,11 +86,18 @@ export function tcpExchange(endpoint: Endpoint, query: BuiltQuery, timeoutMs: nu
       }
     });
     socket.on('error', (err: Error & { code?: string }) => {
-      const reason = err.code === 'ECONNREFUSED' ? `nothing listens on TCP ${describe(endpoint)} (connection refused)` : `TCP error talking to ${describe(endpoint)}: ${err.message}`;
+      const reason =
+        err.code === 'ECONNREFUSED'
+          ? `nothing listens on TCP ${describe(endpoint)} (connection refused)`
+          : `TCP error talking to ${describe(endpoint)}: ${err.message}`;
       finish(new FixEmailAuthError('DNS_ERROR', reason, { step: 'verify', cause: err }));
     });
     socket.on('close', () =>
-      finish(new FixEmailAuthError('DNS_ERROR', `${describe(endpoint)} closed the TCP connection before answering ${query.name} ${query.type}`, { step: 'verify' })),
+      finish(
+        new FixEmailAuthError('DNS_ERROR', `${describe(endpoint)} closed the TCP connection before answering ${query.name} ${query.type}`, {
+          step: 'verify',
+        }),
+      ),
     );
   });
 }

@@ -40,7 +40,10 @@ class Pending {
 }
 
 function abortError(query: BuiltQuery, where: string, signal: AbortSignal | undefined): FixEmailAuthError {
-  return new FixEmailAuthError('DNS_ERROR', `DNS query for ${query.name} ${query.type} to ${where} was aborted`, { step: 'verify', cause: signal?.reason });
+  return new FixEmailAuthError('DNS_ERROR', `DNS query for ${query.name} ${query.type} to ${where} was aborted`, {
+    step: 'verify',
+    cause: signal?.reason,
+  });
 }
 
 /** One connected socket and the queries waiting on it. */
@@ -154,7 +157,15 @@ class UdpChannel {
       if (p.deadline <= now) {
         p.attempt++;
         if (p.attempt >= p.attempts) {
-          this.settle(id, p, new FixEmailAuthError('TIMEOUT', `No answer from ${this.where} for ${p.query.name} ${p.query.type} after ${p.attempts} attempt(s)`, { step: 'verify' }));
+          this.settle(
+            id,
+            p,
+            new FixEmailAuthError(
+              'TIMEOUT',
+              `No answer from ${this.where} for ${p.query.name} ${p.query.type} after ${p.attempts} attempt(s)`,
+              { step: 'verify' },
+            ),
+          );
           continue;
         }
         this.transmit(p.query.packet);
@@ -188,7 +199,10 @@ class UdpChannel {
   /** A socket error (ECONNREFUSED from an ICMP port-unreachable, …) ends every query on it. */
   private fail(err: Error & { code?: string }): void {
     if (this.closed) return;
-    const reason = err.code === 'ECONNREFUSED' ? `nothing listens on ${this.where} (connection refused)` : `socket error talking to ${this.where}: ${err.message}`;
+    const reason =
+      err.code === 'ECONNREFUSED'
+        ? `nothing listens on ${this.where} (connection refused)`
+        : `socket error talking to ${this.where}: ${err.message}`;
     const wrapped = new FixEmailAuthError('DNS_ERROR', reason, { step: 'verify', cause: err });
     for (const [id, p] of this.pending) this.settle(id, p, wrapped);
     this.close();
@@ -197,13 +211,16 @@ class UdpChannel {
   /** Close the socket once it has had nothing to do for `idleMs`; one timer, re-armed only when it fires. */
   private scheduleIdleClose(): void {
     if (this.closed || this.idleTimer) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.closed || this.pending.size > 0) return;
-      const idleFor = performance.now() - this.lastIdle;
-      if (idleFor >= this.idleMs) this.close();
-      else this.scheduleIdleClose();
-    }, Math.max(1, this.idleMs - (performance.now() - this.lastIdle)));
+    this.idleTimer = setTimeout(
+      () => {
+        this.idleTimer = null;
+        if (this.closed || this.pending.size > 0) return;
+        const idleFor = performance.now() - this.lastIdle;
+        if (idleFor >= this.idleMs) this.close();
+        else this.scheduleIdleClose();
+      },
+      Math.max(1, this.idleMs - (performance.now() - this.lastIdle)),
+    );
     this.idleTimer.unref();
   }
 }

@@ -270,7 +270,12 @@ export class ArrivalTable {
       const entry = this.fifoEntry[at] as number;
       if (this.seqOf[entry] !== this.fifoSeq[at]) continue; // removed since
       const base = entry * ID_STRIDE;
-      const slot = this.probe(this.idBytes, base, base + (this.idLen[entry] as number), hashBytes(this.idBytes, base, base + (this.idLen[entry] as number)));
+      const slot = this.probe(
+        this.idBytes,
+        base,
+        base + (this.idLen[entry] as number),
+        hashBytes(this.idBytes, base, base + (this.idLen[entry] as number)),
+      );
       if (slot >= 0) {
         this.removeSlot(slot);
         this.evicted++;

@@ -20,7 +20,14 @@ export function isGzipPath(path: string): boolean {
 
 function openError(path: string, err: unknown): FixEmailAuthError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((err as Error)?.message ?? err);
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : String((err as Error)?.message ?? err);
   return new FixEmailAuthError('BAD_INPUT', `Cannot read mail log ${path}: ${why}`, { step: 'read', cause: err });
 }
 
@@ -78,8 +85,12 @@ class GzipSource implements ByteSource {
         try {
           next = await this.chunks.next();
         } catch (err) {
-          if ((err as NodeJS.ErrnoException)?.code === 'ENOENT' || (err as NodeJS.ErrnoException)?.code === 'EACCES') throw openError(this.path, err);
-          throw new FixEmailAuthError('BAD_INPUT', `${this.path} is not a readable gzip file: ${(err as Error)?.message ?? err}`, { step: 'read', cause: err });
+          if ((err as NodeJS.ErrnoException)?.code === 'ENOENT' || (err as NodeJS.ErrnoException)?.code === 'EACCES')
+            throw openError(this.path, err);
+          throw new FixEmailAuthError('BAD_INPUT', `${this.path} is not a readable gzip file: ${(err as Error)?.message ?? err}`, {
+            step: 'read',
+            cause: err,
+          });
         }
         if (next.done) {
           this.done = true;

@@ -106,7 +106,10 @@ export class JsonFileCursorStore implements LogCursorStore {
       writeFileSync(tmp, body, { mode: 0o600 });
       renameSync(tmp, this.path);
     } catch (err) {
-      throw new FixEmailAuthError('INTERNAL', `Cannot save log cursor file ${this.path}: ${(err as Error).message}`, { step: 'read', cause: err });
+      throw new FixEmailAuthError('INTERNAL', `Cannot save log cursor file ${this.path}: ${(err as Error).message}`, {
+        step: 'read',
+        cause: err,
+      });
     }
   }
 
@@ -116,8 +119,11 @@ export class JsonFileCursorStore implements LogCursorStore {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return (this.cursors = new Map());
-      throw new FixEmailAuthError('BAD_INPUT', `Cannot read log cursor file ${this.path}: ${(err as Error).message}`, { step: 'read', cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return (this.cursors = new Map<string, LogCursor>());
+      throw new FixEmailAuthError('BAD_INPUT', `Cannot read log cursor file ${this.path}: ${(err as Error).message}`, {
+        step: 'read',
+        cause: err,
+      });
     }
     let parsed: unknown;
     try {
@@ -126,12 +132,18 @@ export class JsonFileCursorStore implements LogCursorStore {
       throw new FixEmailAuthError('BAD_INPUT', `Log cursor file ${this.path} is not valid JSON; delete it to start over`, { step: 'read' });
     }
     const file = fileSchema.safeParse(parsed);
-    if (!file.success) throw new FixEmailAuthError('BAD_INPUT', `Log cursor file ${this.path} has an unknown layout; delete it to start over`, { step: 'read' });
+    if (!file.success)
+      throw new FixEmailAuthError('BAD_INPUT', `Log cursor file ${this.path} has an unknown layout; delete it to start over`, {
+        step: 'read',
+      });
     const cursors = new Map<string, LogCursor>();
     for (const [key, value] of Object.entries(file.data.cursors)) {
       const c = cursorSchema.safeParse(value);
-      if (!c.success) throw new FixEmailAuthError('BAD_INPUT', `Log cursor "${key}" in ${this.path} is malformed; delete the file to start over`, { step: 'read' });
-      cursors.set(key, c.data as LogCursor);
+      if (!c.success)
+        throw new FixEmailAuthError('BAD_INPUT', `Log cursor "${key}" in ${this.path} is malformed; delete the file to start over`, {
+          step: 'read',
+        });
+      cursors.set(key, c.data);
     }
     return (this.cursors = cursors);
   }

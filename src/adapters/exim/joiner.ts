@@ -95,7 +95,8 @@ export class FailureJoiner {
   ) {
     const ring = limits.maxOpenMessages >= RECENT_ARRIVALS * 4 ? RECENT_ARRIVALS : 0;
     this.table = new ArrivalTable(limits.maxOpenMessages - ring);
-    this.recent = ring === 0 ? null : new RecentArrivals(ring, (ids, s, e, file, offset, text) => this.table.put(ids, s, e, file, offset, text));
+    this.recent =
+      ring === 0 ? null : new RecentArrivals(ring, (ids, s, e, file, offset, text) => this.table.put(ids, s, e, file, offset, text));
   }
 
   get evictedArrivals(): number {
@@ -106,7 +107,16 @@ export class FailureJoiner {
    * An arrival line: id at `b[idStart, idEnd)`, text after `<= ` at `b[textStart, lineEnd)`, which is
    * at `offset` in file number `file`. `keepText`: the file cannot be re-read at an offset (gzip).
    */
-  arrival(b: Buffer, idStart: number, idEnd: number, textStart: number, lineEnd: number, file: number, offset: number, keepText: boolean): void {
+  arrival(
+    b: Buffer,
+    idStart: number,
+    idEnd: number,
+    textStart: number,
+    lineEnd: number,
+    file: number,
+    offset: number,
+    keepText: boolean,
+  ): void {
     const textEnd = Math.min(lineEnd, textStart + MAX_ARRIVAL_TEXT);
     const text = keepText ? (b as unknown as FastSlices).utf8Slice(textStart, textEnd) : undefined;
     if (this.recent) this.recent.push(b, idStart, idEnd, file, offset, text);
@@ -191,7 +201,11 @@ export class FailureJoiner {
   /** Count a line while failures wait, let the ones past the window go, and take `id`'s. */
   private takePending(id: string): EximFailure[] | undefined {
     this.lines++;
-    for (let oldest = this.pending.values().next().value; oldest !== undefined && this.lines - oldest.since > PENDING_WINDOW; oldest = this.pending.values().next().value) {
+    for (
+      let oldest = this.pending.values().next().value;
+      oldest !== undefined && this.lines - oldest.since > PENDING_WINDOW;
+      oldest = this.pending.values().next().value
+    ) {
       this.flushOldestPending();
     }
     const waiting = this.pending.get(id);

@@ -54,7 +54,16 @@ const LPAREN = 0x28;
 const MIN_FLAGGED_LINE = 40;
 /** "Completed" at `f` (byte checks: cheaper than a native compare call on this hot path). */
 function isCompleted(b: Buffer, f: number): boolean {
-  return b[f + 1] === 0x6f && b[f + 2] === 0x6d && b[f + 3] === 0x70 && b[f + 4] === 0x6c && b[f + 5] === 0x65 && b[f + 6] === 0x74 && b[f + 7] === 0x65 && b[f + 8] === 0x64;
+  return (
+    b[f + 1] === 0x6f &&
+    b[f + 2] === 0x6d &&
+    b[f + 3] === 0x70 &&
+    b[f + 4] === 0x6c &&
+    b[f + 5] === 0x65 &&
+    b[f + 6] === 0x74 &&
+    b[f + 7] === 0x65 &&
+    b[f + 8] === 0x64
+  );
 }
 
 function isDigit(c: number | undefined): boolean {
@@ -87,7 +96,8 @@ export function readLineHead(b: Buffer, start: number, end: number, head: LineHe
   head.kind = KIND_NONE;
   if (end - start < MIN_FLAGGED_LINE) return KIND_NONE;
   // Date and time separators: cheapest possible rejection of non-log lines.
-  if (b[start + 4] !== DASH || b[start + 7] !== DASH || b[start + 10] !== SPACE || b[start + 13] !== COLON || b[start + 16] !== COLON) return KIND_NONE;
+  if (b[start + 4] !== DASH || b[start + 7] !== DASH || b[start + 10] !== SPACE || b[start + 13] !== COLON || b[start + 16] !== COLON)
+    return KIND_NONE;
   let p = start + 19;
   head.fracStart = -1;
   head.fracEnd = -1;
@@ -180,7 +190,15 @@ export function lineTime(b: Buffer, start: number, head: LineHead): Date | null 
  * equal (no DST change near) → done; otherwise the wall clock may exist twice (DST end: the earlier
  * instant, like Date) or not at all (DST start: read with the offset from before, like Date).
  */
-export function localEpoch(year: number, monthIndex: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+export function localEpoch(
+  year: number,
+  monthIndex: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number {
   const asUtc = Date.UTC(year, monthIndex, day, hour, minute, second, ms);
   const before = asUtc + zoneOffsetMs(asUtc - DAY_MS);
   const after = asUtc + zoneOffsetMs(asUtc + DAY_MS);
@@ -211,7 +229,11 @@ export class LineClock {
 
   time(b: Buffer, start: number, head: LineHead): Date | null {
     const zone = head.tzStart < 0 ? -1 : head.tzStart - start;
-    if (zone === this.minuteZone && (zone < 0 || samePrefix(b, head.tzStart, this.zoneBytes)) && b.compare(this.minute, 0, 16, start, start + 16) === 0) {
+    if (
+      zone === this.minuteZone &&
+      (zone < 0 || samePrefix(b, head.tzStart, this.zoneBytes)) &&
+      b.compare(this.minute, 0, 16, start, start + 16) === 0
+    ) {
       const second = num(b, start + 17, start + 19);
       const ms = fraction(b, head);
       if (!Number.isNaN(second + ms) && second <= 60) return new Date(this.minuteMs + second * 1000 + ms);

@@ -6,7 +6,18 @@
  */
 import { CurrentView, EximFailure, FailureJoiner } from './joiner';
 import { parseFailure } from './fields';
-import { KIND_ARRIVAL, KIND_COMPLETED, KIND_DEFERRED, KIND_FAILED, KIND_NONE, LineClock, LineHead, isMessageId, newLineHead, readLineHead } from './lineHead';
+import {
+  KIND_ARRIVAL,
+  KIND_COMPLETED,
+  KIND_DEFERRED,
+  KIND_FAILED,
+  KIND_NONE,
+  LineClock,
+  LineHead,
+  isMessageId,
+  newLineHead,
+  readLineHead,
+} from './lineHead';
 
 export interface ScanFilter {
   /** Keep failures logged at or after this instant. */

@@ -76,7 +76,11 @@ async function statMain(path: string) {
   } catch (err) {
     if (err instanceof FixEmailAuthError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FixEmailAuthError('BAD_INPUT', `Cannot read mail log ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { step: 'read', cause: err });
+    throw new FixEmailAuthError(
+      'BAD_INPUT',
+      `Cannot read mail log ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      { step: 'read', cause: err },
+    );
   }
 }
 
@@ -89,23 +93,43 @@ async function headMatches(path: string, cursor: LogCursor): Promise<boolean> {
 }
 
 /** Which files to read, from where, given the cursor (if any). */
-async function plan(opts: ReadEximOptions, main: LogFileInfo, mainSt: { dev: bigint; ino: bigint; size: bigint }, cursor: LogCursor | undefined, warnings: string[]): Promise<PlannedRead[]> {
+async function plan(
+  opts: ReadEximOptions,
+  main: LogFileInfo,
+  mainSt: { dev: bigint; ino: bigint; size: bigint },
+  cursor: LogCursor | undefined,
+  warnings: string[],
+): Promise<PlannedRead[]> {
   const incremental = cursor !== undefined;
   const rotations = opts.includeRotated === false || main.gz ? [] : await listRotations(main.path);
   if (!incremental) {
     const cutoff = opts.since ? opts.since.getTime() - DAY_MS : -Infinity;
-    return [...rotations.filter((r) => r.mtimeMs >= cutoff).map((file) => ({ file, from: 0, live: false })), { file: main, from: 0, live: opts.cursorStore !== undefined }];
+    return [
+      ...rotations.filter((r) => r.mtimeMs >= cutoff).map((file) => ({ file, from: 0, live: false })),
+      { file: main, from: 0, live: opts.cursorStore !== undefined },
+    ];
   }
-  const sameFile = String(mainSt.dev) === cursor.dev && String(mainSt.ino) === cursor.ino && Number(mainSt.size) >= cursor.offset && (await headMatches(main.path, cursor));
+  const sameFile =
+    String(mainSt.dev) === cursor.dev &&
+    String(mainSt.ino) === cursor.ino &&
+    Number(mainSt.size) >= cursor.offset &&
+    (await headMatches(main.path, cursor));
   if (sameFile) return [{ file: main, from: cursor.offset, live: true }];
   // Rotated, copied-and-truncated or replaced since the last read: finish the old content first.
   for (let i = rotations.length - 1; i >= 0; i--) {
     const r = rotations[i];
     if (r && (await headMatches(r.path, cursor))) {
-      return [{ file: r, from: cursor.offset, live: false }, ...rotations.slice(i + 1).map((file) => ({ file, from: 0, live: false })), { file: main, from: 0, live: true }];
+      return [
+        { file: r, from: cursor.offset, live: false },
+        ...rotations.slice(i + 1).map((file) => ({ file, from: 0, live: false })),
+        { file: main, from: 0, live: true },
+      ];
     }
   }
-  if (cursor.offset > 0) warnings.push(`${main.path} was rotated or truncated and its previous content was not found among the rotations; reading it from the start`);
+  if (cursor.offset > 0)
+    warnings.push(
+      `${main.path} was rotated or truncated and its previous content was not found among the rotations; reading it from the start`,
+    );
   return [{ file: main, from: 0, live: true }];
 }
 
@@ -162,7 +186,14 @@ export async function readEximFailures(opts: ReadEximOptions): Promise<ReadEximR
   return { failures, files, lines: scanner.stats.lines, skippedLongLines, evictedArrivals: joiner.evictedArrivals, warnings };
 }
 
-async function saveCursor(store: LogCursorStore, key: string, mainPath: string, mainSt: { dev: bigint; ino: bigint }, consumed: number, joiner: FailureJoiner): Promise<void> {
+async function saveCursor(
+  store: LogCursorStore,
+  key: string,
+  mainPath: string,
+  mainSt: { dev: bigint; ino: bigint },
+  consumed: number,
+  joiner: FailureJoiner,
+): Promise<void> {
   const after = await statMain(mainPath);
   const headLength = Math.min(HEAD_BYTES, consumed);
   store.set(key, {

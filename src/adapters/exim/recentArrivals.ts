@@ -9,7 +9,14 @@ import { MAX_ID_BYTES } from './arrivalTable';
 const ID_STRIDE = 24;
 
 /** What the ring hands to the table when an open arrival is pushed out. */
-export type SpillArrival = (ids: Uint8Array, idStart: number, idEnd: number, file: number, offset: number, text: string | undefined) => void;
+export type SpillArrival = (
+  ids: Uint8Array,
+  idStart: number,
+  idEnd: number,
+  file: number,
+  offset: number,
+  text: string | undefined,
+) => void;
 
 export class RecentArrivals {
   private readonly ids: Uint8Array;
@@ -37,7 +44,15 @@ export class RecentArrivals {
     const len = e - s;
     if (len <= 0 || len > MAX_ID_BYTES) return;
     const slot = this.next;
-    if (this.open[slot] === 1) this.spill(this.ids, slot * ID_STRIDE, slot * ID_STRIDE + (this.idLen[slot] as number), this.fileOf[slot] as number, this.offsetOf[slot] as number, this.texts[slot]);
+    if (this.open[slot] === 1)
+      this.spill(
+        this.ids,
+        slot * ID_STRIDE,
+        slot * ID_STRIDE + (this.idLen[slot] as number),
+        this.fileOf[slot] as number,
+        this.offsetOf[slot] as number,
+        this.texts[slot],
+      );
     const base = slot * ID_STRIDE;
     for (let i = 0; i < len; i++) this.ids[base + i] = b[s + i] as number;
     this.idLen[slot] = len;
@@ -94,7 +109,14 @@ export class RecentArrivals {
     let slot = (this.next - this.filled + size) % size;
     for (let k = 0; k < this.filled; k++) {
       if (this.open[slot] === 1) {
-        this.spill(this.ids, slot * ID_STRIDE, slot * ID_STRIDE + (this.idLen[slot] as number), this.fileOf[slot] as number, this.offsetOf[slot] as number, this.texts[slot]);
+        this.spill(
+          this.ids,
+          slot * ID_STRIDE,
+          slot * ID_STRIDE + (this.idLen[slot] as number),
+          this.fileOf[slot] as number,
+          this.offsetOf[slot] as number,
+          this.texts[slot],
+        );
         this.open[slot] = 0;
         this.texts[slot] = undefined;
       }

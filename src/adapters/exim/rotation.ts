@@ -48,7 +48,8 @@ export async function listRotations(mainPath: string): Promise<LogFileInfo[]> {
       continue;
     }
     if (d) byDate.push({ path, gz: d[3] !== undefined, mtimeMs, key: `${d[1]}-${(d[2] ?? '').padStart(12, '0')}` });
-    else if (n && n[1] !== undefined) byNumber.push({ path, gz: n[2] !== undefined, mtimeMs, key: String(9999 - Number(n[1])).padStart(4, '0') });
+    else if (n && n[1] !== undefined)
+      byNumber.push({ path, gz: n[2] !== undefined, mtimeMs, key: String(9999 - Number(n[1])).padStart(4, '0') });
   }
   byDate.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   byNumber.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

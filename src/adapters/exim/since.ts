@@ -19,14 +19,32 @@ export function parseSince(text: string, now: Date = new Date()): Date {
   }
   const l = LOCAL.exec(value);
   if (l) {
-    const [year, month, day, hour, minute, second] = l.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) as [number, number, number, number, number, number];
+    const [year, month, day, hour, minute, second] = l.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const ms = l[7] === undefined ? 0 : Number(l[7].padEnd(3, '0'));
     const date = new Date(year, month - 1, day, hour, minute, second, ms);
     // Reject what Date would silently roll over (2026-02-30, 25:00).
-    if (date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day && date.getHours() === hour && date.getMinutes() === minute) return date;
+    if (
+      date.getFullYear() === year &&
+      date.getMonth() === month - 1 &&
+      date.getDate() === day &&
+      date.getHours() === hour &&
+      date.getMinutes() === minute
+    )
+      return date;
   } else if (ZONED.test(value)) {
     const date = new Date(value.replace(' ', 'T'));
     if (!Number.isNaN(date.getTime())) return date;
   }
-  throw new FixEmailAuthError('BAD_INPUT', `Invalid --since "${text}": use a duration like 90m, 24h, 2d, or a date/time like 2026-11-28 or 2026-11-28T10:00`, { step: 'input' });
+  throw new FixEmailAuthError(
+    'BAD_INPUT',
+    `Invalid --since "${text}": use a duration like 90m, 24h, 2d, or a date/time like 2026-11-28 or 2026-11-28T10:00`,
+    { step: 'input' },
+  );
 }

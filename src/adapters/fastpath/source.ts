@@ -69,7 +69,7 @@ function readDkimKey(dir: string, domain: string): string | undefined {
  * belongs to the same account; else the domain itself (its zone file is then reported missing).
  */
 function zoneOf(domain: string, user: string, zones: ReadonlySet<string>, userOf: ReadonlyMap<string, string>): string {
-  for (let name = domain; ; ) {
+  for (let name = domain; ;) {
     if (zones.has(name) && userOf.get(name) === user) return name;
     const dot = name.indexOf('.');
     if (dot < 0) return domain;

@@ -28,7 +28,7 @@ export function parseUserDomains(text: string): UserDomains {
   const domains = new Map<string, string>();
   const users = new Map<string, string>();
   let skipped = 0;
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = text.length;
     const end = eol > pos && text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;

@@ -48,7 +48,10 @@ export function createWorkerPool<T, R>(options: WorkerPoolOptions): WorkerPool<T
   };
 
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(options.script, { workerData: options.workerData, ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
+    const worker = new Worker(options.script, {
+      workerData: options.workerData,
+      ...(options.execArgv ? { execArgv: options.execArgv } : {}),
+    });
     const slot: Slot<R> = { worker, inFlight: new Map(), alive: true };
     worker.on('message', (msg: { id: number; result?: R; error?: string }) => {
       const pending = slot.inFlight.get(msg.id);

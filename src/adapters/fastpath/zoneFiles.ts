@@ -30,16 +30,21 @@ export async function listZoneFiles(namedDir: string): Promise<Set<string>> {
  * blocking read — the scan's main thread would spend more on them than on the reading.
  */
 export function readZoneFile(namedDir: string, zone: string): Buffer {
-  if (!ZONE_NAME.test(zone) || zone.includes('..')) throw new FixEmailAuthError('BAD_INPUT', `“${zone.slice(0, 100)}” is not a zone name`, { step: 'read' });
+  if (!ZONE_NAME.test(zone) || zone.includes('..'))
+    throw new FixEmailAuthError('BAD_INPUT', `“${zone.slice(0, 100)}” is not a zone name`, { step: 'read' });
   const path = join(namedDir, `${zone}.db`);
   try {
     const bytes = readFileSync(path);
-    if (bytes.length > MAX_ZONE_FILE_BYTES) throw new FixEmailAuthError('ZONE_PARSE', `${path} is ${bytes.length} bytes; that is not a cPanel zone file`, { step: 'read' });
+    if (bytes.length > MAX_ZONE_FILE_BYTES)
+      throw new FixEmailAuthError('ZONE_PARSE', `${path} is ${bytes.length} bytes; that is not a cPanel zone file`, { step: 'read' });
     return bytes;
   } catch (err) {
     if (err instanceof FixEmailAuthError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FixEmailAuthError('NOT_FOUND', `Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { step: 'read', cause: err });
+    throw new FixEmailAuthError('NOT_FOUND', `Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, {
+      step: 'read',
+      cause: err,
+    });
   }
 }
 

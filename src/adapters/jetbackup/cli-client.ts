@@ -67,9 +67,13 @@ export class JetBackupCli {
     }
     const { envelope } = parsed;
     if (!envelope.success) {
-      throw new JetBackupError('api-error', `JetBackup's ${fn} failed: ${envelope.message || '(no message)'}`, { step, upstream: envelope });
+      throw new JetBackupError('api-error', `JetBackup's ${fn} failed: ${envelope.message || '(no message)'}`, {
+        step,
+        upstream: envelope,
+      });
     }
-    if (result.exitCode !== 0) this.logger.warn('jetbackup5api exited non-zero with success:1; trusting the JSON', { fn, exitCode: result.exitCode });
+    if (result.exitCode !== 0)
+      this.logger.warn('jetbackup5api exited non-zero with success:1; trusting the JSON', { fn, exitCode: result.exitCode });
     return { data: envelope.data, message: envelope.message };
   }
 
@@ -80,13 +84,23 @@ export class JetBackupCli {
         case 'not-found':
           return new JetBackupError('not-installed', `JetBackup is not installed: ${path} does not exist`, { step, cause: err });
         case 'not-runnable':
-          return new JetBackupError('not-runnable', `${path} cannot be run by this process (JetBackup's API needs root): ${err.message}`, { step, cause: err });
+          return new JetBackupError('not-runnable', `${path} cannot be run by this process (JetBackup's API needs root): ${err.message}`, {
+            step,
+            cause: err,
+          });
         case 'timeout':
-          return new JetBackupError('call-timeout', `JetBackup's ${fn} did not answer within ${Math.round(this.options.callTimeoutMs / 1000)} s`, { step, cause: err });
+          return new JetBackupError(
+            'call-timeout',
+            `JetBackup's ${fn} did not answer within ${Math.round(this.options.callTimeoutMs / 1000)} s`,
+            { step, cause: err },
+          );
         default:
           return new JetBackupError('bad-output', `Running ${path} -F ${fn} failed: ${err.message}`, { step, cause: err });
       }
     }
-    return new JetBackupError('bad-output', `Running ${path} -F ${fn} failed: ${err instanceof Error ? err.message : String(err)}`, { step, cause: err });
+    return new JetBackupError('bad-output', `Running ${path} -F ${fn} failed: ${err instanceof Error ? err.message : String(err)}`, {
+      step,
+      cause: err,
+    });
   }
 }

@@ -38,14 +38,23 @@ export const execFileRunner: ExecFn = (file, args, request) =>
     execFile(
       file,
       [...args],
-      { timeout: request.timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, env: request.env ?? process.env, encoding: 'utf8', windowsHide: true },
+      {
+        timeout: request.timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: MAX_OUTPUT_BYTES,
+        env: request.env ?? process.env,
+        encoding: 'utf8',
+        windowsHide: true,
+      },
       (error, stdout, stderr) => {
         const result: ExecResult = { stdout: String(stdout), stderr: String(stderr), exitCode: 0 };
         if (!error) return resolve(result);
         const err = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: string | number };
         if (err.code === 'ENOENT') return reject(new ExecFailure('not-found', `${file} does not exist`));
-        if (err.code === 'EACCES' || err.code === 'EPERM') return reject(new ExecFailure('not-runnable', `${file} cannot be run (${err.code})`));
-        if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new ExecFailure('other', `${file} printed more than ${MAX_OUTPUT_BYTES} bytes`));
+        if (err.code === 'EACCES' || err.code === 'EPERM')
+          return reject(new ExecFailure('not-runnable', `${file} cannot be run (${err.code})`));
+        if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+          return reject(new ExecFailure('other', `${file} printed more than ${MAX_OUTPUT_BYTES} bytes`));
         if (err.killed && err.signal) {
           return reject(new ExecFailure('timeout', `${file} did not answer within ${request.timeoutMs} ms`, { ...result, exitCode: null }));
         }

@@ -10,7 +10,15 @@ export { JetBackupBackup, type JetBackupBackupOptions } from './jetbackup-backup
 export { JetBackupCli, type JetBackupCliOptions, type CallResult } from './cli-client';
 export { withBackupPolicy, type BackupGuard, type BackupPolicy, type SnapshotOutcome } from './policy';
 export { JetBackupError, isJetBackupError, type JetBackupFailureReason } from './jetbackup-error';
-export { encodeQuery, encodeQueryComponent, booleanStyleFor, BOOLEAN_STYLE_BY_FUNCTION, type BooleanStyle, type QueryParams, type QueryValue } from './query-string';
+export {
+  encodeQuery,
+  encodeQueryComponent,
+  booleanStyleFor,
+  BOOLEAN_STYLE_BY_FUNCTION,
+  type BooleanStyle,
+  type QueryParams,
+  type QueryValue,
+} from './query-string';
 export { parseEnvelope, type JetBackupEnvelope } from './envelope';
 export { judgeQueueGroup, describeStatus, STATUS_COMPLETED, type QueueVerdict } from './queue-status';
 export { CONTAINS, CONTAINS_ALL, containsDnsZones } from './contains';

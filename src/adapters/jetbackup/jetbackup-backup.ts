@@ -148,7 +148,13 @@ export class JetBackupBackup implements Backup {
     this.logger.info('JetBackup DNS restore queued', { user: ref.user, snapshotId, dnsItemId: dnsItem.id, groupId: group.id });
 
     const subject = `JetBackup's DNS restore for ${ref.user} (queue group ${group.id})`;
-    const ended = await this.waitForEnd(group.id, deadline, step, subject, 'it may still be running: check JetBackup ▸ Queue before trying again');
+    const ended = await this.waitForEnd(
+      group.id,
+      deadline,
+      step,
+      subject,
+      'it may still be running: check JetBackup ▸ Queue before trying again',
+    );
     this.requireClean(ended, `JetBackup's DNS restore for ${ref.user}`, step);
     this.logger.info('JetBackup DNS restore finished', { user: ref.user, groupId: group.id });
   }
@@ -163,11 +169,15 @@ export class JetBackupBackup implements Backup {
     try {
       return parser(data);
     } catch (err) {
-      throw new JetBackupError('bad-output', `JetBackup's ${fn} answered in a shape we cannot read: ${err instanceof Error ? err.message : String(err)}`, {
-        step,
-        upstream: data,
-        cause: err,
-      });
+      throw new JetBackupError(
+        'bad-output',
+        `JetBackup's ${fn} answered in a shape we cannot read: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          step,
+          upstream: data,
+          cause: err,
+        },
+      );
     }
   }
 
@@ -195,7 +205,12 @@ export class JetBackupBackup implements Backup {
 
   /** §1.5: without a Backup-on-Demand job the call cannot work; and a job without bit 32 is useless here. */
   private async checkOnDemandJob(step: Step): Promise<void> {
-    const settings = this.parse('getSettingsSnapshots', parseSettingsSnapshots, (await this.call('getSettingsSnapshots', {}, step)).data, step);
+    const settings = this.parse(
+      'getSettingsSnapshots',
+      parseSettingsSnapshots,
+      (await this.call('getSettingsSnapshots', {}, step)).data,
+      step,
+    );
     if (!settings.jobId) {
       throw new JetBackupError(
         'no-on-demand-job',
@@ -275,13 +290,21 @@ export class JetBackupBackup implements Backup {
 
   private requireClean(group: QueueGroup, subject: string, step: Step): void {
     if (judgeQueueGroup(group) === 'success') return;
-    const details = [group.message ? `message: ${group.message}` : '', group.logContents ? `log:\n${group.logContents.trim()}` : '', group.logFile ? `log file: ${group.logFile}` : '']
+    const details = [
+      group.message ? `message: ${group.message}` : '',
+      group.logContents ? `log:\n${group.logContents.trim()}` : '',
+      group.logFile ? `log file: ${group.logFile}` : '',
+    ]
       .filter(Boolean)
       .join('\n');
-    throw new JetBackupError('finished-not-clean', `${subject} ended with ${describeStatus(group.status)}, not 100 (completed)${details ? `\n${details}` : ''}`, {
-      step,
-      upstream: group.raw,
-    });
+    throw new JetBackupError(
+      'finished-not-clean',
+      `${subject} ended with ${describeStatus(group.status)}, not 100 (completed)${details ? `\n${details}` : ''}`,
+      {
+        step,
+        upstream: group.raw,
+      },
+    );
   }
 
   private async findDnsItem(snapshotId: string, user: string, step: Step): Promise<BackupRow> {
@@ -308,25 +331,37 @@ export class JetBackupBackup implements Backup {
     if (!snapshotId) {
       const queuedAt = new Date(ref.queuedAt);
       const window: RunWindow = { queuedAt, clockSkewToleranceMs: this.options.clockSkewToleranceMs ?? DEFAULT_CLOCK_SKEW_TOLERANCE_MS };
-      const snapshot = Number.isNaN(queuedAt.getTime()) ? null : pickNewSnapshot(await this.listSnapshots(ref.accountId, step), ref.accountId, new Set(), window);
+      const snapshot = Number.isNaN(queuedAt.getTime())
+        ? null
+        : pickNewSnapshot(await this.listSnapshots(ref.accountId, step), ref.accountId, new Set(), window);
       if (!snapshot) {
-        throw new JetBackupError('snapshot-not-found', `JetBackup lists no snapshot of ${ref.user} taken at or after ${ref.queuedAt}`, { step });
+        throw new JetBackupError('snapshot-not-found', `JetBackup lists no snapshot of ${ref.user} taken at or after ${ref.queuedAt}`, {
+          step,
+        });
       }
       snapshotId = snapshot.snapshotId;
     }
     const items = this.parse('getBackupItems', parseBackupItems, (await this.call('getBackupItems', { _id: snapshotId }, step)).data, step);
     const dnsItem = ref.dnsItemId ? items.find((item) => item.id === ref.dnsItemId) : pickDnsItem(items);
     if (!dnsItem || dnsItem.contains === null || !containsDnsZones(dnsItem.contains)) {
-      throw new JetBackupError('no-dns-item', `JetBackup's snapshot ${snapshotId} of ${ref.user} has no DNS zones item${ref.dnsItemId ? ` with id ${ref.dnsItemId}` : ''}`, {
-        step,
-        upstream: items,
-      });
+      throw new JetBackupError(
+        'no-dns-item',
+        `JetBackup's snapshot ${snapshotId} of ${ref.user} has no DNS zones item${ref.dnsItemId ? ` with id ${ref.dnsItemId}` : ''}`,
+        {
+          step,
+          upstream: items,
+        },
+      );
     }
     if (dnsItem.accountId !== undefined && dnsItem.accountId !== ref.accountId) {
-      throw new JetBackupError('not-owned', `JetBackup item ${dnsItem.id} belongs to account ${dnsItem.accountId}, not to ${ref.user} (${ref.accountId}); not restoring`, {
-        step,
-        upstream: dnsItem,
-      });
+      throw new JetBackupError(
+        'not-owned',
+        `JetBackup item ${dnsItem.id} belongs to account ${dnsItem.accountId}, not to ${ref.user} (${ref.accountId}); not restoring`,
+        {
+          step,
+          upstream: dnsItem,
+        },
+      );
     }
     return { snapshotId, dnsItem };
   }

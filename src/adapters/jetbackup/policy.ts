@@ -41,7 +41,9 @@ export function withBackupPolicy(backup: Backup | null, policy: BackupPolicy): B
       if (backup === null) {
         const reason = 'JetBackup is not available on this server';
         if (policy === 'required') {
-          throw new FixEmailAuthError('BACKUP_FAILED', `${reason}, and the backup policy is "required"; the change was not made`, { step: 'backup' });
+          throw new FixEmailAuthError('BACKUP_FAILED', `${reason}, and the backup policy is "required"; the change was not made`, {
+            step: 'backup',
+          });
         }
         return { ref: null, skipped: 'unavailable', warning: `${reason}; going on without a JetBackup snapshot (policy best-effort)` };
       }
@@ -51,7 +53,9 @@ export function withBackupPolicy(backup: Backup | null, policy: BackupPolicy): B
         if (policy === 'required') {
           const message = `${reasonText(err)}; the change was not made (backup policy "required")`;
           const options = { step: 'backup' as const, upstream: err instanceof FixEmailAuthError ? err.upstream : undefined, cause: err };
-          throw isJetBackupError(err) ? new JetBackupError(err.reason, message, options) : new FixEmailAuthError('BACKUP_FAILED', message, options);
+          throw isJetBackupError(err)
+            ? new JetBackupError(err.reason, message, options)
+            : new FixEmailAuthError('BACKUP_FAILED', message, options);
         }
         return {
           ref: null,

@@ -28,8 +28,7 @@ export function booleanStyleFor(fn: string, override?: BooleanStyle): BooleanSty
 export function encodeQueryComponent(text: string): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
-    const isSafe =
-      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f;
+    const isSafe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f;
     out += isSafe ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;

@@ -12,8 +12,18 @@ import { z } from 'zod';
 import { parseJetBackupTime } from './jetbackup-time';
 
 const idText = z.union([z.string().min(1), z.number().transform(String)]);
-const intLike = z.union([z.number().int(), z.string().trim().regex(/^-?\d+$/).transform(Number)]);
-const optionalText = z.union([z.string(), z.number().transform(String)]).nullish().catch(undefined);
+const intLike = z.union([
+  z.number().int(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
+const optionalText = z
+  .union([z.string(), z.number().transform(String)])
+  .nullish()
+  .catch(undefined);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

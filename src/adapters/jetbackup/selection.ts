@@ -61,7 +61,9 @@ export function pickNewSnapshot(
 ): BackupRow | null {
   const candidates = rows.filter(
     (row) =>
-      (row.accountId === undefined || row.accountId === accountId) && !seenBefore.has(row.snapshotId) && isRecentEnough(row.created, window),
+      (row.accountId === undefined || row.accountId === accountId) &&
+      !seenBefore.has(row.snapshotId) &&
+      isRecentEnough(row.created, window),
   );
   return [...candidates].sort(byCreatedAscending)[0] ?? null;
 }

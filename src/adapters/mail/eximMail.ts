@@ -20,7 +20,11 @@ export interface EximMail {
 }
 
 export function createEximMail(options: EximMailOptions): EximMail {
-  const submitter = createSendmailSubmitter({ sendmail: options.sendmail, identity: options.identity ?? 'setuid', ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}) });
+  const submitter = createSendmailSubmitter({
+    sendmail: options.sendmail,
+    identity: options.identity ?? 'setuid',
+    ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+  });
   return {
     submit: (submission) => submitter.submit(submission),
     mark: () => markLog(options.mainlog),

@@ -109,17 +109,30 @@ class LogTail {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
 export async function followMessage(mark: LogMark, match: MessageMatch, options: FollowOptions): Promise<FollowResult> {
   const tail = new LogTail(mark);
   const deadline = Date.now() + options.timeoutMs;
-  const result: FollowResult = { state: 'unseen', timedOut: false, eximId: null, recipient: null, reply: null, host: null, hostIp: null, lines: [] };
+  const result: FollowResult = {
+    state: 'unseen',
+    timedOut: false,
+    eximId: null,
+    recipient: null,
+    reply: null,
+    host: null,
+    hostIp: null,
+    lines: [],
+  };
 
   const take = (line: string): boolean => {
     const parsed = parseMessageLine(line);
@@ -147,7 +160,13 @@ export async function followMessage(mark: LogMark, match: MessageMatch, options:
       case '**':
       case '==': {
         const f = parseFailure(parsed.rest);
-        Object.assign(result, { state: parsed.flag === '**' ? 'bounced' : 'deferred', recipient: f.recipient, reply: f.message || null, host: f.hostName, hostIp: f.hostIp });
+        Object.assign(result, {
+          state: parsed.flag === '**' ? 'bounced' : 'deferred',
+          recipient: f.recipient,
+          reply: f.message || null,
+          host: f.hostName,
+          hostIp: f.hostIp,
+        });
         return parsed.flag === '**';
       }
       default:

@@ -38,7 +38,14 @@ export function arrivalMarks(rest: string): { messageId: string | null; subject:
 }
 
 /** A delivery (`=>`) line: recipient, remote host and the SMTP confirmation (`C="250 …"`). */
-export function parseDelivery(rest: string): { recipient: string; host: string | null; hostIp: string | null; router: string | null; transport: string | null; confirmation: string | null } {
+export function parseDelivery(rest: string): {
+  recipient: string;
+  host: string | null;
+  hostIp: string | null;
+  router: string | null;
+  transport: string | null;
+  confirmation: string | null;
+} {
   const space = rest.indexOf(' ');
   const recipient = space < 0 ? rest : rest.slice(0, space);
   let host: string | null = null;

@@ -65,12 +65,21 @@ async function planFor(options: SendmailOptions, submission: Submission): Promis
     return { args: [...extra, '-oMai', submission.user, '-oMt', submission.user, ...ours], env: { PATH: SAFE_PATH } };
   }
   const account = await lookupUnixUser(submission.user, options.passwdFile);
-  if (!account) throw new FixEmailAuthError('NOT_FOUND', `There is no Unix account "${submission.user}" on this server to send the test message as.`, { step: 'mail' });
-  if (account.uid === 0) throw new FixEmailAuthError('BAD_INPUT', `"${submission.user}" is a root account; a test message is sent as a cPanel user.`, { step: 'mail' });
+  if (!account)
+    throw new FixEmailAuthError('NOT_FOUND', `There is no Unix account "${submission.user}" on this server to send the test message as.`, {
+      step: 'mail',
+    });
+  if (account.uid === 0)
+    throw new FixEmailAuthError('BAD_INPUT', `"${submission.user}" is a root account; a test message is sent as a cPanel user.`, {
+      step: 'mail',
+    });
   const env = { PATH: SAFE_PATH, HOME: account.home, USER: account.name, LOGNAME: account.name };
   const current = typeof process.getuid === 'function' ? process.getuid() : -1;
   if (current === account.uid) return { args: [...extra, ...ours], env };
-  if (current !== 0) throw new FixEmailAuthError('BAD_INPUT', `Sending as "${submission.user}" needs root (this process runs as uid ${current}).`, { step: 'mail' });
+  if (current !== 0)
+    throw new FixEmailAuthError('BAD_INPUT', `Sending as "${submission.user}" needs root (this process runs as uid ${current}).`, {
+      step: 'mail',
+    });
   return { args: [...extra, ...ours], uid: account.uid, gid: account.gid, env };
 }
 
@@ -97,18 +106,33 @@ export function createSendmailSubmitter(options: SendmailOptions): MailSubmitter
         };
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
-          finish(new FixEmailAuthError('TIMEOUT', `${options.sendmail} did not finish within ${Math.round(timeoutMs / 1000)} s`, { step: 'mail' }));
+          finish(
+            new FixEmailAuthError('TIMEOUT', `${options.sendmail} did not finish within ${Math.round(timeoutMs / 1000)} s`, {
+              step: 'mail',
+            }),
+          );
         }, timeoutMs);
         child.stderr?.on('data', (chunk: Buffer) => {
           if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
         });
         child.on('error', (err: NodeJS.ErrnoException) =>
-          finish(new FixEmailAuthError('TRANSPORT', `Cannot run ${options.sendmail}: ${err.code === 'ENOENT' ? 'not found (is an MTA installed? config paths.sendmail)' : err.message}`, { step: 'mail', cause: err })),
+          finish(
+            new FixEmailAuthError(
+              'TRANSPORT',
+              `Cannot run ${options.sendmail}: ${err.code === 'ENOENT' ? 'not found (is an MTA installed? config paths.sendmail)' : err.message}`,
+              { step: 'mail', cause: err },
+            ),
+          ),
         );
         child.on('close', (code, signal) => {
           if (code === 0) return finish();
           const why = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-          finish(new FixEmailAuthError('TRANSPORT', `${options.sendmail} ${why}: ${stderr.trim().slice(0, 500) || 'no message'}`, { step: 'mail', upstream: stderr.slice(0, MAX_STDERR) }));
+          finish(
+            new FixEmailAuthError('TRANSPORT', `${options.sendmail} ${why}: ${stderr.trim().slice(0, 500) || 'no message'}`, {
+              step: 'mail',
+              upstream: stderr.slice(0, MAX_STDERR),
+            }),
+          );
         });
         // A sendmail that exits early closes its stdin; the exit status tells the story, not EPIPE.
         child.stdin?.on('error', () => undefined);

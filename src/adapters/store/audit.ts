@@ -107,7 +107,9 @@ export function createAuditLog(db: Db, now: () => Date): AuditLog {
         .when(filter.action, 'action = ?')
         .when(filter.actorName, 'actor_name = ?')
         .when(filter.before, 'id < ?');
-      const rows = db.prepare(`SELECT * FROM audit ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, clampLimit(filter.limit)) as AuditRow[];
+      const rows = db
+        .prepare(`SELECT * FROM audit ${where.sql} ORDER BY id DESC LIMIT ?`)
+        .all(...where.params, clampLimit(filter.limit)) as AuditRow[];
       return rows.map(toEntry);
     },
   };

@@ -60,27 +60,34 @@ export function toChange(row: ChangeRow): Change {
 /** The plan is sent with the serial read and for the zone of the change; a mismatch is a bug upstream. */
 export function assertPlanFits(zone: string, serialBefore: string, plan: MassEditParams): void {
   if (normalizeDomain(plan.zone) !== normalizeDomain(zone)) throw storeError('BAD_INPUT', `The plan is for zone ${plan.zone}, not ${zone}`);
-  if (plan.serial !== serialBefore) throw storeError('BAD_INPUT', `The plan carries serial ${plan.serial}, but the serial read before is ${serialBefore}`);
+  if (plan.serial !== serialBefore)
+    throw storeError('BAD_INPUT', `The plan carries serial ${plan.serial}, but the serial read before is ${serialBefore}`);
 }
 
 /** After planning, the added records are fixed; only the line they landed on may be filled in. */
 export function assertOnlyLinesDiffer(current: ChangeRow, added: readonly AddedRecord[]): void {
   const strip = (records: readonly AddedRecord[]) => records.map(({ lineIndex: _line, ...record }) => record);
   if (encodeAddedRecords(strip(decodeAddedRecords(current.added_json))) !== encodeAddedRecords(strip(added))) {
-    throw storeError('BAD_INPUT', `Change ${current.id}: the records added are fixed by its plan; only where they landed (lineIndex) may be recorded`);
+    throw storeError(
+      'BAD_INPUT',
+      `Change ${current.id}: the records added are fixed by its plan; only where they landed (lineIndex) may be recorded`,
+    );
   }
 }
 
 export function assertPatchFits(to: ChangeStatus, patch: ChangePatch, current: ChangeRow): void {
   if (patch.replan && to !== 'planned') throw storeError('BAD_INPUT', `A re-plan goes back to 'planned', not to '${to}'`);
-  if (to === 'planned' && !patch.replan) throw storeError('BAD_INPUT', "Going back to 'planned' needs the re-read snapshot and plan (patch.replan)");
+  if (to === 'planned' && !patch.replan)
+    throw storeError('BAD_INPUT', "Going back to 'planned' needs the re-read snapshot and plan (patch.replan)");
   if (patch.replan) assertPlanFits(current.zone, patch.replan.serialBefore, patch.replan.plan);
   if (patch.added && !patch.replan) assertOnlyLinesDiffer(current, patch.added);
   if (to === 'failed' && !patch.error) throw storeError('BAD_INPUT', "A change marked 'failed' needs an error");
   const serialAfter = patch.serialAfter ?? current.serial_after;
-  if (to === 'applied' && serialAfter === null) throw storeError('BAD_INPUT', "A change marked 'applied' needs the serial cPanel returned (serialAfter)");
+  if (to === 'applied' && serialAfter === null)
+    throw storeError('BAD_INPUT', "A change marked 'applied' needs the serial cPanel returned (serialAfter)");
   // Undo is only meaningful for an edit that reached the zone.
-  if (to === 'rolled_back' && serialAfter === null) throw storeError('CONFLICT', `Change ${current.id} never reached the zone (no serial after), so there is nothing to roll back`);
+  if (to === 'rolled_back' && serialAfter === null)
+    throw storeError('CONFLICT', `Change ${current.id} never reached the zone (no serial after), so there is nothing to roll back`);
 }
 
 export function auditSummary(patch: ChangePatch): Record<string, unknown> {

@@ -17,7 +17,15 @@ import { storeError } from './store-error';
 
 export type ChangeStatus = 'planned' | 'backed_up' | 'applying' | 'applied' | 'verified' | 'failed' | 'rolled_back';
 
-export const CHANGE_STATUSES: readonly ChangeStatus[] = ['planned', 'backed_up', 'applying', 'applied', 'verified', 'failed', 'rolled_back'];
+export const CHANGE_STATUSES: readonly ChangeStatus[] = [
+  'planned',
+  'backed_up',
+  'applying',
+  'applied',
+  'verified',
+  'failed',
+  'rolled_back',
+];
 
 const NEXT: Readonly<Record<ChangeStatus, readonly ChangeStatus[]>> = {
   planned: ['backed_up', 'applying', 'failed'],
@@ -40,6 +48,9 @@ export function isAllowedTransition(from: ChangeStatus, to: ChangeStatus): boole
 export function assertAllowedTransition(from: ChangeStatus, to: ChangeStatus): void {
   if (!isAllowedTransition(from, to)) {
     const next = NEXT[from];
-    throw storeError('CONFLICT', `A change cannot go from '${from}' to '${to}' (from '${from}' it may go to ${next.length ? next.map((s) => `'${s}'`).join(', ') : 'nowhere: it is final'})`);
+    throw storeError(
+      'CONFLICT',
+      `A change cannot go from '${from}' to '${to}' (from '${from}' it may go to ${next.length ? next.map((s) => `'${s}'`).join(', ') : 'nowhere: it is final'})`,
+    );
   }
 }

@@ -18,7 +18,17 @@ import { SqlFilter, clampLimit } from './sql-filter';
 import { isSqliteConstraint, storeError } from './store-error';
 import type { ActorKind } from './types';
 
-export type { Change, ChangeBackup, ChangeError, ChangeFilter, ChangeJournal, ChangeKind, ChangePatch, NewChange, TransitionOptions } from './change-types';
+export type {
+  Change,
+  ChangeBackup,
+  ChangeError,
+  ChangeFilter,
+  ChangeJournal,
+  ChangeKind,
+  ChangePatch,
+  NewChange,
+  TransitionOptions,
+} from './change-types';
 
 export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): ChangeJournal {
   const insert = db.prepare(
@@ -35,15 +45,20 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
     if (input.rollbackOf === undefined) return;
     const target = getRow(input.rollbackOf);
     if (!target) throw storeError('NOT_FOUND', `Change ${input.rollbackOf} does not exist`);
-    if (normalizeDomain(target.zone) !== normalizeDomain(input.zone)) throw storeError('BAD_INPUT', `Change ${target.id} edited zone ${target.zone}, not ${input.zone}`);
+    if (normalizeDomain(target.zone) !== normalizeDomain(input.zone))
+      throw storeError('BAD_INPUT', `Change ${target.id} edited zone ${target.zone}, not ${input.zone}`);
     if (target.serial_after === null || !['applied', 'verified', 'failed'].includes(target.status)) {
-      throw storeError('CONFLICT', `Change ${target.id} is '${target.status}'${target.serial_after === null ? ' and never reached the zone' : ''}: there is nothing to roll back`);
+      throw storeError(
+        'CONFLICT',
+        `Change ${target.id} is '${target.status}'${target.serial_after === null ? ' and never reached the zone' : ''}: there is nothing to roll back`,
+      );
     }
   }
 
   const createTx = db.transaction((input: NewChange): Change => {
     const kind = input.kind ?? (input.rollbackOf === undefined ? 'repair' : 'rollback');
-    if ((kind === 'rollback') !== (input.rollbackOf !== undefined)) throw storeError('BAD_INPUT', 'A rollback names the change it undoes (rollbackOf), and only a rollback does');
+    if ((kind === 'rollback') !== (input.rollbackOf !== undefined))
+      throw storeError('BAD_INPUT', 'A rollback names the change it undoes (rollbackOf), and only a rollback does');
     assertPlanFits(input.zone, input.serialBefore, input.plan);
     assertRollbackTarget(input);
     let row: ChangeRow;
@@ -65,7 +80,8 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
         jobId: input.jobId ?? null,
       }) as ChangeRow;
     } catch (err) {
-      if (isSqliteConstraint(err, 'UNIQUE')) throw storeError('CONFLICT', `Change ${input.rollbackOf} is already being rolled back (or was)`, err);
+      if (isSqliteConstraint(err, 'UNIQUE'))
+        throw storeError('CONFLICT', `Change ${input.rollbackOf} is already being rolled back (or was)`, err);
       throw err;
     }
     const change = toChange(row);
@@ -76,7 +92,14 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
       zone: change.zone,
       changeId: change.id,
       jobId: change.jobId,
-      detail: { kind, rollbackOf: change.rollbackOf ?? null, serialBefore: change.serialBefore, remove: change.plan.remove, edit: change.plan.edit.map((e) => e.line_index), add: change.plan.add.length },
+      detail: {
+        kind,
+        rollbackOf: change.rollbackOf ?? null,
+        serialBefore: change.serialBefore,
+        remove: change.plan.remove,
+        edit: change.plan.edit.map((e) => e.line_index),
+        add: change.plan.add.length,
+      },
     });
     return change;
   });
@@ -115,14 +138,16 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
     });
   }
 
-  const transitionTx = db.transaction((id: number, from: ChangeStatus, to: ChangeStatus, patch: ChangePatch, options: TransitionOptions): boolean => {
-    assertAllowedTransition(from, to);
-    const current = getRow(id);
-    if (!current) throw storeError('NOT_FOUND', `Change ${id} does not exist`);
-    if (current.status !== from) return false;
-    applyTransition(current, to, patch, options);
-    return true;
-  });
+  const transitionTx = db.transaction(
+    (id: number, from: ChangeStatus, to: ChangeStatus, patch: ChangePatch, options: TransitionOptions): boolean => {
+      assertAllowedTransition(from, to);
+      const current = getRow(id);
+      if (!current) throw storeError('NOT_FOUND', `Change ${id} does not exist`);
+      if (current.status !== from) return false;
+      applyTransition(current, to, patch, options);
+      return true;
+    },
+  );
 
   const advanceTx = db.transaction((id: number, to: ChangeStatus, patch: ChangePatch, options: TransitionOptions): Change => {
     const current = getRow(id);
@@ -133,23 +158,33 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
   });
 
   /** A data update with no status change: the edit must have reached the zone. */
-  const recordTx = db.transaction((id: number, column: 'added_json' | 'verification_json', value: string, action: string, detail: Record<string, unknown>, options: TransitionOptions): Change => {
-    const current = getRow(id);
-    if (!current) throw storeError('NOT_FOUND', `Change ${id} does not exist`);
-    if (current.serial_after === null) throw storeError('CONFLICT', `Change ${id} is '${current.status}' and has not reached the zone; nothing to record yet`);
-    if (column === 'added_json') assertOnlyLinesDiffer(current, decodeAddedRecords(value));
-    db.prepare(`UPDATE changes SET ${column} = ?, updated_at = ? WHERE id = ?`).run(value, now().toISOString(), id);
-    audit.appendAudit({
-      actor: options.by ?? { kind: current.actor_kind as ActorKind, name: current.actor_name },
-      action,
-      domain: current.domain,
-      zone: current.zone,
-      changeId: id,
-      jobId: current.job_id ?? undefined,
-      detail: { status: current.status, ...detail, ...options.detail },
-    });
-    return toChange(getRow(id) as ChangeRow);
-  });
+  const recordTx = db.transaction(
+    (
+      id: number,
+      column: 'added_json' | 'verification_json',
+      value: string,
+      action: string,
+      detail: Record<string, unknown>,
+      options: TransitionOptions,
+    ): Change => {
+      const current = getRow(id);
+      if (!current) throw storeError('NOT_FOUND', `Change ${id} does not exist`);
+      if (current.serial_after === null)
+        throw storeError('CONFLICT', `Change ${id} is '${current.status}' and has not reached the zone; nothing to record yet`);
+      if (column === 'added_json') assertOnlyLinesDiffer(current, decodeAddedRecords(value));
+      db.prepare(`UPDATE changes SET ${column} = ?, updated_at = ? WHERE id = ?`).run(value, now().toISOString(), id);
+      audit.appendAudit({
+        actor: options.by ?? { kind: current.actor_kind as ActorKind, name: current.actor_name },
+        action,
+        domain: current.domain,
+        zone: current.zone,
+        changeId: id,
+        jobId: current.job_id ?? undefined,
+        detail: { status: current.status, ...detail, ...options.detail },
+      });
+      return toChange(getRow(id) as ChangeRow);
+    },
+  );
 
   return {
     createChange: (input) => createTx.immediate(input),
@@ -167,7 +202,9 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
         .when(filter.rollbackOf, 'rollback_of = ?')
         .when(filter.jobId, 'job_id = ?')
         .when(filter.before, 'id < ?');
-      const rows = db.prepare(`SELECT * FROM changes ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, clampLimit(filter.limit)) as ChangeRow[];
+      const rows = db
+        .prepare(`SELECT * FROM changes ${where.sql} ORDER BY id DESC LIMIT ?`)
+        .all(...where.params, clampLimit(filter.limit)) as ChangeRow[];
       return rows.map(toChange);
     },
     findApplying() {
@@ -178,10 +215,24 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
     transition: (id, from, to, patch = {}, options = {}) => transitionTx.immediate(id, from, to, patch, options),
     advance: (id, to, patch = {}, options = {}) => advanceTx.immediate(id, to, patch, options),
     recordAdded: (id, added, options = {}) =>
-      recordTx.immediate(id, 'added_json', encodeAddedRecords(added), 'change.added_located', { lines: added.map((a) => a.lineIndex ?? null) }, options),
+      recordTx.immediate(
+        id,
+        'added_json',
+        encodeAddedRecords(added),
+        'change.added_located',
+        { lines: added.map((a) => a.lineIndex ?? null) },
+        options,
+      ),
     recordVerification(id, verification, options = {}) {
       const state = (verification as { state?: unknown } | null)?.state;
-      return recordTx.immediate(id, 'verification_json', JSON.stringify(verification ?? null), 'change.verification_recorded', typeof state === 'string' ? { state } : {}, options);
+      return recordTx.immediate(
+        id,
+        'verification_json',
+        JSON.stringify(verification ?? null),
+        'change.verification_recorded',
+        typeof state === 'string' ? { state } : {},
+        options,
+      );
     },
   };
 }

@@ -44,7 +44,10 @@ function refuseUnsafeExisting(path: string, stats: Stats): void {
   if (!stats.isFile()) throw storeError('UNSAFE_VALUE', `Refusing to open the journal ${path}: it is not a regular file`);
   const euid = process.geteuid?.();
   if (euid !== undefined && stats.uid !== euid) {
-    throw storeError('UNSAFE_VALUE', `Refusing to open the journal ${path}: it belongs to uid ${stats.uid}, not to this process (uid ${euid})`);
+    throw storeError(
+      'UNSAFE_VALUE',
+      `Refusing to open the journal ${path}: it belongs to uid ${stats.uid}, not to this process (uid ${euid})`,
+    );
   }
 }
 

@@ -21,15 +21,24 @@
  */
 import type { AuditLog } from './audit';
 import type { Db } from './db';
-import { getJobRow, settleJob, toJob, toJobItem, type Job, type JobItem, type JobItemRow, type JobItemStatus, type JobRow } from './job-rows';
+import {
+  getJobRow,
+  settleJob,
+  toJob,
+  toJobItem,
+  type Job,
+  type JobItem,
+  type JobItemRow,
+  type JobItemStatus,
+  type JobRow,
+} from './job-rows';
 import { toJsonColumn } from './record-codec';
 import { isRunnerAlive } from './runner';
 import { storeError } from './store-error';
 import { SYSTEM_ACTOR, type Actor } from './types';
 
 export type ItemResolution =
-  | { status: 'pending' }
-  | { status: Extract<JobItemStatus, 'done' | 'failed' | 'skipped'>; result?: unknown; changeId?: number };
+  { status: 'pending' } | { status: Extract<JobItemStatus, 'done' | 'failed' | 'skipped'>; result?: unknown; changeId?: number };
 
 export type Reconcile = (item: JobItem, job: Job) => ItemResolution | Promise<ItemResolution>;
 
@@ -63,7 +72,9 @@ export function createJobRecovery(db: Db, now: () => Date, audit: AuditLog, runn
   const runningItems = db.prepare("SELECT * FROM job_items WHERE job_id = ? AND status = 'running' ORDER BY seq");
 
   const interruptTx = db.transaction((by: Actor): number[] => {
-    const ids = (db.prepare("SELECT id FROM jobs WHERE status = 'running' AND runner = ?").all(runnerId) as { id: number }[]).map((r) => r.id);
+    const ids = (db.prepare("SELECT id FROM jobs WHERE status = 'running' AND runner = ?").all(runnerId) as { id: number }[]).map(
+      (r) => r.id,
+    );
     for (const id of ids) {
       db.prepare("UPDATE jobs SET status = 'interrupted' WHERE id = ? AND status = 'running'").run(id);
       audit.appendAudit({ actor: by, action: 'job.interrupted', jobId: id, detail: { reason: 'shutdown' } });
@@ -83,7 +94,12 @@ export function createJobRecovery(db: Db, now: () => Date, audit: AuditLog, runn
     for (const job of orphans) {
       if (job.status !== 'running') continue;
       db.prepare("UPDATE jobs SET status = 'interrupted' WHERE id = ? AND status = 'running'").run(job.id);
-      audit.appendAudit({ actor: SYSTEM_ACTOR, action: 'job.interrupted', jobId: job.id, detail: { reason: 'runner gone', runner: job.runner } });
+      audit.appendAudit({
+        actor: SYSTEM_ACTOR,
+        action: 'job.interrupted',
+        jobId: job.id,
+        detail: { reason: 'runner gone', runner: job.runner },
+      });
     }
     return orphans.map((job) => job.id);
   });
@@ -107,7 +123,8 @@ export function createJobRecovery(db: Db, now: () => Date, audit: AuditLog, runn
           `UPDATE job_items SET status = ?, result_json = ?, change_id = coalesce(?, change_id), finished_at = ?, step = NULL
            WHERE job_id = ? AND seq = ? AND status = 'running' RETURNING *`,
         )
-        .get(resolution.status, toJsonColumn(resolution.result), resolution.changeId ?? null, at, item.jobId, item.seq) as JobItemRow | undefined;
+        .get(resolution.status, toJsonColumn(resolution.result), resolution.changeId ?? null, at, item.jobId, item.seq) as
+        JobItemRow | undefined;
     }
     if (row) {
       audit.appendAudit({
@@ -125,7 +142,11 @@ export function createJobRecovery(db: Db, now: () => Date, audit: AuditLog, runn
     if (!job) throw storeError('NOT_FOUND', `Job ${jobId} does not exist`);
     if (job.status !== 'interrupted') return false;
     const unreconciled = (runningItems.all(jobId) as JobItemRow[]).length;
-    if (unreconciled > 0) throw storeError('CONFLICT', `Job ${jobId} still has ${unreconciled} item(s) whose outcome is unknown; reconcile them first (recoverInterrupted)`);
+    if (unreconciled > 0)
+      throw storeError(
+        'CONFLICT',
+        `Job ${jobId} still has ${unreconciled} item(s) whose outcome is unknown; reconcile them first (recoverInterrupted)`,
+      );
     db.prepare("UPDATE jobs SET status = 'running', runner = ? WHERE id = ?").run(runnerId, jobId);
     audit.appendAudit({ actor: by, action: 'job.resumed', jobId, detail: { runner: runnerId } });
     settleJob(db, audit, jobId, iso());

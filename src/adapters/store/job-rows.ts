@@ -101,7 +101,10 @@ export function toJobItem(row: JobItemRow): JobItem {
 
 export function jobProgress(db: Db, jobId: number): JobProgress {
   const progress: JobProgress = { total: 0, pending: 0, running: 0, done: 0, failed: 0, skipped: 0, cancelled: 0 };
-  const counts = db.prepare('SELECT status, count(*) AS n FROM job_items WHERE job_id = ? GROUP BY status').all(jobId) as { status: JobItemStatus; n: number }[];
+  const counts = db.prepare('SELECT status, count(*) AS n FROM job_items WHERE job_id = ? GROUP BY status').all(jobId) as {
+    status: JobItemStatus;
+    n: number;
+  }[];
   for (const { status, n } of counts) {
     progress[status] = n;
     progress.total += n;
@@ -140,10 +143,16 @@ export function getJobRow(db: Db, jobId: number): JobRow | undefined {
 export function settleJob(db: Db, audit: AuditLog, jobId: number, at: IsoTime): JobStatus | undefined {
   const job = getJobRow(db, jobId);
   if (!job) return undefined;
-  const open = db.prepare("SELECT count(*) AS n FROM job_items WHERE job_id = ? AND status IN ('pending', 'running')").get(jobId) as { n: number };
+  const open = db.prepare("SELECT count(*) AS n FROM job_items WHERE job_id = ? AND status IN ('pending', 'running')").get(jobId) as {
+    n: number;
+  };
   if (open.n > 0) return job.status;
   const next: JobStatus | undefined =
-    job.status === 'cancelling' ? 'cancelled' : job.status === 'running' || job.status === 'interrupted' || job.status === 'queued' ? 'done' : undefined;
+    job.status === 'cancelling'
+      ? 'cancelled'
+      : job.status === 'running' || job.status === 'interrupted' || job.status === 'queued'
+        ? 'done'
+        : undefined;
   if (!next) return job.status;
   db.prepare('UPDATE jobs SET status = ?, finished_at = ? WHERE id = ? AND status = ?').run(next, at, jobId, job.status);
   audit.appendAudit({ actor: SYSTEM_ACTOR, action: `job.${next}`, jobId, detail: { from: job.status, progress: jobProgress(db, jobId) } });

@@ -111,9 +111,21 @@ export function createJobQueue(db: Db, now: () => Date, audit: AuditLog, runnerI
     const unique = new Set(input.keys);
     if (unique.size !== input.keys.length) throw storeError('BAD_INPUT', 'A job lists the same domain or zone twice');
     const at = iso();
-    const { id } = insertJob.get(input.kind, at, input.actor.kind, input.actor.name, toJsonColumn(input.params ?? null), input.dryRun ? 1 : 0) as { id: number };
+    const { id } = insertJob.get(
+      input.kind,
+      at,
+      input.actor.kind,
+      input.actor.name,
+      toJsonColumn(input.params ?? null),
+      input.dryRun ? 1 : 0,
+    ) as { id: number };
     input.keys.forEach((key, i) => insertItem.run(id, i + 1, key));
-    audit.appendAudit({ actor: input.actor, action: 'job.created', jobId: id, detail: { kind: input.kind, dryRun: !!input.dryRun, total: input.keys.length } });
+    audit.appendAudit({
+      actor: input.actor,
+      action: 'job.created',
+      jobId: id,
+      detail: { kind: input.kind, dryRun: !!input.dryRun, total: input.keys.length },
+    });
     if (input.keys.length === 0) {
       db.prepare('UPDATE jobs SET started_at = ? WHERE id = ?').run(at, id);
       settleJob(db, audit, id, at);
@@ -127,15 +139,31 @@ export function createJobQueue(db: Db, now: () => Date, audit: AuditLog, runnerI
     const at = iso();
     const row = claim.get({ jobId, at }) as JobItemRow | undefined;
     if (row && job.status === 'queued') {
-      db.prepare("UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), runner = ? WHERE id = ?").run(at, runnerId, jobId);
-      audit.appendAudit({ actor: { kind: job.actor_kind as Actor['kind'], name: job.actor_name }, action: 'job.running', jobId, detail: { runner: runnerId } });
+      db.prepare("UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), runner = ? WHERE id = ?").run(
+        at,
+        runnerId,
+        jobId,
+      );
+      audit.appendAudit({
+        actor: { kind: job.actor_kind as Actor['kind'], name: job.actor_name },
+        action: 'job.running',
+        jobId,
+        detail: { runner: runnerId },
+      });
     }
     return row && toJobItem(row);
   });
 
   const finishTx = db.transaction((jobId: number, seq: number, outcome: ItemOutcome): boolean => {
     const at = iso();
-    const changed = finish.run({ jobId, seq, status: outcome.status, result: toJsonColumn(outcome.result), changeId: outcome.changeId ?? null, at }).changes;
+    const changed = finish.run({
+      jobId,
+      seq,
+      status: outcome.status,
+      result: toJsonColumn(outcome.result),
+      changeId: outcome.changeId ?? null,
+      at,
+    }).changes;
     if (changed !== 1) return false;
     settleJob(db, audit, jobId, at);
     return true;
@@ -145,7 +173,9 @@ export function createJobQueue(db: Db, now: () => Date, audit: AuditLog, runnerI
     const job = requireJob(jobId);
     if (!['queued', 'running', 'interrupted'].includes(job.status)) return false;
     const at = iso();
-    const cancelled = db.prepare("UPDATE job_items SET status = 'cancelled', finished_at = ? WHERE job_id = ? AND status = 'pending'").run(at, jobId).changes;
+    const cancelled = db
+      .prepare("UPDATE job_items SET status = 'cancelled', finished_at = ? WHERE job_id = ? AND status = 'pending'")
+      .run(at, jobId).changes;
     db.prepare("UPDATE jobs SET status = 'cancelling' WHERE id = ?").run(jobId);
     audit.appendAudit({ actor: by, action: 'job.cancel_requested', jobId, detail: { from: job.status, cancelledItems: cancelled } });
     settleJob(db, audit, jobId, at);
@@ -173,21 +203,30 @@ export function createJobQueue(db: Db, now: () => Date, audit: AuditLog, runnerI
     },
     listJobs(filter = {}) {
       const where = new SqlFilter().whenIn(filter.status, 'status').when(filter.kind, 'kind = ?').when(filter.before, 'id < ?');
-      const rows = db.prepare(`SELECT * FROM jobs ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, clampLimit(filter.limit)) as JobRow[];
+      const rows = db
+        .prepare(`SELECT * FROM jobs ${where.sql} ORDER BY id DESC LIMIT ?`)
+        .all(...where.params, clampLimit(filter.limit)) as JobRow[];
       return rows.map((row) => toJob(db, row));
     },
     listJobItems(jobId, filter = {}) {
       const where = new SqlFilter().when(jobId, 'job_id = ?').whenIn(filter.status, 'status');
       const limit = filter.limit === undefined ? -1 : clampLimit(filter.limit);
-      const rows = db.prepare(`SELECT * FROM job_items ${where.sql} ORDER BY seq LIMIT ? OFFSET ?`).all(...where.params, limit, Math.max(0, filter.offset ?? 0)) as JobItemRow[];
+      const rows = db
+        .prepare(`SELECT * FROM job_items ${where.sql} ORDER BY seq LIMIT ? OFFSET ?`)
+        .all(...where.params, limit, Math.max(0, filter.offset ?? 0)) as JobItemRow[];
       return rows.map(toJobItem);
     },
     claimNextItem: (jobId) => claimTx.immediate(jobId),
     setItemStep(jobId, seq, step) {
-      return db.prepare("UPDATE job_items SET step = ? WHERE job_id = ? AND seq = ? AND status = 'running'").run(step, jobId, seq).changes === 1;
+      return (
+        db.prepare("UPDATE job_items SET step = ? WHERE job_id = ? AND seq = ? AND status = 'running'").run(step, jobId, seq).changes === 1
+      );
     },
     setItemChange(jobId, seq, changeId) {
-      return db.prepare("UPDATE job_items SET change_id = ? WHERE job_id = ? AND seq = ? AND status = 'running'").run(changeId, jobId, seq).changes === 1;
+      return (
+        db.prepare("UPDATE job_items SET change_id = ? WHERE job_id = ? AND seq = ? AND status = 'running'").run(changeId, jobId, seq)
+          .changes === 1
+      );
     },
     finishItem: (jobId, seq, outcome) => finishTx.immediate(jobId, seq, outcome),
     cancelJob: (jobId, by) => cancelTx.immediate(jobId, by),

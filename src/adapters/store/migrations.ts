@@ -17,7 +17,9 @@ export interface Migration {
 /** `PRAGMA application_id` of our files ("fEA1"), so we never migrate somebody else's SQLite database. */
 export const APPLICATION_ID = 0x66454131;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'journal, audit, jobs, scan results, log cursors', up: (db) => db.exec(SCHEMA_V1) }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'journal, audit, jobs, scan results, log cursors', up: (db) => db.exec(SCHEMA_V1) },
+];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;
@@ -25,7 +27,8 @@ export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): nu
 
 function assertOrdered(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw storeError('INTERNAL', `Migration list is out of order: position ${i + 1} holds version ${m.version} (${m.name})`);
+    if (m.version !== i + 1)
+      throw storeError('INTERNAL', `Migration list is out of order: position ${i + 1} holds version ${m.version} (${m.name})`);
   });
 }
 
@@ -41,7 +44,8 @@ function refuseForeignOrNewer(db: Db, path: string, latest: number): void {
   }
   if (appId === 0 && version === 0) {
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (tables.n > 0) throw storeError('UNSAFE_VALUE', `${path} is an SQLite database of another program; refusing to use it as the journal`);
+    if (tables.n > 0)
+      throw storeError('UNSAFE_VALUE', `${path} is an SQLite database of another program; refusing to use it as the journal`);
   }
   if (version > latest) {
     throw storeError(

@@ -19,7 +19,10 @@ export interface AddedRecord extends MassEditAdd {
 function bytesOf(binary: string, what: string): Buffer {
   for (let i = 0; i < binary.length; i++) {
     if (binary.charCodeAt(i) > 0xff) {
-      throw storeError('UNSAFE_VALUE', `${what} is not a binary string (char ${i} is U+${binary.charCodeAt(i).toString(16).toUpperCase()}); DNS data must be kept as one char per byte`);
+      throw storeError(
+        'UNSAFE_VALUE',
+        `${what} is not a binary string (char ${i} is U+${binary.charCodeAt(i).toString(16).toUpperCase()}); DNS data must be kept as one char per byte`,
+      );
     }
   }
   return Buffer.from(binary, 'latin1');

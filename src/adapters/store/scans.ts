@@ -154,7 +154,8 @@ export function scanQuerySql(query: ScanQuery): { count: { sql: string; params: 
   const where = filterOf(query);
   const order = query.order === 'desc' ? 'DESC' : 'ASC';
   const sort = SORT_SQL[query.sort ?? 'domain'];
-  const columns = query.withReport === false ? 'domain, zone, cpanel_user, owner, status, codes_json, NULL AS report_json, scanned_at' : '*';
+  const columns =
+    query.withReport === false ? 'domain, zone, cpanel_user, owner, status, codes_json, NULL AS report_json, scanned_at' : '*';
   return {
     count: { sql: `SELECT count(*) AS n FROM scan_results ${where.sql}`, params: where.params },
     select: {
@@ -176,7 +177,8 @@ export function createScanResults(db: Db): ScanResults {
   const insertCode = db.prepare('INSERT INTO scan_codes (code, domain) VALUES (?, ?)');
 
   function writeOne(input: ScanResultInput): boolean {
-    if (!SCAN_STATUSES.includes(input.status)) throw storeError('BAD_INPUT', `Unknown scan status '${String(input.status)}' for ${input.domain}`);
+    if (!SCAN_STATUSES.includes(input.status))
+      throw storeError('BAD_INPUT', `Unknown scan status '${String(input.status)}' for ${input.domain}`);
     const domain = normalizeDomain(input.domain);
     const codes = [...new Set(input.codes)];
     const written = upsert.run({
@@ -219,13 +221,17 @@ export function createScanResults(db: Db): ScanResults {
       const joined = filterOf({ user: filter.user, owner: filter.owner }, 'r.');
       const byStatus = Object.fromEntries(SCAN_STATUSES.map((s) => [s, 0])) as Record<ScanStatus, number>;
       let total = 0;
-      for (const { status, n } of db.prepare(`SELECT status, count(*) AS n FROM scan_results ${where.sql} GROUP BY status`).all(...where.params) as { status: ScanStatus; n: number }[]) {
+      for (const { status, n } of db
+        .prepare(`SELECT status, count(*) AS n FROM scan_results ${where.sql} GROUP BY status`)
+        .all(...where.params) as { status: ScanStatus; n: number }[]) {
         byStatus[status] = n;
         total += n;
       }
       const byCode: Record<string, number> = {};
       const codeRows = db
-        .prepare(`SELECT c.code, count(*) AS n FROM scan_codes c JOIN scan_results r ON r.domain = c.domain ${joined.sql} GROUP BY c.code ORDER BY c.code`)
+        .prepare(
+          `SELECT c.code, count(*) AS n FROM scan_codes c JOIN scan_results r ON r.domain = c.domain ${joined.sql} GROUP BY c.code ORDER BY c.code`,
+        )
         .all(...joined.params) as { code: string; n: number }[];
       for (const { code, n } of codeRows) byCode[code] = n;
       const last = db.prepare(`SELECT max(scanned_at) AS at FROM scan_results ${where.sql}`).get(...where.params) as { at: string | null };

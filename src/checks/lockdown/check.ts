@@ -59,11 +59,17 @@ export function checkLockdown(input: LockdownCheckInput): Finding[] {
 
   for (const { record, parsed } of location.otherTxt) {
     findings.push(
-      finding('LOCKDOWN_MALFORMED', 'lockdown', `A TXT record at ${owner} is not a valid Domain Lockdown record: ${firstMessage(parsed.problems)}`, [toFindingRecord(record)], {
-        lockdownRecord: false,
-        problems: parsed.problems,
-        problemCount: parsed.problemCount,
-      }),
+      finding(
+        'LOCKDOWN_MALFORMED',
+        'lockdown',
+        `A TXT record at ${owner} is not a valid Domain Lockdown record: ${firstMessage(parsed.problems)}`,
+        [toFindingRecord(record)],
+        {
+          lockdownRecord: false,
+          problems: parsed.problems,
+          problemCount: parsed.problemCount,
+        },
+      ),
     );
   }
   for (const record of location.aliases) {
@@ -80,11 +86,17 @@ export function checkLockdown(input: LockdownCheckInput): Finding[] {
   for (const { record, parsed } of location.lockdown) {
     if (parsed.problems.length > 0) {
       findings.push(
-        finding('LOCKDOWN_MALFORMED', 'lockdown', `The Domain Lockdown record for ${d} has problems: ${firstMessage(parsed.problems)}`, [toFindingRecord(record)], {
-          lockdownRecord: true,
-          problems: parsed.problems,
-          problemCount: parsed.problemCount,
-        }),
+        finding(
+          'LOCKDOWN_MALFORMED',
+          'lockdown',
+          `The Domain Lockdown record for ${d} has problems: ${firstMessage(parsed.problems)}`,
+          [toFindingRecord(record)],
+          {
+            lockdownRecord: true,
+            problems: parsed.problems,
+            problemCount: parsed.problemCount,
+          },
+        ),
       );
     }
     const cfid = parsed.fields.filter((f) => f.known === 'cfid').map((f) => f.value);
@@ -102,10 +114,16 @@ export function checkLockdown(input: LockdownCheckInput): Finding[] {
   }
   for (const m of location.misplaced) {
     findings.push(
-      finding('LOCKDOWN_MISPLACED', 'lockdown', misplacedMessage(m.record.name.slice(0, -1), owner, m.reason), [toFindingRecord(m.record)], {
-        expectedName: location.name,
-        reason: m.reason,
-      }),
+      finding(
+        'LOCKDOWN_MISPLACED',
+        'lockdown',
+        misplacedMessage(m.record.name.slice(0, -1), owner, m.reason),
+        [toFindingRecord(m.record)],
+        {
+          expectedName: location.name,
+          reason: m.reason,
+        },
+      ),
     );
   }
 
@@ -152,7 +170,12 @@ function recommendedValue(account: AccountIdentity, senderIdTemplate: string | u
   return senderId ? `v=mc1 auth=${account.authId} senderid=${senderId}` : `v=mc1 auth=${account.authId}`;
 }
 
-function verdictFinding(location: LockdownLocation, auth: Authorization, account: AccountIdentity, senderIdTemplate: string | undefined): Finding | null {
+function verdictFinding(
+  location: LockdownLocation,
+  auth: Authorization,
+  account: AccountIdentity,
+  senderIdTemplate: string | undefined,
+): Finding | null {
   const d = location.domain;
   const owner = location.name.slice(0, -1);
   const provider = account.authId;
@@ -213,7 +236,8 @@ function verdictFinding(location: LockdownLocation, auth: Authorization, account
   }
   const named = [...auth.foreignAuth, ...auth.foreignSenderIds].slice(0, 3).map((v) => shown(v, 40));
   let why = named.length > 0 ? `only authorizes ${named.join(', ')}, not ${provider}` : `does not authorize ${provider}`;
-  if (auth.suspect.length > 0) why += ` (it would only match if MailChannels ignored letter case or split comma lists: ${shown(auth.suspect[0] ?? '', 40)})`;
+  if (auth.suspect.length > 0)
+    why += ` (it would only match if MailChannels ignored letter case or split comma lists: ${shown(auth.suspect[0] ?? '', 40)})`;
   if (auth.identifierCount === 0 && auth.cfid.length > 0) why = 'only names a Cloudflare Worker (cfid=), which no longer authorizes anyone';
   return finding(
     'LOCKDOWN_STALE',

@@ -94,7 +94,11 @@ export function parseLockdown(strings: readonly string[]): ParsedLockdown {
   } else if (/^v=/i.test(first)) {
     problems.add('version-wrong', `The record starts with "${shown(first)}", but the only Domain Lockdown version is "v=mc1".`, first);
   } else {
-    problems.add('version-missing', 'The record does not start with "v=mc1", so MailChannels does not read it as a Domain Lockdown record.', first);
+    problems.add(
+      'version-missing',
+      'The record does not start with "v=mc1", so MailChannels does not read it as a Domain Lockdown record.',
+      first,
+    );
   }
 
   // After the version, so the first problem shown is the most telling one.
@@ -180,7 +184,11 @@ function reportFieldProblems(field: LockdownField, problems: ProblemList): void 
   if (field.known === 'senderid' || field.known === 'sidw') {
     for (const part of field.values) {
       if (!isSenderIdShape(part)) {
-        problems.add('bad-sender-id', `"${shown(token)}" is not of the form provider|type|identity (for example webhostingm|x-authuser|alice).`, token);
+        problems.add(
+          'bad-sender-id',
+          `"${shown(token)}" is not of the form provider|type|identity (for example webhostingm|x-authuser|alice).`,
+          token,
+        );
         break;
       }
     }

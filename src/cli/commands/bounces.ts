@@ -51,12 +51,18 @@ function renderAccounts(report: ServerBounceReport): string {
       const counts = Object.entries(a.counts)
         .map(([cls, n]) => `${cls} ${n}`)
         .join(', ');
-      out.push(`  ${pad(a.user, 18)}${a.owner && a.owner !== 'root' ? `(reseller ${a.owner}) ` : ''}${counts}  (last ${shortTime(a.lastSeen)})`);
+      out.push(
+        `  ${pad(a.user, 18)}${a.owner && a.owner !== 'root' ? `(reseller ${a.owner}) ` : ''}${counts}  (last ${shortTime(a.lastSeen)})`,
+      );
       out.push(`      domains: ${[...new Set(a.domains.map((d) => d.domain))].slice(0, 8).join(', ')}`);
       out.push(`      fix: ${a.fix}${a.command ? `  →  ${a.command}` : ''}`);
     }
   }
-  if (report.unowned.length > 0) out.push('', `Not a domain of this server: ${report.unowned.slice(0, 10).join(', ')}${report.unowned.length > 10 ? ` and ${report.unowned.length - 10} more` : ''}`);
+  if (report.unowned.length > 0)
+    out.push(
+      '',
+      `Not a domain of this server: ${report.unowned.slice(0, 10).join(', ')}${report.unowned.length > 10 ? ` and ${report.unowned.length - 10} more` : ''}`,
+    );
   return out.length ? `${out.join('\n')}\n` : '';
 }
 
@@ -99,18 +105,26 @@ function shortTime(iso: string): string {
 export function renderBounces(report: BounceReport, log: string, since: Date | undefined): string {
   const out: string[] = [];
   const files = report.files.length;
-  out.push(`Mail log: ${log}${files > 1 ? ` (+${files - 1} rotated file${files > 2 ? 's' : ''})` : ''}${since ? `, since ${shortTime(isoLocal(since))}` : ''}`);
+  out.push(
+    `Mail log: ${log}${files > 1 ? ` (+${files - 1} rotated file${files > 2 ? 's' : ''})` : ''}${since ? `, since ${shortTime(isoLocal(since))}` : ''}`,
+  );
   for (const w of report.warnings) out.push(`warning: ${w}`);
   if (report.events.length === 0 && report.domains.length === 0) {
     out.push('No failed or deferred deliveries found.');
     return `${out.join('\n')}\n`;
   }
-  out.push(`${report.events.length + report.omittedEvents} failed or deferred deliveries, ${new Set(report.domains.map((d) => d.domain)).size} domain(s):`, '');
+  out.push(
+    `${report.events.length + report.omittedEvents} failed or deferred deliveries, ${new Set(report.domains.map((d) => d.domain)).size} domain(s):`,
+    '',
+  );
   out.push(`  ${pad('DOMAIN', 30)}${pad('CLASS', 19)}${pad('COUNT', 7)}LAST SEEN`);
   for (const d of report.advice) {
     out.push(`  ${pad(d.domain, 30)}${pad(d.class, 19)}${pad(String(d.count), 7)}${shortTime(d.lastSeen)}`);
     out.push(`      fix: ${d.fix}`);
-    if (d.authUsers.length > 0) out.push(`      sent by: ${d.authUsers.slice(0, 5).join(', ')}${d.authUsers.length > 5 ? ` and ${d.authUsers.length - 5} more` : ''}`);
+    if (d.authUsers.length > 0)
+      out.push(
+        `      sent by: ${d.authUsers.slice(0, 5).join(', ')}${d.authUsers.length > 5 ? ` and ${d.authUsers.length - 5} more` : ''}`,
+      );
   }
   const unknown = report.events.filter((e) => e.domain === null).length;
   if (unknown > 0) out.push('', `  ${unknown} event(s) without a known sender domain (arrival not in the logs read).`);
@@ -161,9 +175,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       }
       if (opts.json) {
         printJson(io, bounceReportJson(report));
-        if (report.omittedEvents > 0) io.stderr.write(`note: the ${report.omittedEvents} oldest events are not listed; "domains" counts include them\n`);
-      }
-      else io.stdout.write(`${renderBounces(report, log, since)}${renderAccounts(report)}${readNote(report)}`);
+        if (report.omittedEvents > 0)
+          io.stderr.write(`note: the ${report.omittedEvents} oldest events are not listed; "domains" counts include them\n`);
+      } else io.stdout.write(`${renderBounces(report, log, since)}${renderAccounts(report)}${readNote(report)}`);
       setExit(report.problems ? EXIT_PROBLEMS : EXIT_OK);
     });
 }

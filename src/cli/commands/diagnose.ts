@@ -44,7 +44,8 @@ async function offline(io: CliIO, domains: string[], options: DiagnoseOptions): 
   } catch (err) {
     throw new FixEmailAuthError('BAD_INPUT', `Cannot read the zone file ${options.zoneFile}: ${(err as Error).message}`);
   }
-  if (bytes.length > MAX_ZONE_FILE_BYTES) throw new FixEmailAuthError('BAD_INPUT', `${options.zoneFile} is ${bytes.length} bytes; that is not a DNS zone file`);
+  if (bytes.length > MAX_ZONE_FILE_BYTES)
+    throw new FixEmailAuthError('BAD_INPUT', `${options.zoneFile} is ${bytes.length} bytes; that is not a DNS zone file`);
   const zone = parseZoneFile(bytes, zoneNameFor(options, domains));
   const reports: DomainReport[] = [];
   for (const domain of domains) {
@@ -63,7 +64,14 @@ async function offline(io: CliIO, domains: string[], options: DiagnoseOptions): 
 
 /** DESIGN.md's per-domain object (plus the owning `user`, as `scan --json` has it); nothing else. */
 function contractFields(r: DomainReport): DomainReport {
-  return { domain: r.domain, zone: r.zone, status: r.status, findings: r.findings, plan: r.plan, ...(r.user !== undefined ? { user: r.user } : {}) };
+  return {
+    domain: r.domain,
+    zone: r.zone,
+    status: r.status,
+    findings: r.findings,
+    plan: r.plan,
+    ...(r.user !== undefined ? { user: r.user } : {}),
+  };
 }
 
 async function live(io: CliIO, domains: string[], options: DiagnoseOptions): Promise<DomainReport[]> {
@@ -88,12 +96,14 @@ export function registerDiagnose(program: Command, io: CliIO, setExit: (code: nu
     .option('--auth-id <id>', 'MailChannels account ID that must be authorized (default: provider.authId)')
     .option('--cpanel-user <user>', 'cPanel user owning the domains (sender-ID checks, offline)')
     .option('--user <user>', 'live: every domain of this cPanel account')
-    .option('--keep-foreign', 'keep other providers\' auth= values in the planned record')
+    .option('--keep-foreign', "keep other providers' auth= values in the planned record")
     .option('--json', 'print JSON: { "domains": [ … ] }')
     .action(async (domains: string[], options: DiagnoseOptions) => {
       if (!options.zoneFile && options.zone) throw new FixEmailAuthError('BAD_INPUT', '--zone needs --zone-file');
-      if (options.zoneFile && options.user) throw new FixEmailAuthError('BAD_INPUT', '--user is for live diagnosis; it cannot be combined with --zone-file');
-      if (!options.zoneFile && !options.user && domains.length === 0) throw new FixEmailAuthError('BAD_INPUT', 'Name at least one domain (or --user U)');
+      if (options.zoneFile && options.user)
+        throw new FixEmailAuthError('BAD_INPUT', '--user is for live diagnosis; it cannot be combined with --zone-file');
+      if (!options.zoneFile && !options.user && domains.length === 0)
+        throw new FixEmailAuthError('BAD_INPUT', 'Name at least one domain (or --user U)');
       const reports = options.zoneFile ? await offline(io, domains, options) : await live(io, domains, options);
       if (options.json) printJson(io, diagnoseDocument(reports));
       else io.stdout.write(renderReports(reports));

@@ -58,7 +58,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--json', 'print the classification as JSON')
     .action(async (words: string[], opts: { json?: boolean }) => {
       const text = words.length === 1 && words[0] === '-' ? await readStdin(io) : words.join(' ');
-      if (text.trim() === '') throw new FixEmailAuthError('BAD_INPUT', 'No bounce text given: paste the error message (or one Exim log line) to explain', { step: 'input' });
+      if (text.trim() === '')
+        throw new FixEmailAuthError('BAD_INPUT', 'No bounce text given: paste the error message (or one Exim log line) to explain', {
+          step: 'input',
+        });
       const explanation = explainBounce(text, { provider: providerIfConfigured(io) });
       if (opts.json) printJson(io, explanation);
       else io.stdout.write(renderExplanation(explanation));

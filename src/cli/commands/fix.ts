@@ -29,7 +29,8 @@ const POLICIES = ['required', 'best-effort', 'off'] as const;
 
 function withBackupPolicy(config: Config, policy: string | undefined): Config {
   if (policy === undefined) return config;
-  if (!(POLICIES as readonly string[]).includes(policy)) throw new FixEmailAuthError('BAD_INPUT', `--backup must be one of ${POLICIES.join(', ')}`);
+  if (!(POLICIES as readonly string[]).includes(policy))
+    throw new FixEmailAuthError('BAD_INPUT', `--backup must be one of ${POLICIES.join(', ')}`);
   return { ...config, backup: { ...config.backup, policy: policy as Config['backup']['policy'] } };
 }
 
@@ -103,7 +104,8 @@ export function registerFix(program: Command, io: CliIO, setExit: (code: number)
           }
           if (!options.json) io.stdout.write(renderBeforeAfter(preview));
           if (!options.yes) {
-            if (!io.confirm) throw new FixEmailAuthError('BAD_INPUT', 'Refusing to change DNS without confirmation when not on a terminal: add --yes');
+            if (!io.confirm)
+              throw new FixEmailAuthError('BAD_INPUT', 'Refusing to change DNS without confirmation when not on a terminal: add --yes');
             if (!(await io.confirm(`Apply this change to zone ${preview.zone}?`))) {
               io.stdout.write('Nothing changed.\n');
               out.push({ ...preview, status: 'unchanged', message: 'Declined; nothing was changed.' });

@@ -39,7 +39,8 @@ function plannedDomains(report: BulkReport): Array<{ domain: string; zone: strin
   const out: Array<{ domain: string; zone: string; plan: string }> = [];
   for (const zone of report.zones) {
     for (const d of zone.domains) {
-      if (d.status === 'planned' && d.plan) out.push({ domain: d.domain, zone: zone.zone, plan: describePlan(d.plan as RepairItemResult['plan'] & object) });
+      if (d.status === 'planned' && d.plan)
+        out.push({ domain: d.domain, zone: zone.zone, plan: describePlan(d.plan as RepairItemResult['plan'] & object) });
     }
   }
   return out;
@@ -89,7 +90,8 @@ export async function runAllStale(io: CliIO, config: Config, options: AllStaleOp
     }
 
     if (!options.yes) {
-      if (!io.confirm) throw new FixEmailAuthError('BAD_INPUT', 'Refusing to change DNS without confirmation when not on a terminal: add --yes');
+      if (!io.confirm)
+        throw new FixEmailAuthError('BAD_INPUT', 'Refusing to change DNS without confirmation when not on a terminal: add --yes');
       if (!(await io.confirm(`Apply these ${planned.length} change(s)?`))) {
         say('Nothing changed.\n');
         return EXIT_OK;

@@ -18,7 +18,8 @@ export function registerHistory(program: Command, io: CliIO, setExit: (code: num
     .option('--json', 'print JSON: { "changes": [ … ] }')
     .action((options: { domain?: string; user?: string; limit: string; details?: boolean; json?: boolean }) => {
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new FixEmailAuthError('BAD_INPUT', '--limit must be a whole number from 1 to 10000');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10000)
+        throw new FixEmailAuthError('BAD_INPUT', '--limit must be a whole number from 1 to 10000');
       const config = cliConfig(io);
       const store = openStore(config.paths.journal);
       try {

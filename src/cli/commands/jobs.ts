@@ -76,7 +76,10 @@ export function renderJob(job: Job, report: BulkReport | undefined, options: { a
     const zones = options.allZones ? report.zones : report.zones.slice(0, 50);
     for (const z of zones) {
       lines.push(`  ${z.zone}: ${z.status}`);
-      for (const d of z.domains) lines.push(`    ${d.domain}: ${d.status}${d.changeId !== undefined ? ` (change ${d.changeId})` : ''}${d.message ? ` — ${d.message}` : ''}`);
+      for (const d of z.domains)
+        lines.push(
+          `    ${d.domain}: ${d.status}${d.changeId !== undefined ? ` (change ${d.changeId})` : ''}${d.message ? ` — ${d.message}` : ''}`,
+        );
     }
     if (zones.length < report.zones.length) lines.push(`  … ${report.zones.length - zones.length} more zone(s) (--all-zones to list them)`);
   }
@@ -96,7 +99,12 @@ function exitFor(job: Job): number {
  * the runner is done with it; otherwise it polls the store and stops when the job is over or nobody
  * works it any more.
  */
-export async function followJob(io: CliIO, store: Pick<Store, 'getJob' | 'runnerId'>, id: number, options: { runner?: JobRunner; label?: string; quiet?: boolean } = {}): Promise<Job> {
+export async function followJob(
+  io: CliIO,
+  store: Pick<Store, 'getJob' | 'runnerId'>,
+  id: number,
+  options: { runner?: JobRunner; label?: string; quiet?: boolean } = {},
+): Promise<Job> {
   const bar = options.quiet ? null : createProgress(io, { label: options.label ?? `job ${id}`, unit: 'items' });
   const show = () => {
     const job = requireJob(store, id);
@@ -111,7 +119,7 @@ export async function followJob(io: CliIO, store: Pick<Store, 'getJob' | 'runner
     void settled.then(() => (over = true));
     while (!over) {
       await Promise.race([settled, new Promise((r) => setTimeout(r, POLL_MS))]);
-      job = show();
+      show();
     }
   } else {
     while (!OVER.includes(job.status) && !isOrphaned(job, store.runnerId)) {
@@ -133,7 +141,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--json', 'print { "jobs": [ … ] }')
     .action(async (options: { status?: string; kind?: string; limit?: string; json?: boolean }) => {
       const limit = options.limit === undefined ? 20 : Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new FixEmailAuthError('BAD_INPUT', '--limit must be a whole number from 1 to 1000');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new FixEmailAuthError('BAD_INPUT', '--limit must be a whole number from 1 to 1000');
       await withServices(cliConfig(io), async (services) => {
         const jobs = services.store.listJobs({
           limit,
@@ -143,8 +152,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (options.json) return printJson(io, { jobs });
         if (jobs.length === 0) return void io.stdout.write('No jobs.\n');
         for (const job of jobs) {
-          const orphan = isOrphaned(job, services.store.runnerId) && job.status !== 'interrupted' ? ' (its process is gone: job resume)' : '';
-          io.stdout.write(`${String(job.id).padStart(5)}  ${title(job).padEnd(20)} ${job.status.padEnd(11)} ${progressText(job).padEnd(28)} ${job.createdAt}  ${job.actor.name}${orphan}\n`);
+          const orphan =
+            isOrphaned(job, services.store.runnerId) && job.status !== 'interrupted' ? ' (its process is gone: job resume)' : '';
+          io.stdout.write(
+            `${String(job.id).padStart(5)}  ${title(job).padEnd(20)} ${job.status.padEnd(11)} ${progressText(job).padEnd(28)} ${job.createdAt}  ${job.actor.name}${orphan}\n`,
+          );
         }
       });
       setExit(EXIT_OK);
@@ -152,7 +164,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
 
   program
     .command('job')
-    .description('Show a job (zone by zone for bulk repairs), follow it, cancel it or resume it: job <id> | job cancel <id> | job resume <id>')
+    .description(
+      'Show a job (zone by zone for bulk repairs), follow it, cancel it or resume it: job <id> | job cancel <id> | job resume <id>',
+    )
     .argument('<id-or-action>', 'a job id, or cancel / resume')
     .argument('[id]', 'the job id for cancel and resume')
     .option('--follow', 'wait for the job to end, with progress on stderr')
@@ -169,11 +183,19 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (action === 'cancel') {
           const cancelled = store.cancelJob(id, actor);
           const job = requireJob(store, id);
-          io.stderr.write(cancelled ? `Job ${id}: pending items cancelled; running ones finish (${job.status}).\n` : `Job ${id} is already ${job.status}; nothing to cancel.\n`);
+          io.stderr.write(
+            cancelled
+              ? `Job ${id}: pending items cancelled; running ones finish (${job.status}).\n`
+              : `Job ${id} is already ${job.status}; nothing to cancel.\n`,
+          );
         }
         if (action === 'resume') {
           runner = cliRunner(services);
-          const outcome = await resumeJob({ ctx: services.repairContext(), recovery: store, journal: store, queue: store, runner }, id, actor);
+          const outcome = await resumeJob(
+            { ctx: services.repairContext(), recovery: store, journal: store, queue: store, runner },
+            id,
+            actor,
+          );
           if (outcome.job.status !== 'running') io.stderr.write(`Job ${id} is already ${outcome.job.status}.\n`);
           else io.stderr.write(`Resuming job ${id}: ${progressText(outcome.job)} so far.\n`);
         }
@@ -183,7 +205,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (options.json) printJson(io, jobJson(job, report));
         else {
           io.stdout.write(renderJob(job, report, options));
-          if (isOrphaned(job, store.runnerId)) io.stdout.write(`The process that ran job ${id} is gone; continue it with \`fix-email-auth job resume ${id}\`.\n`);
+          if (isOrphaned(job, store.runnerId))
+            io.stdout.write(`The process that ran job ${id} is gone; continue it with \`fix-email-auth job resume ${id}\`.\n`);
         }
         setExit(action === 'cancel' ? EXIT_OK : exitFor(job));
       });

@@ -19,14 +19,21 @@ export function registerRollback(program: Command, io: CliIO, setExit: (code: nu
     .description('Undo a change: put back exactly the records it removed and remove the one it added')
     .argument('<change-id>', 'the change number from `history`')
     .option('--force', 'undo even though the lockdown record changed since')
-    .option('--from-backup', "restore the account's DNS zones from the JetBackup snapshot taken before the change (loses later edits to those zones)")
+    .option(
+      '--from-backup',
+      "restore the account's DNS zones from the JetBackup snapshot taken before the change (loses later edits to those zones)",
+    )
     .option('--json', 'print JSON')
     .action(async (idText: string, options: { force?: boolean; fromBackup?: boolean; json?: boolean }) => {
       const changeId = parseChangeId(idText);
       if (options.fromBackup) {
         if (options.force) throw new FixEmailAuthError('BAD_INPUT', '--force has no meaning with --from-backup');
         const restored = await withServices(cliConfig(io), (services) =>
-          restoreFromBackup(services.repairContext(), { changeId, actor: cliActor(io), ...(options.json ? {} : { onStep: (e) => io.stdout.write(renderStep(e)) }) }),
+          restoreFromBackup(services.repairContext(), {
+            changeId,
+            actor: cliActor(io),
+            ...(options.json ? {} : { onStep: (e) => io.stdout.write(renderStep(e)) }),
+          }),
         );
         if (options.json) printJson(io, restored);
         else io.stdout.write(`${restored.status.toUpperCase()}: ${restored.message}\n`);

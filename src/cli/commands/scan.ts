@@ -62,7 +62,13 @@ export function csvRow(row: ScannedDomain): string {
 }
 
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 function positiveInt(text: string | undefined, name: string, max: number): number | undefined {
@@ -75,7 +81,8 @@ function positiveInt(text: string | undefined, name: string, max: number): numbe
 function statusesOf(options: ScanCliOptions): ScanStatus[] | undefined {
   const given = options.status ?? [];
   for (const s of given) {
-    if (!(SCAN_STATUSES as readonly string[]).includes(s)) throw new FixEmailAuthError('BAD_INPUT', `--status must be one of ${SCAN_STATUSES.join(', ')}`);
+    if (!(SCAN_STATUSES as readonly string[]).includes(s))
+      throw new FixEmailAuthError('BAD_INPUT', `--status must be one of ${SCAN_STATUSES.join(', ')}`);
   }
   const statuses = [...(given as ScanStatus[]), ...(options.onlyProblems ? PROBLEM_STATUSES : [])];
   return statuses.length > 0 ? [...new Set(statuses)] : undefined;
@@ -84,7 +91,8 @@ function statusesOf(options: ScanCliOptions): ScanStatus[] | undefined {
 function codesOf(options: ScanCliOptions): string[] | undefined {
   const codes = (options.code ?? []).map((c) => c.toUpperCase());
   for (const c of codes) {
-    if (!(c in FINDING_SEVERITY)) throw new FixEmailAuthError('BAD_INPUT', `Unknown finding code ${c} (see DESIGN.md: LOCKDOWN_STALE, SPF_MISSING, …)`);
+    if (!(c in FINDING_SEVERITY))
+      throw new FixEmailAuthError('BAD_INPUT', `Unknown finding code ${c} (see DESIGN.md: LOCKDOWN_STALE, SPF_MISSING, …)`);
   }
   return codes.length > 0 ? codes : undefined;
 }
@@ -101,7 +109,10 @@ function problemCodes(row: ScannedDomain): string[] {
 }
 
 function summary(progress: ScanProgress, counts: Map<string, number>, codes: Map<string, number>, source: string, seconds: number): string {
-  const byStatus = ['error', 'warning', 'unknown', 'info', 'ok'].filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`).join(', ');
+  const byStatus = ['error', 'warning', 'unknown', 'info', 'ok']
+    .filter((s) => counts.get(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(', ');
   const top = [...codes.entries()]
     .filter(([c]) => FINDING_SEVERITY[c as keyof typeof FINDING_SEVERITY] !== 'ok')
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -112,8 +123,18 @@ function summary(progress: ScanProgress, counts: Map<string, number>, codes: Map
     `Scanned ${progress.domainsDone} domain(s) in ${progress.zonesDone} zone(s) from ${source} in ${seconds.toFixed(1)} s: ${byStatus || 'nothing to scan'}.`,
   ];
   if (top) lines.push(`Findings: ${top}.`);
-  const stale = ['LOCKDOWN_STALE', 'LOCKDOWN_WRONG_SENDERID', 'LOCKDOWN_BLOCK_ALL', 'LOCKDOWN_MULTIPLE', 'LOCKDOWN_MALFORMED', 'LOCKDOWN_CFID'].reduce((n, c) => n + (codes.get(c) ?? 0), 0);
-  if (stale > 0) lines.push(`${stale} domain(s) have a lockdown record that makes MailChannels reject their mail: preview the fix with \`fix-email-auth fix --all-stale --dry-run\`.`);
+  const stale = [
+    'LOCKDOWN_STALE',
+    'LOCKDOWN_WRONG_SENDERID',
+    'LOCKDOWN_BLOCK_ALL',
+    'LOCKDOWN_MULTIPLE',
+    'LOCKDOWN_MALFORMED',
+    'LOCKDOWN_CFID',
+  ].reduce((n, c) => n + (codes.get(c) ?? 0), 0);
+  if (stale > 0)
+    lines.push(
+      `${stale} domain(s) have a lockdown record that makes MailChannels reject their mail: preview the fix with \`fix-email-auth fix --all-stale --dry-run\`.`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

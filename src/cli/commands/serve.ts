@@ -30,10 +30,14 @@ export function register(program: Command, io: CliIO): void {
     .action(async (opts: ServeOptions) => {
       if (opts.socket && opts.listen) throw new FixEmailAuthError('BAD_INPUT', 'Give --socket or --listen, not both');
       if (opts.listen && !opts.dev) {
-        throw new FixEmailAuthError('BAD_INPUT', '--listen runs the development picker (anyone who can reach the port may act as any user, the admin included); add --dev to confirm, or use the socket');
+        throw new FixEmailAuthError(
+          'BAD_INPUT',
+          '--listen runs the development picker (anyone who can reach the port may act as any user, the admin included); add --dev to confirm, or use the socket',
+        );
       }
       const deadline = Number(opts.shutdownSeconds);
-      if (!Number.isFinite(deadline) || deadline < 0 || deadline > 3600) throw new FixEmailAuthError('BAD_INPUT', '--shutdown-seconds must be between 0 and 3600');
+      if (!Number.isFinite(deadline) || deadline < 0 || deadline > 3600)
+        throw new FixEmailAuthError('BAD_INPUT', '--shutdown-seconds must be between 0 and 3600');
       const config = cliConfig(io);
       let listen: ListenTarget;
       try {
@@ -42,7 +46,11 @@ export function register(program: Command, io: CliIO): void {
         throw new FixEmailAuthError('BAD_INPUT', (err as Error).message);
       }
       const services = createServices(config);
-      const daemon = createDaemon(services, { listen, shutdownDeadlineMs: deadline * 1000, ...(opts.listen ? { demo: { notes: ['development mode: identities come from the picker'] } } : {}) });
+      const daemon = createDaemon(services, {
+        listen,
+        shutdownDeadlineMs: deadline * 1000,
+        ...(opts.listen ? { demo: { notes: ['development mode: identities come from the picker'] } } : {}),
+      });
       try {
         const { address } = await daemon.listen();
         io.stderr.write(`fix-email-auth: listening on ${address}\n`);
@@ -53,7 +61,7 @@ export function register(program: Command, io: CliIO): void {
       }
       await new Promise<void>((resolve) => {
         const stop = () => {
-          daemon.close().finally(() => {
+          void daemon.close().finally(() => {
             services.close();
             resolve();
           });

@@ -22,7 +22,8 @@ export function parseTimeout(text: string): number {
   const m = /^(\d{1,4})(s|m)?$/.exec(text.trim());
   if (!m) throw new FixEmailAuthError('BAD_INPUT', `--timeout: "${text.slice(0, 20)}" is not a duration like 60s or 2m`);
   const ms = Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000);
-  if (ms < 1000 || ms > MAX_TEST_TIMEOUT_MS) throw new FixEmailAuthError('BAD_INPUT', `--timeout: between 1s and ${MAX_TEST_TIMEOUT_MS / 60_000}m`);
+  if (ms < 1000 || ms > MAX_TEST_TIMEOUT_MS)
+    throw new FixEmailAuthError('BAD_INPUT', `--timeout: between 1s and ${MAX_TEST_TIMEOUT_MS / 60_000}m`);
   return ms;
 }
 
@@ -31,7 +32,8 @@ export function renderTestEmail(r: TestEmailResult): string {
     `Test message ${r.from} → ${r.to} as ${r.user}${r.eximId ? ` (Exim id ${r.eximId})` : ''}:`,
     `  ${r.status.toUpperCase()}: ${r.summary}`,
   ];
-  if (r.verdict && r.verdict.class !== 'OTHER') lines.push(`  Class: ${r.verdict.class}${r.verdict.domain ? ` (${r.verdict.domain})` : ''}`);
+  if (r.verdict && r.verdict.class !== 'OTHER')
+    lines.push(`  Class: ${r.verdict.class}${r.verdict.domain ? ` (${r.verdict.domain})` : ''}`);
   if (r.advice) lines.push(`  What to do: ${r.advice}`);
   if (r.logLines.length > 0) lines.push('  Mail log:', ...r.logLines.map((l) => `    ${l}`));
   return `${lines.join('\n')}\n`;
@@ -42,7 +44,7 @@ export function registerTestEmail(program: Command, io: CliIO, setExit: (code: n
     .command('test-email')
     .description("Send a test message as a cPanel user through this server's MTA and report what the relay answered")
     .requiredOption('--user <user>', 'the cPanel user to send as (the From domain must be theirs)')
-    .requiredOption('--from <address>', 'sender address, at one of the user\'s domains')
+    .requiredOption('--from <address>', "sender address, at one of the user's domains")
     .requiredOption('--to <address>', 'recipient; use an address outside this server to test the MailChannels path')
     .option('--timeout <duration>', 'how long to follow the message in the mail log (e.g. 60s, 2m)', '60s')
     .option('--json', 'print the result as JSON')

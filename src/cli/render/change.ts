@@ -29,7 +29,8 @@ export function renderBeforeAfter(result: RepairResult): string {
     lines.push('  after:');
     for (const e of result.plan.edit) lines.push(`    ${addedLine(e, result.plan.zone)}   [replaces line ${e.line_index}]`);
     for (const a of result.plan.add) lines.push(`    ${addedLine(a, result.plan.zone)}   [added]`);
-    if (result.plan.remove.length) lines.push(`    removed: line${result.plan.remove.length > 1 ? 's' : ''} ${result.plan.remove.join(', ')}`);
+    if (result.plan.remove.length)
+      lines.push(`    removed: line${result.plan.remove.length > 1 ? 's' : ''} ${result.plan.remove.join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -37,7 +38,9 @@ export function renderBeforeAfter(result: RepairResult): string {
 export function renderPropagation(report: PropagationReport): string {
   const lines = [`${report.name} — ${report.state}: ${report.summary}`];
   for (const s of report.servers) {
-    const detail = s.error ? ` (${s.error})` : ` serial ${s.serial ?? '?'}, TXT ${s.txt.length ? s.txt.map((t) => `"${t}"`).join(', ') : '(none)'}`;
+    const detail = s.error
+      ? ` (${s.error})`
+      : ` serial ${s.serial ?? '?'}, TXT ${s.txt.length ? s.txt.map((t) => `"${t}"`).join(', ') : '(none)'}`;
     lines.push(`  ${s.state.padEnd(7)} ${s.nameserver}${s.address ? ` [${s.address}]` : ''}${detail}`);
   }
   if (report.cachesExpireAt) lines.push(`  resolvers' caches hold the old answer until ${report.cachesExpireAt}`);
@@ -61,7 +64,8 @@ export function renderChangeDetail(change: Change): string {
   lines.push('  removed:');
   for (const r of change.removed) lines.push(`    ${recordLine(r)}   [line ${r.lineIndex}]`);
   lines.push('  added:');
-  for (const a of change.added) lines.push(`    ${addedLine(a, change.zone)}${a.lineIndex !== undefined ? `   [line ${a.lineIndex}]` : ''}`);
+  for (const a of change.added)
+    lines.push(`    ${addedLine(a, change.zone)}${a.lineIndex !== undefined ? `   [line ${a.lineIndex}]` : ''}`);
   if (change.error) lines.push(`  error: ${change.error.message} [${change.error.code} at ${change.error.step}]`);
   return `${lines.join('\n')}\n`;
 }

@@ -13,14 +13,19 @@ function findingLines(f: Finding): string[] {
   const lines = [`  - [${f.severity}] ${f.code}: ${f.message}`];
   for (const r of f.records) {
     const where = r.lineIndex !== undefined ? ` (line ${r.lineIndex})` : '';
-    lines.push(`      ${r.name} ${r.ttl} IN ${r.type} ${r.type === 'TXT' ? quoteTxt(r.data) : r.data.map(bytesToDisplay).join(' ')}${where}`);
+    lines.push(
+      `      ${r.name} ${r.ttl} IN ${r.type} ${r.type === 'TXT' ? quoteTxt(r.data) : r.data.map(bytesToDisplay).join(' ')}${where}`,
+    );
   }
   return lines;
 }
 
 export function planLines(plan: MassEditParams): string[] {
   const lines: string[] = [`  Change to make in zone ${plan.zone} (serial ${plan.serial}):`];
-  for (const e of plan.edit) lines.push(`    replace line ${e.line_index} with: ${absoluteName(e.dname, plan.zone)} ${e.ttl} IN ${e.record_type} ${quoteTxt(e.data)}`);
+  for (const e of plan.edit)
+    lines.push(
+      `    replace line ${e.line_index} with: ${absoluteName(e.dname, plan.zone)} ${e.ttl} IN ${e.record_type} ${quoteTxt(e.data)}`,
+    );
   for (const a of plan.add) lines.push(`    add: ${absoluteName(a.dname, plan.zone)} ${a.ttl} IN ${a.record_type} ${quoteTxt(a.data)}`);
   for (const r of plan.remove) lines.push(`    remove line ${r}`);
   return lines;
@@ -40,7 +45,10 @@ export function renderReport(report: DomainReport): string {
 export function renderReports(reports: DomainReport[]): string {
   const counts = new Map<Severity, number>();
   for (const r of reports) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  const summary = (['error', 'warning', 'info', 'ok'] as Severity[]).filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`).join(', ');
+  const summary = (['error', 'warning', 'info', 'ok'] as Severity[])
+    .filter((s) => counts.get(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(', ');
   return `${reports.map(renderReport).join('\n')}\n${reports.length} domain(s): ${summary || 'none'}\n`;
 }
 

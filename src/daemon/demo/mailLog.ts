@@ -42,7 +42,9 @@ export function demoMailLog(now: Date): string {
     const id = messageId(i++);
     const t = eximTime(at);
     const t2 = eximTime(new Date(at.getTime() + 2000));
-    lines.push(`${t} ${id} <= ${r.mailbox} H=(laptop) [198.51.100.23] P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_login:${r.mailbox} S=2104 id=${id}@${r.domain} T="Hello"`);
+    lines.push(
+      `${t} ${id} <= ${r.mailbox} H=(laptop) [198.51.100.23] P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_login:${r.mailbox} S=2104 id=${id}@${r.domain} T="Hello"`,
+    );
     lines.push(
       `${t2} ${id} ** ${r.to} R=mailchannels_smarthost T=mailchannels_smtp H=smtp.mailchannels.net [23.83.209.10] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from ${r.domain}.`,
     );
@@ -50,7 +52,9 @@ export function demoMailLog(now: Date): string {
     // An ordinary delivery from a correct domain in between.
     const ok = messageId(i++);
     lines.push(`${t2} ${ok} <= news@good.example U=erin P=local S=1200 id=${ok}@good.example T="Newsletter"`);
-    lines.push(`${t2} ${ok} => reader@mail.example R=mailchannels_smarthost T=mailchannels_smtp H=smtp.mailchannels.net [23.83.209.10] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 Ok: queued"`);
+    lines.push(
+      `${t2} ${ok} => reader@mail.example R=mailchannels_smarthost T=mailchannels_smtp H=smtp.mailchannels.net [23.83.209.10] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 Ok: queued"`,
+    );
     lines.push(`${t2} ${ok} Completed`);
   });
   return `${lines.join('\n')}\n`;

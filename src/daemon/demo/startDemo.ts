@@ -17,7 +17,10 @@ import { DEMO_AUTH_ID, DEMO_NAMESERVERS, DEMO_ROOT_TOKEN, demoSeed } from './see
 import { writeDemoMailLog } from './mailLog';
 
 /** The shape of test/support/pdns.ts `startPowerDns` (passed in: it is test support, not shipped). */
-export type StartPowerDns = (options: { zonesDir: string; zones: string[] }) => Promise<PowerDnsReloader & { port: number; stop(): Promise<void> }>;
+export type StartPowerDns = (options: {
+  zonesDir: string;
+  zones: string[];
+}) => Promise<PowerDnsReloader & { port: number; stop(): Promise<void> }>;
 
 export interface DemoOptions {
   host?: string;
@@ -90,7 +93,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       },
       // No JetBackup on a laptop: the journal alone keeps the removed records (undo works from it).
       backup: { policy: 'off' },
-      cpanel: { transport: 'https', whmUrl: sim.whmUrl, cpanelUrl: sim.cpanelUrl, fingerprint: sim.fingerprint256, tokenFile: join(dir, 'whm-token'), rateLimitPerSecond: 200 },
+      cpanel: {
+        transport: 'https',
+        whmUrl: sim.whmUrl,
+        cpanelUrl: sim.cpanelUrl,
+        fingerprint: sim.fingerprint256,
+        tokenFile: join(dir, 'whm-token'),
+        rateLimitPerSecond: 200,
+      },
       paths: {
         journal: join(dir, 'state', 'journal.db'),
         socket: join(dir, 'run', 'daemon.sock'),
@@ -109,7 +119,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       'backups: off (the journal keeps every removed record)',
     ];
     const log = options.log ?? jsonLogger(createWriteStream(join(dir, 'daemon.log'), { flags: 'a', mode: 0o600 }));
-    const daemon = createDaemon(services, { listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 8765 }, demo: { notes }, log, shutdownDeadlineMs: 10_000 });
+    const daemon = createDaemon(services, {
+      listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 8765 },
+      demo: { notes },
+      log,
+      shutdownDeadlineMs: 10_000,
+    });
     const { address } = await daemon.listen();
     cleanups.push(() => daemon.close());
 

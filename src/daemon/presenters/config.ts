@@ -16,14 +16,26 @@ export function configView(config: Config): ConfigSection[] {
       title: 'MailChannels',
       rows: [
         { name: 'Provider ID (auth=)', value: config.provider.authId, note: 'Written into every repaired _mailchannels record.' },
-        { name: 'Sender-ID template', value: template ?? '(none)', ...(template ? { note: `For cPanel user “alice”: ${template.split('{user}').join('alice')}` } : {}) },
+        {
+          name: 'Sender-ID template',
+          value: template ?? '(none)',
+          ...(template ? { note: `For cPanel user “alice”: ${template.split('{user}').join('alice')}` } : {}),
+        },
         { name: 'Relay host in the mail log', value: config.provider.relayHost },
       ],
     },
     {
       title: 'Changes',
       rows: [
-        { name: 'Backup before a change', value: config.backup.policy, note: { required: 'No JetBackup snapshot, no change.', 'best-effort': 'A failed snapshot is a warning; the journal still keeps the removed records.', off: 'No snapshot; the journal keeps the removed records.' }[config.backup.policy] },
+        {
+          name: 'Backup before a change',
+          value: config.backup.policy,
+          note: {
+            required: 'No JetBackup snapshot, no change.',
+            'best-effort': 'A failed snapshot is a warning; the journal still keeps the removed records.',
+            off: 'No snapshot; the journal keeps the removed records.',
+          }[config.backup.policy],
+        },
         { name: 'TTL of written records', value: `${config.dns.ttl} s` },
         { name: 'Keep other providers’ auth= values', value: config.policy.keepForeign ? 'yes' : 'no' },
         { name: 'Repair after an account transfer', value: config.policy.autoFixAfterTransfer ? 'yes' : 'no' },
@@ -37,7 +49,16 @@ export function configView(config: Config): ConfigSection[] {
           ? [
               { name: 'WHM URL', value: config.cpanel.whmUrl },
               { name: 'Token file', value: config.cpanel.tokenFile, note: 'The token itself is never shown.' },
-              { name: 'Certificate check', value: config.cpanel.insecure ? 'OFF (insecure)' : config.cpanel.fingerprint ? 'pinned fingerprint' : config.cpanel.caFile ? 'CA file' : 'system CAs' },
+              {
+                name: 'Certificate check',
+                value: config.cpanel.insecure
+                  ? 'OFF (insecure)'
+                  : config.cpanel.fingerprint
+                    ? 'pinned fingerprint'
+                    : config.cpanel.caFile
+                      ? 'CA file'
+                      : 'system CAs',
+              },
             ]
           : []),
         { name: 'Resolvers', value: config.dns.resolvers.length ? config.dns.resolvers.join(', ') : 'the system’s' },

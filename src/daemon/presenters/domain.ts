@@ -9,7 +9,12 @@ import { badge, checkSeverity, findingGroups, headline, pageStatus, type Badge, 
 import { planView, showRecord, type PlanView, type ShownRecord } from './records';
 
 const TYPE_ORDER: Record<DomainInfo['type'], number> = { main: 0, addon: 1, parked: 2, sub: 3 };
-const TYPE_LABEL: Record<DomainInfo['type'], string> = { main: 'Main domain', addon: 'Addon domain', parked: 'Alias (parked)', sub: 'Subdomain' };
+const TYPE_LABEL: Record<DomainInfo['type'], string> = {
+  main: 'Main domain',
+  addon: 'Addon domain',
+  parked: 'Alias (parked)',
+  sub: 'Subdomain',
+};
 
 export interface DomainRow {
   domain: string;
@@ -29,7 +34,14 @@ export interface DomainRow {
 
 export function domainRow(d: DomainDiagnosis): DomainRow {
   const { info, report } = d;
-  const common = { domain: info.domain, type: info.type, typeLabel: TYPE_LABEL[info.type], zone: info.zone, user: info.user, owner: info.owner };
+  const common = {
+    domain: info.domain,
+    type: info.type,
+    typeLabel: TYPE_LABEL[info.type],
+    zone: info.zone,
+    user: info.user,
+    owner: info.owner,
+  };
   if (!report) {
     const unknown = badge('unknown');
     return {
@@ -120,7 +132,13 @@ function groupViews(findings: readonly Finding[]): FindingGroupView[] {
     check: g.check,
     label: g.label,
     badge: g.badge,
-    findings: g.findings.map((f) => ({ code: f.code, severity: f.severity, badge: badge(f.severity), message: f.message, records: f.records.map(showRecord) })),
+    findings: g.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      badge: badge(f.severity),
+      message: f.message,
+      records: f.records.map(showRecord),
+    })),
   }));
 }
 
@@ -140,7 +158,16 @@ export interface DomainPage {
 export function domainPage(d: DomainDiagnosis): DomainPage {
   const row = domainRow(d);
   const report = d.report;
-  if (!report) return { row, info: d.info, groups: [], plan: null, lockdownRecords: [], publishElsewhere: null, ...(d.error ? { error: d.error.message } : {}) };
+  if (!report)
+    return {
+      row,
+      info: d.info,
+      groups: [],
+      plan: null,
+      lockdownRecords: [],
+      publishElsewhere: null,
+      ...(d.error ? { error: d.error.message } : {}),
+    };
   const lockdown = lockdownRecordsOf(report);
   const notAuth = report.findings.find((f) => f.code === 'DNS_NOT_AUTHORITATIVE');
   // The record(s) to publish at the external DNS host; the lockdown record is the first.

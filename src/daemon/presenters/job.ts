@@ -36,7 +36,13 @@ export function stepViews(events: readonly StepEvent[]): StepView[] {
   for (const e of events) {
     let view = byStep.get(e.step);
     if (!view) {
-      view = { step: e.step, label: STEP_LABELS[e.step] ?? e.step, state: e.state, stateLabel: STATE_LABELS[e.state] ?? e.state, messages: [] };
+      view = {
+        step: e.step,
+        label: STEP_LABELS[e.step] ?? e.step,
+        state: e.state,
+        stateLabel: STATE_LABELS[e.state] ?? e.state,
+        messages: [],
+      };
       byStep.set(e.step, view);
     }
     view.state = e.state;
@@ -97,13 +103,26 @@ export interface JobView {
   keys: string[];
 }
 
-const KIND_TITLES: Record<string, string> = { repair: 'Fix Email Authorization', rollback: 'Undo', 'bulk-fix': 'Bulk repair', scan: 'Scan of all accounts', verify: 'Verification', backup: 'Backup' };
+const KIND_TITLES: Record<string, string> = {
+  repair: 'Fix Email Authorization',
+  rollback: 'Undo',
+  'bulk-fix': 'Bulk repair',
+  scan: 'Scan of all accounts',
+  verify: 'Verification',
+  backup: 'Backup',
+};
 
 export function jobTitle(job: Job): string {
   return job.kind === 'bulk-fix' && job.dryRun ? 'Dry run: the changes a bulk repair would make' : (KIND_TITLES[job.kind] ?? job.kind);
 }
 
-export function jobView(job: Job, items: readonly JobItem[], runner: Pick<JobRunner, 'liveEvents'>, changeOf: (id: number) => Change | undefined, limit = 1000): JobView {
+export function jobView(
+  job: Job,
+  items: readonly JobItem[],
+  runner: Pick<JobRunner, 'liveEvents'>,
+  changeOf: (id: number) => Change | undefined,
+  limit = 1000,
+): JobView {
   const shown = items.slice(0, limit);
   return {
     job,
@@ -113,7 +132,9 @@ export function jobView(job: Job, items: readonly JobItem[], runner: Pick<JobRun
     keys: items.map((i) => i.key),
     items: shown.map((item) => {
       const result = (item.result ?? {}) as StoredResult;
-      const events = (item.status === 'running' ? runner.liveEvents(item.jobId, item.seq) : (result.steps ?? result.events ?? [])).filter(isStepEvent);
+      const events = (item.status === 'running' ? runner.liveEvents(item.jobId, item.seq) : (result.steps ?? result.events ?? [])).filter(
+        isStepEvent,
+      );
       const changeId = typeof result.changeId === 'number' ? result.changeId : (item.changeId ?? null);
       const change = changeId !== null ? changeOf(changeId) : undefined;
       const undoable = !!change && change.kind === 'repair' && (change.status === 'applied' || change.status === 'verified');
@@ -131,7 +152,12 @@ export function jobView(job: Job, items: readonly JobItem[], runner: Pick<JobRun
         changeId,
         undoChangeId: undoable ? changeId : null,
         error: result.error?.message ?? null,
-        pageStatus: item.status === 'failed' || result.status === 'failed' ? 'error' : item.status === 'done' || item.status === 'skipped' ? 'ok' : 'warning',
+        pageStatus:
+          item.status === 'failed' || result.status === 'failed'
+            ? 'error'
+            : item.status === 'done' || item.status === 'skipped'
+              ? 'ok'
+              : 'warning',
       };
     }),
   };

@@ -45,9 +45,12 @@ export function checkSeverity(findings: readonly Finding[], check: CheckName): S
 
 /** Findings grouped by check, in display order, each group with its badge. */
 export function findingGroups(findings: readonly Finding[]): Array<{ check: CheckName; label: string; badge: Badge; findings: Finding[] }> {
-  return CHECK_ORDER.map((check) => ({ check, label: CHECK_LABELS[check], badge: badge(checkSeverity(findings, check)), findings: findings.filter((f) => f.check === check) })).filter(
-    (g) => g.findings.length > 0,
-  );
+  return CHECK_ORDER.map((check) => ({
+    check,
+    label: CHECK_LABELS[check],
+    badge: badge(checkSeverity(findings, check)),
+    findings: findings.filter((f) => f.check === check),
+  })).filter((g) => g.findings.length > 0);
 }
 
 /** The finding a person should read first: the worst one (first of equals). */

@@ -18,7 +18,14 @@ import { configView } from '../presenters/config';
 import { badge, pageStatus } from '../presenters/status';
 
 /** "All stale": every domain whose last scan found a lockdown record that makes MailChannels reject mail. */
-export const STALE_CODES = ['LOCKDOWN_STALE', 'LOCKDOWN_BLOCK_ALL', 'LOCKDOWN_CFID', 'LOCKDOWN_MULTIPLE', 'LOCKDOWN_WRONG_SENDERID', 'LOCKDOWN_MALFORMED'] as const;
+export const STALE_CODES = [
+  'LOCKDOWN_STALE',
+  'LOCKDOWN_BLOCK_ALL',
+  'LOCKDOWN_CFID',
+  'LOCKDOWN_MULTIPLE',
+  'LOCKDOWN_WRONG_SENDERID',
+  'LOCKDOWN_MALFORMED',
+] as const;
 
 const PAGE_SIZE = 100;
 const SORTS: readonly ScanSort[] = ['domain', 'user', 'owner', 'status', 'scannedAt'];
@@ -75,7 +82,7 @@ function scanQuery(f: TableFilter): ScanQuery {
 /** Every row of a query, page by page (the store caps one page at 10 000). */
 function allRows(ctx: AppContext, query: ScanQuery, max: number): ScanResult[] {
   const out: ScanResult[] = [];
-  for (let offset = 0; out.length < max; ) {
+  for (let offset = 0; out.length < max;) {
     const page = ctx.services.store.queryScanResults({ ...query, limit: 10_000, offset });
     out.push(...page.rows);
     offset += page.rows.length;
@@ -85,14 +92,25 @@ function allRows(ctx: AppContext, query: ScanQuery, max: number): ScanResult[] {
 }
 
 function tableRow(r: ScanResult) {
-  return { domain: r.domain, zone: r.zone, user: r.user, owner: r.owner, status: r.status, pageStatus: pageStatus(r.status), badge: badge(r.status), codes: r.codes, scannedAt: r.scannedAt };
+  return {
+    domain: r.domain,
+    zone: r.zone,
+    user: r.user,
+    owner: r.owner,
+    status: r.status,
+    pageStatus: pageStatus(r.status),
+    badge: badge(r.status),
+    codes: r.codes,
+    scannedAt: r.scannedAt,
+  };
 }
 
 /** The domains a dry run or bulk repair is for: the ticked ones, or "all stale". */
 function selection(ctx: AppContext, body: unknown): string[] {
-  const domains = field(body, 'all-stale') === '1'
-    ? allRows(ctx, { code: [...STALE_CODES], withReport: false, sort: 'domain' }, MAX_BULK).map((r) => r.domain)
-    : fields(body, 'domain').map((d) => checkDomainSyntax(d));
+  const domains =
+    field(body, 'all-stale') === '1'
+      ? allRows(ctx, { code: [...STALE_CODES], withReport: false, sort: 'domain' }, MAX_BULK).map((r) => r.domain)
+      : fields(body, 'domain').map((d) => checkDomainSyntax(d));
   const unique = [...new Set(domains)];
   if (unique.length === 0) throw new HttpError(400, 'Select at least one domain (or “all stale”).', 'BAD_INPUT');
   if (unique.length > MAX_BULK) throw new HttpError(400, `At most ${MAX_BULK} domains per bulk job.`, 'BAD_INPUT');
@@ -109,9 +127,38 @@ export function adminRoutes(ctx: AppContext): Router {
     const summary = services.store.scanSummary();
     const jobs = services.store.listJobs({ limit: 10 });
     const stale = STALE_CODES.reduce((n, code) => n + (summary.byCode[code] ?? 0), 0);
-    const counts = [...SCAN_STATUSES.map((s) => ({ kind: 'status', name: s, domains: summary.byStatus[s] })), ...Object.entries(summary.byCode).map(([code, n]) => ({ kind: 'finding', name: code, domains: n }))];
-    if (exportTable(req, res, counts, [{ header: 'kind', value: (c) => c.kind }, { header: 'name', value: (c) => c.name }, { header: 'domains', value: (c) => c.domains }], 'overview', summary)) return;
-    respond(req, res, 'admin/overview', { title: 'Server overview', summary, jobs, stale, statuses: SCAN_STATUSES.map((s) => ({ status: s, badge: badge(s), count: summary.byStatus[s] })) }, { summary, jobs });
+    const counts = [
+      ...SCAN_STATUSES.map((s) => ({ kind: 'status', name: s, domains: summary.byStatus[s] })),
+      ...Object.entries(summary.byCode).map(([code, n]) => ({ kind: 'finding', name: code, domains: n })),
+    ];
+    if (
+      exportTable(
+        req,
+        res,
+        counts,
+        [
+          { header: 'kind', value: (c) => c.kind },
+          { header: 'name', value: (c) => c.name },
+          { header: 'domains', value: (c) => c.domains },
+        ],
+        'overview',
+        summary,
+      )
+    )
+      return;
+    respond(
+      req,
+      res,
+      'admin/overview',
+      {
+        title: 'Server overview',
+        summary,
+        jobs,
+        stale,
+        statuses: SCAN_STATUSES.map((s) => ({ status: s, badge: badge(s), count: summary.byStatus[s] })),
+      },
+      { summary, jobs },
+    );
   });
 
   router.get('/admin/domains', (req: Request, res: Response) => {
@@ -121,15 +168,22 @@ export function adminRoutes(ctx: AppContext): Router {
     const format = field(req.query, 'format');
     if (format === 'csv' || format === 'json') {
       const rows = allRows(ctx, query, 200_000).map(tableRow);
-      exportTable(req, res, rows, [
-        { header: 'domain', value: (r) => r.domain },
-        { header: 'zone', value: (r) => r.zone },
-        { header: 'user', value: (r) => r.user },
-        { header: 'reseller', value: (r) => r.owner },
-        { header: 'status', value: (r) => r.status },
-        { header: 'findings', value: (r) => r.codes.join(' ') },
-        { header: 'scanned', value: (r) => r.scannedAt },
-      ], 'domains', rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest));
+      exportTable(
+        req,
+        res,
+        rows,
+        [
+          { header: 'domain', value: (r) => r.domain },
+          { header: 'zone', value: (r) => r.zone },
+          { header: 'user', value: (r) => r.user },
+          { header: 'reseller', value: (r) => r.owner },
+          { header: 'status', value: (r) => r.status },
+          { header: 'findings', value: (r) => r.codes.join(' ') },
+          { header: 'scanned', value: (r) => r.scannedAt },
+        ],
+        'domains',
+        rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest),
+      );
       return;
     }
     const page = services.store.queryScanResults({ ...query, limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE });
@@ -139,7 +193,18 @@ export function adminRoutes(ctx: AppContext): Router {
       req,
       res,
       'admin/domains',
-      { title: 'Domains', filter, rows, total: page.total, pages: Math.max(1, Math.ceil(page.total / PAGE_SIZE)), summary, codes: FINDING_CODES, statuses: SCAN_STATUSES, sorts: SORTS, staleCount: STALE_CODES.reduce((n, c) => n + (summary.byCode[c] ?? 0), 0) },
+      {
+        title: 'Domains',
+        filter,
+        rows,
+        total: page.total,
+        pages: Math.max(1, Math.ceil(page.total / PAGE_SIZE)),
+        summary,
+        codes: FINDING_CODES,
+        statuses: SCAN_STATUSES,
+        sorts: SORTS,
+        staleCount: STALE_CODES.reduce((n, c) => n + (summary.byCode[c] ?? 0), 0),
+      },
       { total: page.total, rows: rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest) },
     );
   });
@@ -191,15 +256,39 @@ export function adminRoutes(ctx: AppContext): Router {
     }
     const rejections = (report?.events ?? []).filter((e) => e.class === 'LOCKDOWN_REJECTED').reverse();
     const domains = (report?.advice ?? []).filter((a) => a.class === 'LOCKDOWN_REJECTED');
-    if (exportTable(req, res, rejections, [
-      { header: 'time', value: (e) => e.time },
-      { header: 'domain', value: (e) => e.domain ?? '' },
-      { header: 'sender', value: (e) => e.sender ?? '' },
-      { header: 'account', value: (e) => e.authUser ?? '' },
-      { header: 'recipient', value: (e) => e.recipient },
-      { header: 'message', value: (e) => e.messageId },
-    ], 'lockdown-rejections', { events: rejections, domains })) return;
-    respond(req, res, 'admin/bounces', { title: 'Recent lockdown rejections', rejections, domains, error, log: config.paths.eximMainlog, days: BOUNCE_WINDOW_DAYS, warnings: report?.warnings ?? [] }, { events: rejections, domains, error });
+    if (
+      exportTable(
+        req,
+        res,
+        rejections,
+        [
+          { header: 'time', value: (e) => e.time },
+          { header: 'domain', value: (e) => e.domain ?? '' },
+          { header: 'sender', value: (e) => e.sender ?? '' },
+          { header: 'account', value: (e) => e.authUser ?? '' },
+          { header: 'recipient', value: (e) => e.recipient },
+          { header: 'message', value: (e) => e.messageId },
+        ],
+        'lockdown-rejections',
+        { events: rejections, domains },
+      )
+    )
+      return;
+    respond(
+      req,
+      res,
+      'admin/bounces',
+      {
+        title: 'Recent lockdown rejections',
+        rejections,
+        domains,
+        error,
+        log: config.paths.eximMainlog,
+        days: BOUNCE_WINDOW_DAYS,
+        warnings: report?.warnings ?? [],
+      },
+      { events: rejections, domains, error },
+    );
   });
 
   router.get('/admin/config', (req, res) => {

@@ -3,7 +3,7 @@
  * of production, so it is only ever mounted on loopback, with the demo banner on every page.
  * Login is a POST with the CSRF token of the anonymous session, and always issues a new session id.
  */
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { HttpError } from '../httpErrors';
 import { field, locals, type AppContext } from '../context';
 import { isValidName } from '../identity';
@@ -14,7 +14,9 @@ export function demoRoutes(ctx: AppContext, sessions: SessionKeeper): Router {
   const router = Router();
 
   router.get('/demo', async (_req, res) => {
-    const accounts = (await ctx.services.cpanel.listAccounts({ want: ['domain', 'owner', 'suspended'] })).sort((a, b) => a.user.localeCompare(b.user));
+    const accounts = (await ctx.services.cpanel.listAccounts({ want: ['domain', 'owner', 'suspended'] })).sort((a, b) =>
+      a.user.localeCompare(b.user),
+    );
     res.render('picker', { title: 'Choose who you are', accounts });
   });
 

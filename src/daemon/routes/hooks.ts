@@ -28,7 +28,10 @@ export function hookRoutes(ctx: AppContext): Router {
     }
     // A Zone Editor edit names its zone: re-check just that one (when it is the user's).
     const zone = field(req.body, 'zone', 253)?.toLowerCase();
-    const job = await startScan({ runner: ctx.runner, source: await services.scanSource() }, actorOf(identity), { users: [user], ...(zone ? { zones: [zone] } : {}) });
+    const job = await startScan({ runner: ctx.runner, source: await services.scanSource() }, actorOf(identity), {
+      users: [user],
+      ...(zone ? { zones: [zone] } : {}),
+    });
     res.status(202).json({ jobId: job.id, kind: job.kind });
   });
   return router;

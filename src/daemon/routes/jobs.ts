@@ -15,15 +15,28 @@ export function jobRoutes(ctx: AppContext): Router {
     const job = visibleJob(ctx, identity, idParam(req.params.id));
     const items = store.listJobItems(job.id);
     if (
-      exportTable(req, res, items, [
-        { header: 'seq', value: (i) => i.seq },
-        { header: 'key', value: (i) => i.key },
-        { header: 'status', value: (i) => i.status },
-        { header: 'result', value: (i) => (i.result as { status?: unknown } | undefined)?.status ?? '' },
-        { header: 'message', value: (i) => (i.result as { message?: unknown; error?: { message?: unknown } } | undefined)?.message ?? (i.result as { error?: { message?: unknown } } | undefined)?.error?.message ?? '' },
-        { header: 'change', value: (i) => i.changeId ?? '' },
-        { header: 'finished', value: (i) => i.finishedAt ?? '' },
-      ], `job-${job.id}`, { job, items })
+      exportTable(
+        req,
+        res,
+        items,
+        [
+          { header: 'seq', value: (i) => i.seq },
+          { header: 'key', value: (i) => i.key },
+          { header: 'status', value: (i) => i.status },
+          { header: 'result', value: (i) => (i.result as { status?: unknown } | undefined)?.status ?? '' },
+          {
+            header: 'message',
+            value: (i) =>
+              (i.result as { message?: unknown; error?: { message?: unknown } } | undefined)?.message ??
+              (i.result as { error?: { message?: unknown } } | undefined)?.error?.message ??
+              '',
+          },
+          { header: 'change', value: (i) => i.changeId ?? '' },
+          { header: 'finished', value: (i) => i.finishedAt ?? '' },
+        ],
+        `job-${job.id}`,
+        { job, items },
+      )
     )
       return;
     const view = jobView(job, items, ctx.runner, (id) => store.getChange(id));
@@ -44,7 +57,11 @@ export function jobRoutes(ctx: AppContext): Router {
     const change = visibleChange(ctx, identity, idParam(req.params.id));
     // Only the admin may force an undo over a record someone edited since (rollback.ts).
     const force = identity.role === 'admin' && field(req.body, 'force') === '1';
-    const params = { changeId: change.id, ...(identity.role === 'user' ? { asUser: identity.user } : {}), ...(force ? { force: true } : {}) };
+    const params = {
+      changeId: change.id,
+      ...(identity.role === 'user' ? { asUser: identity.user } : {}),
+      ...(force ? { force: true } : {}),
+    };
     const job = ctx.runner.startJob('rollback', [change.domain], params, actorOf(identity));
     redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
   };

@@ -50,25 +50,49 @@ export function testEmailRoutes(ctx: AppContext, options: TestEmailRouteOptions 
     const toText = field(req.body, 'to', 300) ?? '';
     const from = validateAddress(fromText, 'from');
     validateAddress(toText, 'to');
-    if (from.domain !== info.domain) throw new HttpError(400, `The sender must be an address at ${info.domain} (for example test@${info.domain}).`, 'BAD_INPUT');
+    if (from.domain !== info.domain)
+      throw new HttpError(400, `The sender must be an address at ${info.domain} (for example test@${info.domain}).`, 'BAD_INPUT');
 
     const account = info.user;
     const now = Date.now();
     const recent = (sent.get(account) ?? []).filter((t) => now - t < HOUR_MS);
     sent.set(account, recent);
     if (inFlight.has(account)) throw new HttpError(429, 'A test message of this account is still on its way; wait for its result.', 'BUSY');
-    if (recent.length >= perHour) throw new HttpError(429, `This account sent ${perHour} test messages in the last hour; try again later.`, 'TOO_MANY');
+    if (recent.length >= perHour)
+      throw new HttpError(429, `This account sent ${perHour} test messages in the last hour; try again later.`, 'TOO_MANY');
 
     mail ??= services.mail;
     inFlight.add(account);
     recent.push(now);
     try {
       const result = await sendTestEmail(
-        { accounts: services.accounts, mail, relayHost: config.provider.relayHost, provider: config.provider.authId, logPath: config.paths.eximMainlog },
+        {
+          accounts: services.accounts,
+          mail,
+          relayHost: config.provider.relayHost,
+          provider: config.provider.authId,
+          logPath: config.paths.eximMainlog,
+        },
         { user: account, from: fromText, to: toText, timeoutMs: waitMs },
       );
-      ctx.log({ level: 'info', msg: 'test email', by: identity.user, role: identity.role, account, from: result.from, to: result.to, status: result.status, eximId: result.eximId });
-      respond(req, res, 'test-email', { title: `Test message from ${info.domain}`, domain: info.domain, result, from: result.from, to: result.to }, result);
+      ctx.log({
+        level: 'info',
+        msg: 'test email',
+        by: identity.user,
+        role: identity.role,
+        account,
+        from: result.from,
+        to: result.to,
+        status: result.status,
+        eximId: result.eximId,
+      });
+      respond(
+        req,
+        res,
+        'test-email',
+        { title: `Test message from ${info.domain}`, domain: info.domain, result, from: result.from, to: result.to },
+        result,
+      );
     } finally {
       inFlight.delete(account);
     }

@@ -39,7 +39,20 @@ export function userRoutes(ctx: AppContext): Router {
       .listChanges({ domain: info.domain, limit: 20 })
       .filter((c) => identity.role === 'admin' || c.user === identity.user)
       .map(changeRow);
-    respond(req, res, 'domain', { title: info.domain, page, changes }, { domain: info.domain, info, report: diagnosis!.report ?? null, error: diagnosis!.error ?? null, authority: diagnosis!.authority ?? null, changes });
+    respond(
+      req,
+      res,
+      'domain',
+      { title: info.domain, page, changes },
+      {
+        domain: info.domain,
+        info,
+        report: diagnosis!.report ?? null,
+        error: diagnosis!.error ?? null,
+        authority: diagnosis!.authority ?? null,
+        changes,
+      },
+    );
   };
   router.get('/domains/:domain', showDomain);
   router.get('/api/domains/:domain', showDomain);
@@ -70,7 +83,10 @@ export function userRoutes(ctx: AppContext): Router {
     let domainLink: string | null = null;
     if (explanation.domain) {
       const domain = explanation.domain;
-      const mine = identity.role === 'admin' ? await services.accounts.findDomain(domain) : (await services.accounts.domainsOfUser(identity.user)).find((d) => d.domain === domain);
+      const mine =
+        identity.role === 'admin'
+          ? await services.accounts.findDomain(domain)
+          : (await services.accounts.domainsOfUser(identity.user)).find((d) => d.domain === domain);
       if (mine) domainLink = `/domains/${encodeURIComponent(mine.domain)}`;
     }
     respond(req, res, 'explain', { title: 'What this bounce means', explanation, text, domainLink }, { explanation });

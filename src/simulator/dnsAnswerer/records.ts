@@ -36,7 +36,15 @@ export function toPacketAnswer(record: ZoneRecord, zone: string, ownerName = rec
       return {
         ...base,
         type: 'SOA',
-        data: { mname: target(d[0], zone), rname: target(d[1], zone), serial: num(d[2]), refresh: num(d[3]), retry: num(d[4]), expire: num(d[5]), minimum: num(d[6]) },
+        data: {
+          mname: target(d[0], zone),
+          rname: target(d[1], zone),
+          serial: num(d[2]),
+          refresh: num(d[3]),
+          retry: num(d[4]),
+          expire: num(d[5]),
+          minimum: num(d[6]),
+        },
       };
     case 'SRV':
       return { ...base, type: 'SRV', data: { priority: num(d[0]), weight: num(d[1]), port: num(d[2]), target: target(d[3], zone) } };

@@ -33,15 +33,17 @@ function formErr(raw: Buffer): Buffer | null {
 export function respond(raw: Buffer, findZone: ZoneFinder, transport: 'udp' | 'tcp'): Buffer | null {
   let query: DecodedQuery;
   try {
-    query = dnsPacket.decode(raw) as DecodedQuery;
+    query = dnsPacket.decode(raw);
   } catch {
     return formErr(raw);
   }
   if (query.flag_qr) return null; // never answer a response: that is how reflection loops start
   const id = query.id ?? 0;
   const questions = query.questions ?? [];
-  const opt = query.additionals?.find((a) => a.type === 'OPT') as dnsPacket.OptAnswer | undefined;
-  const ednsOut: dnsPacket.Answer[] = opt ? [{ type: 'OPT', name: '.', udpPayloadSize: OUR_EDNS_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [];
+  const opt = query.additionals?.find((a) => a.type === 'OPT');
+  const ednsOut: dnsPacket.Answer[] = opt
+    ? [{ type: 'OPT', name: '.', udpPayloadSize: OUR_EDNS_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+    : [];
   const rd = query.flag_rd;
 
   const simple = (rcode: number) =>

@@ -39,7 +39,11 @@ export function domainOf(address: string | null | undefined): string | null {
   if (!address) return null;
   const at = address.lastIndexOf('@');
   if (at < 0) return null;
-  const domain = address.slice(at + 1).trim().replace(/\.$/, '').toLowerCase();
+  const domain = address
+    .slice(at + 1)
+    .trim()
+    .replace(/\.$/, '')
+    .toLowerCase();
   return domain === '' ? null : domain;
 }
 

@@ -62,19 +62,29 @@ export function sidwMatches(pattern: string, senderId: string): boolean {
 }
 
 /** The field that admits the sender, or null. */
-function matchingField(fields: readonly LockdownField[], sender: RelaySender, options: LockdownRuleOptions): { reason: 'auth' | 'senderid' | 'sidw'; field: string } | null {
+function matchingField(
+  fields: readonly LockdownField[],
+  sender: RelaySender,
+  options: LockdownRuleOptions,
+): { reason: 'auth' | 'senderid' | 'sidw'; field: string } | null {
   for (const field of fields) {
     if (field.isCommaList || field.value === '') continue;
     if (field.known === 'auth' && field.value === sender.accountId) return { reason: 'auth', field: field.raw };
     if (sender.senderId === null) continue;
-    if (field.known === 'senderid' && parseSenderId(field.value) !== null && field.value === sender.senderId) return { reason: 'senderid', field: field.raw };
-    if (field.known === 'sidw' && options.sidw !== false && sidwMatches(field.value, sender.senderId)) return { reason: 'sidw', field: field.raw };
+    if (field.known === 'senderid' && parseSenderId(field.value) !== null && field.value === sender.senderId)
+      return { reason: 'senderid', field: field.raw };
+    if (field.known === 'sidw' && options.sidw !== false && sidwMatches(field.value, sender.senderId))
+      return { reason: 'sidw', field: field.raw };
   }
   return null;
 }
 
 /** Decide for one message. `txtRecords` are the TXT records at `_mailchannels.<domain>`, each as its strings. */
-export function decideLockdown(txtRecords: readonly (readonly string[])[], sender: RelaySender, options: LockdownRuleOptions = {}): LockdownDecision {
+export function decideLockdown(
+  txtRecords: readonly (readonly string[])[],
+  sender: RelaySender,
+  options: LockdownRuleOptions = {},
+): LockdownDecision {
   const lockdowns = txtRecords.map((strings) => parseLockdown(strings)).filter((parsed) => parsed.isLockdown);
   if (lockdowns.length === 0) return { allowed: true, reason: 'no-record' };
   if (lockdowns.length > 1 && options.multipleRecords === 'reject') return { allowed: false, reason: 'multiple-records' };

@@ -109,13 +109,18 @@ function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const host = options.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') throw new Error(`the relay double listens on loopback only, not ${host}`);
+  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost')
+    throw new Error(`the relay double listens on loopback only, not ${host}`);
   const accounts = new Map(options.accounts.map((a) => [a.username, a]));
   const messages: RelayedMessage[] = [];
   let temporaryFailure: string | null = null;
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_BYTES;
 
-  const onAuth = (auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: (err: Error | null | undefined, response?: { user: SessionUser }) => void) => {
+  const onAuth = (
+    auth: SMTPServerAuthentication,
+    _session: SMTPServerSession,
+    callback: (err: Error | null | undefined, response?: { user: SessionUser }) => void,
+  ) => {
     const account = accounts.get(auth.username ?? '');
     if (!account || account.password !== auth.password) return callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
     callback(null, { user: { username: account.username, accountId: account.accountId ?? account.username } });
@@ -132,12 +137,18 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (authUser === null && options.missingAuthUser === 'use-account-id') authUser = user.accountId;
     const senderId = relaySenderId(user.accountId, authUser);
     const base = { username: user.username, accountId: user.accountId, envelope, checkedDomain, fromHeader, authUser, senderId, raw };
-    const answer = (outcome: RelayedMessage['outcome'], reply: string, records: string[] = [], decision: LockdownDecision | null = null): RelayedMessage => ({ ...base, outcome, reply, records, decision });
+    const answer = (
+      outcome: RelayedMessage['outcome'],
+      reply: string,
+      records: string[] = [],
+      decision: LockdownDecision | null = null,
+    ): RelayedMessage => ({ ...base, outcome, reply, records, decision });
 
     if (temporaryFailure !== null) return answer('deferred', temporaryFailure);
     if (authUser === null && options.missingAuthUser === 'reject') return answer('rejected', '550 5.7.1 Missing X-AuthUser header.');
     if (checkedDomain === null) return answer('accepted', '250 2.0.0 Message accepted (no sender domain to check)');
-    if (!/^[a-z0-9_.-]{1,253}$/.test(checkedDomain)) return answer('rejected', `550 5.1.7 Invalid sender domain ${checkedDomain.slice(0, 80)}.`);
+    if (!/^[a-z0-9_.-]{1,253}$/.test(checkedDomain))
+      return answer('rejected', `550 5.1.7 Invalid sender domain ${checkedDomain.slice(0, 80)}.`);
 
     let txt: string[][];
     try {
@@ -200,7 +211,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     messages,
     accepted: () => messages.filter((m) => m.outcome === 'accepted'),
     setTemporaryFailure: (reply) => {
-      if (reply !== null && !/^4\d\d [245]\.\d{1,3}\.\d{1,3} \S/.test(reply)) throw new Error(`a temporary failure must look like "451 4.7.1 text", not ${JSON.stringify(reply)}`);
+      if (reply !== null && !/^4\d\d [245]\.\d{1,3}\.\d{1,3} \S/.test(reply))
+        throw new Error(`a temporary failure must look like "451 4.7.1 text", not ${JSON.stringify(reply)}`);
       temporaryFailure = reply;
     },
     clear: () => {

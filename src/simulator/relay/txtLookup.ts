@@ -44,7 +44,7 @@ export function dnsTxtLookup(options: DnsTxtLookupOptions): TxtLookup & { close(
     try {
       return (await resolver(name, 'TXT')) as string[][];
     } catch (err) {
-      const code = String((err as { code?: unknown }).code ?? 'EUNKNOWN');
+      const code = (err as { code?: string }).code ?? 'EUNKNOWN';
       if (NO_RECORD_CODES.has(code)) return [];
       throw new TxtLookupError(code, `TXT lookup of ${name} failed: ${code}`);
     }

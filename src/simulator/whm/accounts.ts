@@ -32,7 +32,7 @@ export function acctRow(call: WhmCall, account: AccountSpec): Record<string, unk
     ip: account.ip ?? ctx.server.ip,
     ipv6: account.ipv6,
     suspended: account.suspended ? 1 : 0,
-    suspendreason: account.suspended ? account.suspendReason ?? 'Suspended' : 'not suspended',
+    suspendreason: account.suspended ? (account.suspendReason ?? 'Suspended') : 'not suspended',
     suspendtime: account.suspended ? account.suspendTime : 0,
     is_locked: 0,
     startdate: humanStartdate(account.startdate),
@@ -109,7 +109,11 @@ export async function listaccts(call: WhmCall): Promise<WhmReply> {
       searchedValues(call, account, type).some((value) => (exact ? value === search : pattern!.test(value))),
     );
   }
-  const want = params.get('want')?.split(',').map((f) => f.trim()).filter(Boolean);
+  const want = params
+    .get('want')
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const rows = accounts.map((account) => {
     const row = acctRow(call, account);
     return want ? Object.fromEntries(want.filter((f) => f in row).map((f) => [f, row[f]])) : row;

@@ -21,7 +21,9 @@ export async function uapiCpanel(call: WhmCall): Promise<WhmReply> {
   const fn = requireArg(call.params, 'cpanel.function');
   requireReachableUser(call, user);
   // Every other parameter goes to the UAPI function unchanged (§2.1).
-  const inner = call.params.without((name) => name.startsWith('api.') || ['cpanel.user', 'cpanel.module', 'cpanel.function'].includes(name));
+  const inner = call.params.without(
+    (name) => name.startsWith('api.') || ['cpanel.user', 'cpanel.module', 'cpanel.function'].includes(name),
+  );
   return { data: { uapi: await runUapi(call.ctx, user, module, fn, inner) } };
 }
 

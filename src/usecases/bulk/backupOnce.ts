@@ -10,7 +10,12 @@ import type { ChangeJournal } from '../../adapters/store';
 import type { BackupRef } from '../../ports';
 
 function isBackupRef(value: unknown): value is BackupRef {
-  return value !== null && typeof value === 'object' && (value as BackupRef).kind === 'jetbackup' && typeof (value as BackupRef).accountId === 'string';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as BackupRef).kind === 'jetbackup' &&
+    typeof (value as BackupRef).accountId === 'string'
+  );
 }
 
 export function backupOncePerAccount(guard: BackupGuard, journal: Pick<ChangeJournal, 'listChanges'>, jobId: number): BackupGuard {

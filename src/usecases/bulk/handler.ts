@@ -48,7 +48,10 @@ export function bulkFixHandler(deps: BulkFixDeps): ItemHandler {
     let state = jobs.get(job.id);
     if (!state) {
       const keys = async () => deps.queue.listJobItems(job.id).map((i) => i.key);
-      state = { directory: jobDirectory(deps.accounts, keys), backup: job.dryRun ? undefined : backupOncePerAccount(base.backup, deps.journal, job.id) };
+      state = {
+        directory: jobDirectory(deps.accounts, keys),
+        backup: job.dryRun ? undefined : backupOncePerAccount(base.backup, deps.journal, job.id),
+      };
       jobs.set(job.id, state);
       while (jobs.size > KEPT_JOBS) jobs.delete(jobs.keys().next().value as number);
     }

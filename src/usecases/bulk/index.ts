@@ -10,4 +10,13 @@ export { selectFromScan, spreadByZone, LOCKDOWN_ERROR_CODES, type BulkFilter } f
 export { bulkReport, type BulkReport, type ZoneOutcome, type DomainOutcome } from './report';
 export { resumeJob, type ResumeDeps, type ResumeOutcome } from './resume';
 export { registerServerJobs, startBulkFix, BULK_CONCURRENCY, type ServerJobDeps, type StartBulkOptions } from './register';
-export { serverBounces, byCpanelAccount, DEFAULT_RETENTION_MS, MAX_WINDOW_EVENTS, type ServerBouncesInput, type ServerBounceReport, type CpanelAccountBounces, type AccountOwner } from './serverBounces';
+export {
+  serverBounces,
+  byCpanelAccount,
+  DEFAULT_RETENTION_MS,
+  MAX_WINDOW_EVENTS,
+  type ServerBouncesInput,
+  type ServerBounceReport,
+  type CpanelAccountBounces,
+  type AccountOwner,
+} from './serverBounces';

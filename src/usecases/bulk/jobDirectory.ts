@@ -18,7 +18,10 @@ export interface JobDirectory {
   zoneOf(domain: string): Promise<string | null>;
 }
 
-export function jobDirectory(live: Pick<Accounts, 'listDomains' | 'findDomain' | 'localAuthority'>, keys: () => Promise<readonly string[]>): JobDirectory {
+export function jobDirectory(
+  live: Pick<Accounts, 'listDomains' | 'findDomain' | 'localAuthority'>,
+  keys: () => Promise<readonly string[]>,
+): JobDirectory {
   let listing: Promise<Map<string, DomainInfo>> | undefined;
   const byDomain = (): Promise<Map<string, DomainInfo>> => {
     listing ??= live.listDomains().then((all) => new Map(all.map((d) => [d.domain, d])));
@@ -33,13 +36,20 @@ export function jobDirectory(live: Pick<Accounts, 'listDomains' | 'findDomain' |
     order ??= keys();
     const all = await order;
     const start = Math.max(0, all.indexOf(domain));
-    const batch = all.slice(start).filter((d) => !authority.has(d)).slice(0, AUTHORITY_BATCH);
+    const batch = all
+      .slice(start)
+      .filter((d) => !authority.has(d))
+      .slice(0, AUTHORITY_BATCH);
     if (!batch.includes(domain)) batch.unshift(domain);
     const answer = live.localAuthority(batch).then(
       (rows) => new Map(rows.map((r) => [r.domain, r])),
       () => new Map<string, LocalAuthority>(),
     );
-    for (const d of batch) authority.set(d, answer.then((m) => m.get(d)));
+    for (const d of batch)
+      authority.set(
+        d,
+        answer.then((m) => m.get(d)),
+      );
   };
 
   return {

@@ -18,7 +18,11 @@ export interface ServerJobDeps {
   scan: ScanHandlerDeps;
 }
 
-export function registerServerJobs(runner: Pick<JobRunner, 'register'>, deps: ServerJobDeps, options: { bulkConcurrency?: number } = {}): void {
+export function registerServerJobs(
+  runner: Pick<JobRunner, 'register'>,
+  deps: ServerJobDeps,
+  options: { bulkConcurrency?: number } = {},
+): void {
   registerScanJobs(runner, deps.scan);
   runner.register('bulk-fix', bulkFixHandler(deps.bulk), { concurrency: options.bulkConcurrency ?? BULK_CONCURRENCY });
 }
@@ -30,7 +34,12 @@ export interface StartBulkOptions {
 }
 
 /** A bulk repair (or its dry run) of these domains; `zone` (when known) spreads one zone's domains apart. */
-export function startBulkFix(runner: Pick<JobRunner, 'startJob'>, domains: ReadonlyArray<{ domain: string; zone?: string }>, actor: Actor, options: StartBulkOptions = {}): Job {
+export function startBulkFix(
+  runner: Pick<JobRunner, 'startJob'>,
+  domains: ReadonlyArray<{ domain: string; zone?: string }>,
+  actor: Actor,
+  options: StartBulkOptions = {},
+): Job {
   const keys = spreadByZone(domains.map((d) => ({ domain: d.domain, zone: d.zone ?? d.domain })));
   return runner.startJob('bulk-fix', keys, options.keepForeign ? { keepForeign: true } : {}, actor, {
     ...(options.dryRun ? { dryRun: true } : {}),

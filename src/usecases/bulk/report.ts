@@ -30,7 +30,19 @@ export interface BulkReport {
 }
 
 /** Most pressing first: what an admin must look at. */
-const RANK = ['failed', 'running', 'pending', 'cancelled', 'planned', 'applied', 'not-authoritative', 'verified', 'unchanged', 'skipped', 'done'];
+const RANK = [
+  'failed',
+  'running',
+  'pending',
+  'cancelled',
+  'planned',
+  'applied',
+  'not-authoritative',
+  'verified',
+  'unchanged',
+  'skipped',
+  'done',
+];
 const rank = (status: string) => {
   const i = RANK.indexOf(status);
   return i < 0 ? RANK.length : i;
@@ -62,7 +74,10 @@ function outcomeOf(item: JobItem): { zone?: string; outcome: DomainOutcome } {
   return { ...(typeof r.zone === 'string' ? { zone: r.zone } : {}), outcome };
 }
 
-export function bulkReport(deps: { queue: Pick<JobQueue, 'getJob' | 'listJobItems'>; scans?: Pick<ScanResults, 'getScanResult'> }, jobId: number): BulkReport | undefined {
+export function bulkReport(
+  deps: { queue: Pick<JobQueue, 'getJob' | 'listJobItems'>; scans?: Pick<ScanResults, 'getScanResult'> },
+  jobId: number,
+): BulkReport | undefined {
   const job = deps.queue.getJob(jobId);
   if (!job) return undefined;
   const zones = new Map<string, ZoneOutcome>();

@@ -35,10 +35,16 @@ export async function resumeJob(deps: ResumeDeps, jobId: number, by: Actor): Pro
   const job = deps.queue.getJob(jobId) as Job;
   if (job.status !== 'interrupted') {
     if (['done', 'failed', 'cancelled'].includes(job.status)) return { job, unresolved };
-    throw new FixEmailAuthError('CONFLICT', `Job ${jobId} is ${job.status}${job.runner ? ` in process ${job.runner}` : ''}; only an interrupted job can be resumed`);
+    throw new FixEmailAuthError(
+      'CONFLICT',
+      `Job ${jobId} is ${job.status}${job.runner ? ` in process ${job.runner}` : ''}; only an interrupted job can be resumed`,
+    );
   }
   if (unresolved > 0) {
-    throw new FixEmailAuthError('CONFLICT', `Job ${jobId} has ${unresolved} item(s) whose change could not be checked in its zone yet; try again when cPanel answers`);
+    throw new FixEmailAuthError(
+      'CONFLICT',
+      `Job ${jobId} has ${unresolved} item(s) whose change could not be checked in its zone yet; try again when cPanel answers`,
+    );
   }
   deps.runner.resume(jobId, by);
   return { job: deps.queue.getJob(jobId) as Job, unresolved };

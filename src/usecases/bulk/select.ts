@@ -7,7 +7,14 @@
 import type { ScanQuery, ScanResults, ScanStatus } from '../../adapters/store';
 
 /** Lockdown findings of severity error (DESIGN.md): mail is rejected until the record is fixed. */
-export const LOCKDOWN_ERROR_CODES = ['LOCKDOWN_STALE', 'LOCKDOWN_WRONG_SENDERID', 'LOCKDOWN_BLOCK_ALL', 'LOCKDOWN_MULTIPLE', 'LOCKDOWN_MALFORMED', 'LOCKDOWN_CFID'] as const;
+export const LOCKDOWN_ERROR_CODES = [
+  'LOCKDOWN_STALE',
+  'LOCKDOWN_WRONG_SENDERID',
+  'LOCKDOWN_BLOCK_ALL',
+  'LOCKDOWN_MULTIPLE',
+  'LOCKDOWN_MALFORMED',
+  'LOCKDOWN_CFID',
+] as const;
 
 export interface BulkFilter {
   /** Every domain with a lockdown error (`fix --all-stale`). */

@@ -24,7 +24,14 @@ export const DEFAULT_RETENTION_MS = 8 * 86_400_000;
 /** Most failures remembered (the newest); beyond that the window starts later. */
 export const MAX_WINDOW_EVENTS = 20_000;
 
-const CLASS_RANK: Record<BounceClass, number> = { LOCKDOWN_REJECTED: 0, SPF_REJECTED: 1, RATE_LIMITED: 2, RECIPIENT_INVALID: 3, OTHER: 4, DEFERRED: 5 };
+const CLASS_RANK: Record<BounceClass, number> = {
+  LOCKDOWN_REJECTED: 0,
+  SPF_REJECTED: 1,
+  RATE_LIMITED: 2,
+  RECIPIENT_INVALID: 3,
+  OTHER: 4,
+  DEFERRED: 5,
+};
 
 export interface AccountOwner {
   user: string;
@@ -72,13 +79,13 @@ export interface ServerBounceReport extends BounceReport {
 /** A failure as remembered in the window (JSON). */
 type StoredFailure = Omit<EximFailure, 'time'> & { time: number };
 
-interface Window {
+interface BounceWindow {
   /** Every failure logged at or after this instant (up to the cursor) is in `events`. */
   from: number;
   events: StoredFailure[];
 }
 
-type WindowedCursor = LogCursor & { bounceWindow?: Window };
+type WindowedCursor = LogCursor & { bounceWindow?: BounceWindow };
 
 function stored(f: EximFailure): StoredFailure {
   return { ...f, time: f.time.getTime() };
@@ -111,8 +118,20 @@ function accountFix(cls: BounceClass, domains: string[], provider: string | unde
   return { fix: advice.fix };
 }
 
-export function byCpanelAccount(report: BounceReport, accountOf: ServerBouncesInput['accountOf'], provider?: string): { accounts: CpanelAccountBounces[]; unowned: string[] } {
-  const accounts = new Map<string, { owner?: string; domains: Map<string, { class: BounceClass; count: number }>; counts: Partial<Record<BounceClass, number>>; lastSeen: string }>();
+export function byCpanelAccount(
+  report: BounceReport,
+  accountOf: ServerBouncesInput['accountOf'],
+  provider?: string,
+): { accounts: CpanelAccountBounces[]; unowned: string[] } {
+  const accounts = new Map<
+    string,
+    {
+      owner?: string;
+      domains: Map<string, { class: BounceClass; count: number }>;
+      counts: Partial<Record<BounceClass, number>>;
+      lastSeen: string;
+    }
+  >();
   const unowned = new Set<string>();
   for (const d of report.advice) {
     const account = ownerOf(d.domain, accountOf);
@@ -121,7 +140,11 @@ export function byCpanelAccount(report: BounceReport, accountOf: ServerBouncesIn
       continue;
     }
     let entry = accounts.get(account.user);
-    if (!entry) accounts.set(account.user, (entry = { ...(account.owner ? { owner: account.owner } : {}), domains: new Map(), counts: {}, lastSeen: d.lastSeen }));
+    if (!entry)
+      accounts.set(
+        account.user,
+        (entry = { ...(account.owner ? { owner: account.owner } : {}), domains: new Map(), counts: {}, lastSeen: d.lastSeen }),
+      );
     entry.counts[d.class] = (entry.counts[d.class] ?? 0) + d.count;
     const key = `${d.domain}\u0000${d.class}`;
     entry.domains.set(key, { class: d.class, count: (entry.domains.get(key)?.count ?? 0) + d.count });
@@ -133,9 +156,22 @@ export function byCpanelAccount(report: BounceReport, accountOf: ServerBouncesIn
       .sort((x, y) => CLASS_RANK[x.class] - CLASS_RANK[y.class] || y.count - x.count || x.domain.localeCompare(y.domain));
     const worstClass = domains[0]?.class ?? 'OTHER';
     const worstDomains = [...new Set(domains.filter((d) => d.class === worstClass).map((d) => d.domain))];
-    return { user, ...(a.owner ? { owner: a.owner } : {}), domains, counts: a.counts, worstClass, lastSeen: a.lastSeen, ...accountFix(worstClass, worstDomains, provider) };
+    return {
+      user,
+      ...(a.owner ? { owner: a.owner } : {}),
+      domains,
+      counts: a.counts,
+      worstClass,
+      lastSeen: a.lastSeen,
+      ...accountFix(worstClass, worstDomains, provider),
+    };
   });
-  list.sort((x, y) => CLASS_RANK[x.worstClass] - CLASS_RANK[y.worstClass] || (y.counts[y.worstClass] ?? 0) - (x.counts[x.worstClass] ?? 0) || x.user.localeCompare(y.user));
+  list.sort(
+    (x, y) =>
+      CLASS_RANK[x.worstClass] - CLASS_RANK[y.worstClass] ||
+      (y.counts[y.worstClass] ?? 0) - (x.counts[x.worstClass] ?? 0) ||
+      x.user.localeCompare(y.user),
+  );
   return { accounts: list, unowned: [...unowned].sort() };
 }
 
@@ -143,19 +179,22 @@ export interface ServerBouncesDeps {
   readFailures(options: ReadEximOptions): Promise<ReadEximResult>;
 }
 
-export async function serverBounces(input: ServerBouncesInput, deps: ServerBouncesDeps = { readFailures: readEximFailures }): Promise<ServerBounceReport> {
+export async function serverBounces(
+  input: ServerBouncesInput,
+  deps: ServerBouncesDeps = { readFailures: readEximFailures },
+): Promise<ServerBounceReport> {
   const now = (input.now ?? new Date()).getTime();
   const cutoff = now - (input.retentionMs ?? DEFAULT_RETENTION_MS);
   const sinceMs = input.since?.getTime();
   const base = input.cursorStore;
-  let previous: Window | undefined;
+  let previous: BounceWindow | undefined;
   let incremental = false;
   const fresh: StoredFailure[] = [];
 
   // The window travels inside the stored cursor; the reader sees a plain cursor.
   const windowed: LogCursorStore | undefined = base && {
     get(key) {
-      const cursor = base.get(key) as WindowedCursor | undefined;
+      const cursor: WindowedCursor | undefined = base.get(key);
       previous = cursor?.bounceWindow;
       incremental = cursor !== undefined && previous !== undefined && sinceMs !== undefined && sinceMs >= previous.from;
       if (!incremental) return undefined; // read everything and rebuild the window
@@ -176,7 +215,13 @@ export async function serverBounces(input: ServerBouncesInput, deps: ServerBounc
   };
 
   const report = await findBounces(
-    { log: input.log, includeRotated: input.includeRotated, since: input.since, provider: input.provider, ...(input.maxEvents ? { maxEvents: input.maxEvents } : {}) },
+    {
+      log: input.log,
+      includeRotated: input.includeRotated,
+      since: input.since,
+      provider: input.provider,
+      ...(input.maxEvents ? { maxEvents: input.maxEvents } : {}),
+    },
     {
       readFailures: async (options) => {
         const forward = options.onFailure!;

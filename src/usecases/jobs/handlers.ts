@@ -31,7 +31,15 @@ export interface VerificationSummary {
   summary: string;
   cachesExpireAt: string | null;
   cacheTtl: number | null;
-  servers: Array<{ nameserver: string; address: string; port: number; state: string; serial: string | null; error?: string; note?: string }>;
+  servers: Array<{
+    nameserver: string;
+    address: string;
+    port: number;
+    state: string;
+    serial: string | null;
+    error?: string;
+    note?: string;
+  }>;
 }
 
 /** What a repair or bulk-fix item stores as its result. */
@@ -132,7 +140,7 @@ function refreshScanRow(scans: Pick<ScanResults, 'getScanResult' | 'upsertScanRe
 }
 
 function params<T extends object>(value: unknown): Partial<T> {
-  return value !== null && typeof value === 'object' ? (value as Partial<T>) : {};
+  return value !== null && typeof value === 'object' ? value : {};
 }
 
 export interface RepairHandlerDeps {

@@ -3,7 +3,17 @@
  * recovery; the server-wide scan and bulk-fix handlers are in usecases/scan and usecases/bulk.
  * See README.md in this folder for the API other use cases build on.
  */
-export { createJobRunner, type JobRunner, type JobRunnerDeps, type ItemHandler, type ItemContext, type HandlerOptions, type StartJobOptions, type DrainReport, type RunnerLogger } from './runner';
+export {
+  createJobRunner,
+  type JobRunner,
+  type JobRunnerDeps,
+  type ItemHandler,
+  type ItemContext,
+  type HandlerOptions,
+  type StartJobOptions,
+  type DrainReport,
+  type RunnerLogger,
+} from './runner';
 export {
   repairItemHandler,
   rollbackItemHandler,

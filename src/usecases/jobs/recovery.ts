@@ -20,7 +20,10 @@ const CHANGING_KINDS = new Set(['repair', 'rollback', 'bulk-fix']);
 export function reconcileItemFromJournal(journal: Pick<ChangeJournal, 'getChange' | 'listChanges' | 'advance'>) {
   return (item: JobItem, job: Job): ItemResolution => {
     if (!CHANGING_KINDS.has(job.kind) || job.dryRun) return { status: 'pending' };
-    const change = item.changeId !== undefined ? journal.getChange(item.changeId) : journal.listChanges({ jobId: job.id, domain: item.key, limit: 1 })[0];
+    const change =
+      item.changeId !== undefined
+        ? journal.getChange(item.changeId)
+        : journal.listChanges({ jobId: job.id, domain: item.key, limit: 1 })[0];
     if (!change) return { status: 'pending' };
     switch (change.status) {
       case 'applied':
@@ -29,13 +32,20 @@ export function reconcileItemFromJournal(journal: Pick<ChangeJournal, 'getChange
         return {
           status: 'done',
           changeId: change.id,
-          result: { status: change.status === 'verified' ? 'verified' : 'applied', message: `Change ${change.id} reached the zone before the daemon stopped.`, changeId: change.id, recovered: true },
+          result: {
+            status: change.status === 'verified' ? 'verified' : 'applied',
+            message: `Change ${change.id} reached the zone before the daemon stopped.`,
+            changeId: change.id,
+            recovered: true,
+          },
         };
       case 'applying':
         throw new Error(`whether change ${change.id} reached zone ${change.zone} is still unknown`);
       case 'planned':
       case 'backed_up':
-        journal.advance(change.id, 'failed', { error: { code: 'INTERRUPTED', step: 'apply', message: 'The daemon stopped before the change was sent; nothing was changed.' } });
+        journal.advance(change.id, 'failed', {
+          error: { code: 'INTERRUPTED', step: 'apply', message: 'The daemon stopped before the change was sent; nothing was changed.' },
+        });
         return { status: 'pending' };
       case 'failed':
         return { status: 'pending' };
@@ -50,9 +60,13 @@ export interface StartupRecovery {
 }
 
 /** Run once at start, before any new job: changes first (items are judged from their settled status). */
-export async function recoverAtStart(
-  deps: { ctx: Pick<RepairContext, 'zones' | 'journal'>; recovery: Pick<JobRecovery, 'recoverInterrupted'>; journal: Pick<ChangeJournal, 'getChange' | 'listChanges' | 'advance'>; runner: JobRunner; log?: RunnerLogger },
-): Promise<StartupRecovery> {
+export async function recoverAtStart(deps: {
+  ctx: Pick<RepairContext, 'zones' | 'journal'>;
+  recovery: Pick<JobRecovery, 'recoverInterrupted'>;
+  journal: Pick<ChangeJournal, 'getChange' | 'listChanges' | 'advance'>;
+  runner: JobRunner;
+  log?: RunnerLogger;
+}): Promise<StartupRecovery> {
   const log = deps.log ?? (() => undefined);
   const changes = await reconcileInterruptedChanges(deps.ctx);
   if (changes.applied.length + changes.notApplied.length + changes.unknown.length > 0) {
@@ -65,7 +79,8 @@ export async function recoverAtStart(
     });
   }
   const jobs = await deps.recovery.recoverInterrupted(reconcileItemFromJournal(deps.journal));
-  for (const { item, error } of jobs.unresolved) log({ level: 'warn', msg: 'job item left unresolved', jobId: item.jobId, seq: item.seq, key: item.key, error });
+  for (const { item, error } of jobs.unresolved)
+    log({ level: 'warn', msg: 'job item left unresolved', jobId: item.jobId, seq: item.seq, key: item.key, error });
   const resumed: number[] = [];
   for (const job of jobs.jobs) {
     if (job.status !== 'interrupted') continue;

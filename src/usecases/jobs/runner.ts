@@ -23,9 +23,9 @@ export interface ItemContext {
    * Where the item is now (`backup`, `apply`, `verify` …): stored as the item's step for pages and
    * other processes; `event` (any JSON value) is kept in memory in arrival order for the live view.
    */
-  progress(step: string, event?: unknown): void;
+  progress: (step: string, event?: unknown) => void;
   /** Link the item to the journal change it is making, before that change touches the zone. */
-  linkChange(changeId: number): void;
+  linkChange: (changeId: number) => void;
 }
 
 /** Works one item; a thrown error makes the item `failed` with the error in its result. */
@@ -153,7 +153,9 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     if (active.has(jobId)) return;
     const n = Math.max(1, Math.min(64, Math.floor(concurrency)));
     // Started on the next tick, so the caller gets the job back before any DNS work begins.
-    const workers = Array.from({ length: n }, () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => worker(jobId, entry.handler)));
+    const workers = Array.from({ length: n }, () =>
+      new Promise<void>((resolve) => setImmediate(resolve)).then(() => worker(jobId, entry.handler)),
+    );
     const done = Promise.all(workers).then(() => {
       active.delete(jobId);
       const job = queue.getJob(jobId);

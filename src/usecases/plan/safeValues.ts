@@ -39,13 +39,16 @@ function refuse(what: string, value: unknown, reason: string): never {
 }
 
 export function assertSafeAuthId(value: unknown): string {
-  const problem = genericProblem(value, MAX_ACCOUNT_ID) ?? (ACCOUNT_ID.test(value as string) ? null : 'only letters, digits, ".", "_" and "-" are allowed');
+  const problem =
+    genericProblem(value, MAX_ACCOUNT_ID) ??
+    (ACCOUNT_ID.test(value as string) ? null : 'only letters, digits, ".", "_" and "-" are allowed');
   if (problem) refuse('MailChannels account id', value, problem);
   return value as string;
 }
 
 export function assertSafeUser(value: unknown): string {
-  const problem = genericProblem(value, MAX_USER) ?? (CPANEL_USER.test(value as string) ? null : 'only letters, digits, ".", "_" and "-" are allowed');
+  const problem =
+    genericProblem(value, MAX_USER) ?? (CPANEL_USER.test(value as string) ? null : 'only letters, digits, ".", "_" and "-" are allowed');
   if (problem) refuse('cPanel user', value, problem);
   return value as string;
 }

@@ -122,7 +122,11 @@ export async function applyChange(ctx: RepairContext, req: ChangeRequest): Promi
       if (isFixEmailAuthError(err, 'STALE_SERIAL')) {
         emit('apply', 'warn', 'Someone else changed the zone since it was read; reading it again');
         if (attempts >= MAX_APPLY_ATTEMPTS) {
-          const error = { code: 'STALE_SERIAL', step: 'apply', message: `The zone kept changing while we tried to edit it (${attempts} attempts); nothing was changed. Try again in a minute.` };
+          const error = {
+            code: 'STALE_SERIAL',
+            step: 'apply',
+            message: `The zone kept changing while we tried to edit it (${attempts} attempts); nothing was changed. Try again in a minute.`,
+          };
           ctx.journal.advance(change.id, 'failed', { error });
           return fail(error, { backup });
         }
@@ -164,7 +168,7 @@ export async function applyChange(ctx: RepairContext, req: ChangeRequest): Promi
   const zoneAfter = await ctx.zones.readZone(info.zone);
   const current = ctx.journal.getChange(change.id)!;
   const landed = locateAdded(zoneAfter, current.added);
-  const added = current.added.map((a, i) => (landed[i] ? { ...a, lineIndex: landed[i]!.lineIndex } : a));
+  const added = current.added.map((a, i) => (landed[i] ? { ...a, lineIndex: landed[i].lineIndex } : a));
   ctx.journal.transaction(() => {
     if (current.status === 'applying') ctx.journal.advance(change.id, 'applied', { serialAfter: newSerial, added });
     else ctx.journal.recordAdded(change.id, added);
@@ -172,7 +176,9 @@ export async function applyChange(ctx: RepairContext, req: ChangeRequest): Promi
   });
   emit('apply', 'done', `cPanel accepted the change; zone ${info.zone} is now at serial ${newSerial}`, { serial: newSerial });
 
-  const previousTtl = current.removed.filter((r) => r.name === req.verifyName).reduce<number | undefined>((max, r) => (max === undefined || r.ttl > max ? r.ttl : max), undefined);
+  const previousTtl = current.removed
+    .filter((r) => r.name === req.verifyName)
+    .reduce<number | undefined>((max, r) => (max === undefined || r.ttl > max ? r.ttl : max), undefined);
   let verification: PropagationReport;
   try {
     verification = await verifyOnNameservers(
@@ -200,7 +206,10 @@ export async function applyChange(ctx: RepairContext, req: ChangeRequest): Promi
  * settle the journal row. `landed` when the zone holds the change; `known: false` when the zone could
  * not be read — the row then stays `applying` for the next reconciliation.
  */
-export async function settleUncertainApply(ctx: Pick<RepairContext, 'zones' | 'journal'>, change: Change): Promise<{ landed: boolean; known: boolean; serial?: string }> {
+export async function settleUncertainApply(
+  ctx: Pick<RepairContext, 'zones' | 'journal'>,
+  change: Change,
+): Promise<{ landed: boolean; known: boolean; serial?: string }> {
   let zone: Zone;
   try {
     zone = await ctx.zones.readZone(change.zone);
@@ -212,7 +221,11 @@ export async function settleUncertainApply(ctx: Pick<RepairContext, 'zones' | 'j
     return { landed: true, known: true, serial: zone.serial };
   }
   ctx.journal.transition(change.id, 'applying', 'failed', {
-    error: { code: 'NOT_APPLIED', step: 'apply', message: 'The write was interrupted; the zone shows it did not land, so nothing was changed.' },
+    error: {
+      code: 'NOT_APPLIED',
+      step: 'apply',
+      message: 'The write was interrupted; the zone shows it did not land, so nothing was changed.',
+    },
   });
   return { landed: false, known: true };
 }

@@ -25,8 +25,16 @@ export function recordsPutIn(plan: MassEditParams): AddedRecord[] {
 }
 
 /** Two records hold the same data at the same owner (TTL aside). */
-export function sameRecord(a: { name: string; type: string; data: readonly string[] }, b: { name: string; type: string; data: readonly string[] }): boolean {
-  return a.name === b.name && a.type.toUpperCase() === b.type.toUpperCase() && a.data.length === b.data.length && a.data.every((d, i) => d === b.data[i]);
+export function sameRecord(
+  a: { name: string; type: string; data: readonly string[] },
+  b: { name: string; type: string; data: readonly string[] },
+): boolean {
+  return (
+    a.name === b.name &&
+    a.type.toUpperCase() === b.type.toUpperCase() &&
+    a.data.length === b.data.length &&
+    a.data.every((d, i) => d === b.data[i])
+  );
 }
 
 /** Where each put-in record is in the zone now (first unused record with the same owner and data). */
@@ -34,8 +42,12 @@ export function locateAdded(zone: Zone, added: readonly AddedRecord[]): Array<Zo
   const used = new Set<number>();
   return added.map((a) => {
     const name = absoluteName(a.dname, zone.name);
-    const preferred = a.lineIndex !== undefined ? zone.records.find((r) => r.lineIndex === a.lineIndex && sameRecord(r, { name, type: a.record_type, data: a.data })) : undefined;
-    const found = preferred ?? zone.records.find((r) => !used.has(r.lineIndex) && sameRecord(r, { name, type: a.record_type, data: a.data }));
+    const preferred =
+      a.lineIndex !== undefined
+        ? zone.records.find((r) => r.lineIndex === a.lineIndex && sameRecord(r, { name, type: a.record_type, data: a.data }))
+        : undefined;
+    const found =
+      preferred ?? zone.records.find((r) => !used.has(r.lineIndex) && sameRecord(r, { name, type: a.record_type, data: a.data }));
     if (found) used.add(found.lineIndex);
     return found;
   });
@@ -47,5 +59,7 @@ export function planLanded(zone: Zone, removed: readonly ZoneRecord[], added: re
   if (addedFound.some((r) => r === undefined)) return false;
   const addedLines = new Set(addedFound.map((r) => r!.lineIndex));
   // A taken-out record that an identical put-in record replaced (an edit to the same value) does not count.
-  return removed.every((old) => !zone.records.some((r) => !addedLines.has(r.lineIndex) && r.lineIndex === old.lineIndex && sameRecord(r, old)));
+  return removed.every(
+    (old) => !zone.records.some((r) => !addedLines.has(r.lineIndex) && r.lineIndex === old.lineIndex && sameRecord(r, old)),
+  );
 }

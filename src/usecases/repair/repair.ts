@@ -87,7 +87,13 @@ export async function authorityOf(ctx: Pick<RepairContext, 'accounts'>, domain: 
   }
 }
 
-export async function diagnoseInZone(ctx: Pick<RepairContext, 'config' | 'resolver' | 'dkimPublicKey'>, info: DomainInfo, zone: Zone, authority: LocalAuthority | undefined, keepForeign?: boolean): Promise<DomainReport> {
+export async function diagnoseInZone(
+  ctx: Pick<RepairContext, 'config' | 'resolver' | 'dkimPublicKey'>,
+  info: DomainInfo,
+  zone: Zone,
+  authority: LocalAuthority | undefined,
+  keepForeign?: boolean,
+): Promise<DomainReport> {
   const dkimPublicKey = ctx.dkimPublicKey ? await ctx.dkimPublicKey(info.domain).catch(() => undefined) : undefined;
   return diagnoseDomain({
     domain: info.domain,
@@ -121,20 +127,50 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
   if (!before.plan && manual) {
     const message = `${info.domain} needs a person to look at it: ${String(manual.details!.manual)}`;
     emit('plan', 'fail', message);
-    return { ...base, status: 'failed', plan: null, attempts: 0, warnings: [], message, error: { code: 'CONFLICT', step: 'plan', message } };
+    return {
+      ...base,
+      status: 'failed',
+      plan: null,
+      attempts: 0,
+      warnings: [],
+      message,
+      error: { code: 'CONFLICT', step: 'plan', message },
+    };
   }
   if (!before.plan) {
     emit('plan', 'skip', 'The lockdown record is already correct');
-    return { ...base, status: 'unchanged', plan: null, attempts: 0, warnings: [], message: `The _mailchannels record of ${info.domain} is already correct; nothing was changed.` };
+    return {
+      ...base,
+      status: 'unchanged',
+      plan: null,
+      attempts: 0,
+      warnings: [],
+      message: `The _mailchannels record of ${info.domain} is already correct; nothing was changed.`,
+    };
   }
   emit('plan', 'done', `Planned: ${describePlan(before.plan)}`, { plan: before.plan });
   if (req.confirmedPlan && JSON.stringify(req.confirmedPlan) !== JSON.stringify(before.plan)) {
     const message = `Zone ${info.zone} changed since the preview you confirmed (serial ${req.confirmedPlan.serial} → ${zone.serial}); nothing was changed. Look at the new preview and confirm again.`;
     emit('plan', 'fail', message);
-    return { ...base, status: 'failed', plan: before.plan, attempts: 0, warnings: [], message, error: { code: 'CONFLICT', step: 'plan', message } };
+    return {
+      ...base,
+      status: 'failed',
+      plan: before.plan,
+      attempts: 0,
+      warnings: [],
+      message,
+      error: { code: 'CONFLICT', step: 'plan', message },
+    };
   }
   if (req.dryRun) {
-    return { ...base, status: 'planned', plan: before.plan, attempts: 0, warnings: [], message: `Dry run: ${describePlan(before.plan)}; nothing was changed.` };
+    return {
+      ...base,
+      status: 'planned',
+      plan: before.plan,
+      attempts: 0,
+      warnings: [],
+      message: `Dry run: ${describePlan(before.plan)}; nothing was changed.`,
+    };
   }
 
   const outcome = await applyChange(ctx, {
@@ -151,7 +187,9 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
       return { zone: fresh, plan: report.plan };
     },
   });
-  const after = outcome.zoneAfter ? withPropagation(await diagnoseInZone(ctx, info, outcome.zoneAfter, authority, req.keepForeign), outcome.verification, ctx.clock.now()) : undefined;
+  const after = outcome.zoneAfter
+    ? withPropagation(await diagnoseInZone(ctx, info, outcome.zoneAfter, authority, req.keepForeign), outcome.verification, ctx.clock.now())
+    : undefined;
   const common = {
     ...base,
     plan: outcome.plan,
@@ -165,9 +203,17 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
   };
   switch (outcome.status) {
     case 'verified':
-      return { ...common, status: 'verified', message: `Fixed: ${info.domain} now authorizes ${ctx.config.provider.authId}. ${outcome.verification?.summary ?? ''}`.trim() };
+      return {
+        ...common,
+        status: 'verified',
+        message: `Fixed: ${info.domain} now authorizes ${ctx.config.provider.authId}. ${outcome.verification?.summary ?? ''}`.trim(),
+      };
     case 'applied':
-      return { ...common, status: 'applied', message: `The change is in the zone. ${outcome.verification?.summary ?? 'The nameservers could not be checked.'}`.trim() };
+      return {
+        ...common,
+        status: 'applied',
+        message: `The change is in the zone. ${outcome.verification?.summary ?? 'The nameservers could not be checked.'}`.trim(),
+      };
     case 'not-needed':
       return { ...common, status: 'unchanged', message: outcome.error?.message ?? 'Nothing was changed.' };
     case 'failed':
@@ -187,5 +233,11 @@ export function describePlan(plan: MassEditParams): string {
 function withPropagation(report: DomainReport, verification: PropagationReport | undefined, now: Date): DomainReport {
   const pending = verification ? propagationFinding(verification, now) : null;
   if (!pending) return report;
-  return domainReport({ domain: report.domain, zone: report.zone, findings: [...report.findings, pending], plan: report.plan, ...(report.user ? { user: report.user } : {}) });
+  return domainReport({
+    domain: report.domain,
+    zone: report.zone,
+    findings: [...report.findings, pending],
+    plan: report.plan,
+    ...(report.user ? { user: report.user } : {}),
+  });
 }

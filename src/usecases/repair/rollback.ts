@@ -9,7 +9,16 @@
 import type { Change } from '../../adapters/store/changes';
 import { FixEmailAuthError } from '../../errors';
 import type { DomainInfo } from '../../ports';
-import { absoluteName, cpanelDname, txtValue, type MassEditAdd, type MassEditEdit, type MassEditParams, type Zone, type ZoneRecord } from '../../zone/model';
+import {
+  absoluteName,
+  cpanelDname,
+  txtValue,
+  type MassEditAdd,
+  type MassEditEdit,
+  type MassEditParams,
+  type Zone,
+  type ZoneRecord,
+} from '../../zone/model';
 import { applyChange, type ChangeOutcome } from './applyChange';
 import type { RepairContext, RequestBase, StepEvent } from './context';
 import { locateAdded, sameRecord } from './records';
@@ -41,7 +50,9 @@ export function changeVisibleTo(ctx: Pick<RepairContext, 'journal'>, changeId: n
   const change = ctx.journal.getChange(changeId);
   // Same answer for "no such change" and "not yours", so a user cannot probe other accounts.
   if (!change || (asUser !== undefined && change.user !== asUser)) {
-    throw new FixEmailAuthError('NOT_FOUND', `There is no change ${changeId}${asUser !== undefined ? ' on your account' : ''}`, { step: 'input' });
+    throw new FixEmailAuthError('NOT_FOUND', `There is no change ${changeId}${asUser !== undefined ? ' on your account' : ''}`, {
+      step: 'input',
+    });
   }
   return change;
 }
@@ -64,13 +75,19 @@ export function planUndo(original: Change, zone: Zone, force: boolean): { plan: 
   if (!force) {
     if (missing.length > 0) {
       const shown = missing.map((a) => `${absoluteName(a.dname, zone.name)} TXT "${a.data.join('')}"`).join(', ');
-      return { refusal: `The record this change put in is no longer in the zone as it was left (${shown}): someone changed it since. Undo with --force to replace what is there now.` };
+      return {
+        refusal: `The record this change put in is no longer in the zone as it was left (${shown}): someone changed it since. Undo with --force to replace what is there now.`,
+      };
     }
     const ours = new Set(located.map((r) => r!.lineIndex));
     const names = new Set(original.added.map((a) => absoluteName(a.dname, zone.name)));
-    const newcomer = zone.records.find((r) => r.type === 'TXT' && names.has(r.name) && !ours.has(r.lineIndex) && /^v=mc1\b/i.test(txtValue(r)));
+    const newcomer = zone.records.find(
+      (r) => r.type === 'TXT' && names.has(r.name) && !ours.has(r.lineIndex) && /^v=mc1\b/i.test(txtValue(r)),
+    );
     if (newcomer) {
-      return { refusal: `Another lockdown record was added at ${newcomer.name} since this change ("${txtValue(newcomer)}"): someone changed it since. Undo with --force to replace what is there now.` };
+      return {
+        refusal: `Another lockdown record was added at ${newcomer.name} since this change ("${txtValue(newcomer)}"): someone changed it since. Undo with --force to replace what is there now.`,
+      };
     }
   }
   original.added.forEach((a, i) => {
@@ -100,7 +117,8 @@ export function planUndo(original: Change, zone: Zone, force: boolean): { plan: 
     if (zone.records.some((r) => sameRecord(r, old) && !remove.includes(r.lineIndex))) continue;
     add.push(addBack(old, zone.name));
   }
-  if (remove.length === 0 && edit.length === 0 && add.length === 0) return { refusal: 'The zone already holds the records this change took out, and none it put in: there is nothing to undo.' };
+  if (remove.length === 0 && edit.length === 0 && add.length === 0)
+    return { refusal: 'The zone already holds the records this change took out, and none it put in: there is nothing to undo.' };
   return { plan: { zone: zone.name, serial: zone.serial, remove, edit, add } };
 }
 
@@ -108,11 +126,18 @@ export async function rollbackChange(ctx: RepairContext, req: RollbackRequest): 
   const { emit, events } = stepEmitter(ctx.clock, req.onStep);
   const original = changeVisibleTo(ctx, req.changeId, req.asUser);
   if (original.kind !== 'repair') {
-    throw new FixEmailAuthError('CONFLICT', `Change ${original.id} is itself an undo; to redo the repair, run the repair again.`, { step: 'rollback' });
+    throw new FixEmailAuthError('CONFLICT', `Change ${original.id} is itself an undo; to redo the repair, run the repair again.`, {
+      step: 'rollback',
+    });
   }
-  if (original.status === 'rolled_back') throw new FixEmailAuthError('CONFLICT', `Change ${original.id} was already undone.`, { step: 'rollback' });
+  if (original.status === 'rolled_back')
+    throw new FixEmailAuthError('CONFLICT', `Change ${original.id} was already undone.`, { step: 'rollback' });
   if (!UNDOABLE.has(original.status) || (original.status === 'failed' && !original.serialAfter)) {
-    throw new FixEmailAuthError('CONFLICT', `Change ${original.id} never reached the zone (status ${original.status}); there is nothing to undo.`, { step: 'rollback' });
+    throw new FixEmailAuthError(
+      'CONFLICT',
+      `Change ${original.id} never reached the zone (status ${original.status}); there is nothing to undo.`,
+      { step: 'rollback' },
+    );
   }
 
   const info: DomainInfo = { domain: original.domain, zone: original.zone, user: original.user, owner: '', type: 'main' };
@@ -122,7 +147,13 @@ export async function rollbackChange(ctx: RepairContext, req: RollbackRequest): 
   if ('refusal' in first) {
     emit('rollback', 'fail', first.refusal);
     const code = first.refusal.startsWith('The zone already holds') ? 'unchanged' : 'failed';
-    return { status: code, message: first.refusal, original, steps: events, ...(code === 'failed' ? { error: { code: 'CONFLICT', step: 'rollback', message: first.refusal } } : {}) };
+    return {
+      status: code,
+      message: first.refusal,
+      original,
+      steps: events,
+      ...(code === 'failed' ? { error: { code: 'CONFLICT', step: 'rollback', message: first.refusal } } : {}),
+    };
   }
   emit('plan', 'done', `Undo planned for change ${original.id}`, { plan: first.plan });
 
@@ -151,10 +182,19 @@ export async function rollbackChange(ctx: RepairContext, req: RollbackRequest): 
     case 'verified':
       return { ...base, status: 'verified', message: `Change ${original.id} was undone; ${outcome.verification?.summary ?? ''}`.trim() };
     case 'applied':
-      return { ...base, status: 'applied', message: `Change ${original.id} was undone in the zone; ${outcome.verification?.summary ?? 'the nameservers could not be checked.'}` };
+      return {
+        ...base,
+        status: 'applied',
+        message: `Change ${original.id} was undone in the zone; ${outcome.verification?.summary ?? 'the nameservers could not be checked.'}`,
+      };
     case 'not-needed':
       return { ...base, status: 'unchanged', message: outcome.error?.message ?? 'Nothing to undo.' };
     case 'failed':
-      return { ...base, status: 'failed', message: outcome.error?.message ?? 'The undo failed; nothing was changed.', ...(outcome.error ? { error: outcome.error } : {}) };
+      return {
+        ...base,
+        status: 'failed',
+        message: outcome.error?.message ?? 'The undo failed; nothing was changed.',
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
   }
 }

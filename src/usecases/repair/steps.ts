@@ -4,7 +4,11 @@ import type { RepairStep, StepEvent, StepState } from './context';
 
 export type Emit = (step: RepairStep, state: StepState, message: string, detail?: Record<string, unknown>) => void;
 
-export function stepEmitter(clock: Clock, sink?: (event: StepEvent) => void, collected: StepEvent[] = []): { emit: Emit; events: StepEvent[] } {
+export function stepEmitter(
+  clock: Clock,
+  sink?: (event: StepEvent) => void,
+  collected: StepEvent[] = [],
+): { emit: Emit; events: StepEvent[] } {
   const emit: Emit = (step, state, message, detail) => {
     const event: StepEvent = { step, state, message, at: clock.now().toISOString() };
     if (detail) event.detail = detail;

@@ -19,7 +19,10 @@ export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = { waitMs: 15000, intervalMs
 
 /** The zone's own NS set at the apex: the servers the world is told to ask. */
 export function apexNameservers(zone: Zone): string[] {
-  return zone.records.filter((r) => r.type === 'NS' && r.name === `${zone.name}.`).map((r) => r.data[0] ?? '').filter(Boolean);
+  return zone.records
+    .filter((r) => r.type === 'NS' && r.name === `${zone.name}.`)
+    .map((r) => r.data[0] ?? '')
+    .filter(Boolean);
 }
 
 export function txtValuesAt(zone: Zone, name: string): string[] {

@@ -19,7 +19,16 @@ export function errorInfo(err: unknown, step: string): ErrorInfo {
 
 export function errorResult(zone: string, member: ZoneMember, error: ErrorInfo): ScannedDomain {
   const report: ScanErrorReport = { domain: member.domain, zone, status: 'unknown', findings: [], plan: null, user: member.user, error };
-  return { domain: member.domain, zone, user: member.user, owner: member.owner, status: 'unknown', codes: [], reportJson: JSON.stringify(report), error };
+  return {
+    domain: member.domain,
+    zone,
+    user: member.user,
+    owner: member.owner,
+    status: 'unknown',
+    codes: [],
+    reportJson: JSON.stringify(report),
+    error,
+  };
 }
 
 function zoneOf(task: ZoneTask): Zone {

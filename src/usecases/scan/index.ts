@@ -18,4 +18,15 @@ export type {
   ScanStatus,
 } from './types';
 export { isErrorReport, reportOf } from './types';
-export { startScan, scanSliceHandler, registerScanJobs, sliceBounds, inSlice, type ScanJobParams, type ScanJobOptions, type StartScanDeps, type ScanHandlerDeps, type SliceResult } from './job';
+export {
+  startScan,
+  scanSliceHandler,
+  registerScanJobs,
+  sliceBounds,
+  inSlice,
+  type ScanJobParams,
+  type ScanJobOptions,
+  type StartScanDeps,
+  type ScanHandlerDeps,
+  type SliceResult,
+} from './job';

@@ -53,7 +53,9 @@ const DEFAULT_SLICE = 250;
 function selection(domains: readonly DomainInfo[], params: Pick<ScanJobParams, 'users' | 'reseller' | 'zones'>): DomainInfo[] {
   const users = params.users && params.users.length > 0 ? new Set(params.users) : null;
   const zones = params.zones && params.zones.length > 0 ? new Set(params.zones) : null;
-  return domains.filter((d) => (!users || users.has(d.user)) && (!zones || zones.has(d.zone)) && (params.reseller === undefined || d.owner === params.reseller));
+  return domains.filter(
+    (d) => (!users || users.has(d.user)) && (!zones || zones.has(d.zone)) && (params.reseller === undefined || d.owner === params.reseller),
+  );
 }
 
 /** Slice bounds for sorted zone names: the first zone of every `size` zones. */
@@ -147,7 +149,13 @@ export function scanSliceHandler(deps: ScanHandlerDeps): ItemHandler {
         },
       },
     );
-    const result: SliceResult = { zones: done.zonesDone, domains: done.domainsDone, errors: done.errors, byStatus, message: sliceMessage(done.zonesDone, done.domainsDone, byStatus) };
+    const result: SliceResult = {
+      zones: done.zonesDone,
+      domains: done.domainsDone,
+      errors: done.errors,
+      byStatus,
+      message: sliceMessage(done.zonesDone, done.domainsDone, byStatus),
+    };
     if (done.zonesTotal === 0) return { status: 'skipped', result: { ...result, note: 'no zone of this slice is on the server any more' } };
     return { status: done.errors === done.domainsDone ? 'failed' : 'done', result };
   };

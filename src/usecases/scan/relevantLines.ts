@@ -161,7 +161,13 @@ function droppableRecord(b: Buffer, s: number, e: number, zoneWire: number): boo
       continue;
     }
     // Other classes (CH, CS, HS, CLASSn) and TTLs with units are the reader's business.
-    if (upperIs(b, fs, fe, 'CH') || upperIs(b, fs, fe, 'CS') || upperIs(b, fs, fe, 'HS') || (fe - fs >= 5 && upperIs(b, fs, fs + 5, 'CLASS'))) return false;
+    if (
+      upperIs(b, fs, fe, 'CH') ||
+      upperIs(b, fs, fe, 'CS') ||
+      upperIs(b, fs, fe, 'HS') ||
+      (fe - fs >= 5 && upperIs(b, fs, fs + 5, 'CLASS'))
+    )
+      return false;
     const first = b[fs] as number;
     if (first >= 0x30 && first <= 0x39) {
       const ttl = digits(b, fs, fe);
@@ -284,7 +290,7 @@ export function reduceZoneText(bytes: Buffer, zoneName: string): ReducedZone {
   let from = 0;
   let at = 0;
   for (let d = 0; d < drops.length; d += 2) {
-    at += bytes.copy(out, at, from, drops[d] as number);
+    at += bytes.copy(out, at, from, drops[d]);
     from = drops[d + 1] as number;
   }
   bytes.copy(out, at, from, length);

@@ -36,7 +36,10 @@ const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_BATCH = 100;
 
 /** The selected domains grouped by zone, zones in name order (a stable order for output and jobs). */
-export function groupByZone(domains: readonly ScanDomain[], options: Pick<ScanOptions, 'user' | 'reseller' | 'zoneFilter'> = {}): Map<string, ScanDomain[]> {
+export function groupByZone(
+  domains: readonly ScanDomain[],
+  options: Pick<ScanOptions, 'user' | 'reseller' | 'zoneFilter'> = {},
+): Map<string, ScanDomain[]> {
   const groups = new Map<string, ScanDomain[]>();
   for (const d of domains) {
     if (options.user !== undefined && d.user !== options.user) continue;
@@ -54,7 +57,10 @@ export function groupByZone(domains: readonly ScanDomain[], options: Pick<ScanOp
  * structure a scan holds for the whole server, kept to a few bytes per domain (objects cost several
  * times more, and V8 lets the heap grow with what it holds: measured in bench/).
  */
-function packByZone(domains: readonly ScanDomain[], options: Pick<ScanOptions, 'user' | 'reseller' | 'zoneFilter'>): { zones: string[]; packed: Map<string, string>; count: number } {
+function packByZone(
+  domains: readonly ScanDomain[],
+  options: Pick<ScanOptions, 'user' | 'reseller' | 'zoneFilter'>,
+): { zones: string[]; packed: Map<string, string>; count: number } {
   const packed = new Map<string, string>();
   let count = 0;
   for (const d of domains) {
@@ -115,7 +121,17 @@ function wanted(row: ScannedDomain, options: ScanOptions): boolean {
 }
 
 function storedRow(row: ScannedDomain, at: Date): ScanResultInput {
-  return { domain: row.domain, zone: row.zone, user: row.user, owner: row.owner, status: row.status, codes: row.codes, report: undefined, reportJson: row.reportJson, scannedAt: at };
+  return {
+    domain: row.domain,
+    zone: row.zone,
+    user: row.user,
+    owner: row.owner,
+    status: row.status,
+    codes: row.codes,
+    report: undefined,
+    reportJson: row.reportJson,
+    scannedAt: at,
+  };
 }
 
 export async function* scanServer(ctx: ScanContext, options: ScanOptions = {}): AsyncGenerator<ScannedDomain, ScanProgress> {
@@ -125,7 +141,10 @@ export async function* scanServer(ctx: ScanContext, options: ScanOptions = {}): 
   options.onProgress?.({ ...progress });
 
   const authority = ctx.source.localAuthority
-    ? await authorityOf(ctx.source, zones.flatMap((z) => unpack(z, packed.get(z) as string).map((d) => d.domain)))
+    ? await authorityOf(
+        ctx.source,
+        zones.flatMap((z) => unpack(z, packed.get(z) as string).map((d) => d.domain)),
+      )
     : new Map<string, LocalAuthority>();
   const concurrency = Math.max(1, Math.min(256, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
@@ -176,7 +195,8 @@ export async function* scanServer(ctx: ScanContext, options: ScanOptions = {}): 
   }
   // A whole-server scan that ran to the end has seen every domain there is: rows it did not refresh
   // belong to domains that are gone (account removed, domain moved away), and leave the admin's table.
-  const whole = options.user === undefined && options.reseller === undefined && options.zoneFilter === undefined && !options.signal?.aborted;
+  const whole =
+    options.user === undefined && options.reseller === undefined && options.zoneFilter === undefined && !options.signal?.aborted;
   if (whole && progress.zonesDone === progress.zonesTotal) ctx.scans.pruneScanResults?.(startedAt);
   return progress;
 }

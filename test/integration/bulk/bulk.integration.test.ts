@@ -43,7 +43,14 @@ async function serverStack(): Promise<Stack> {
 function cliIO(stack: Stack): CliIO & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: stack.env, cwd: stack.dir, out: () => out, err: () => err };
+  return {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: stack.env,
+    cwd: stack.dir,
+    out: () => out,
+    err: () => err,
+  };
 }
 
 function zoneText(stack: Stack, zone: string): string {
@@ -72,7 +79,11 @@ describe('bulk repair of a 200-zone server', () => {
     expect(code).toBe(0);
     const output = JSON.parse(io.out());
     expect(output.dryRun.counts).toEqual({ planned: STALE_DOMAINS.length });
-    expect(output.job.job).toMatchObject({ status: 'done', dryRun: false, progress: { total: STALE_DOMAINS.length, done: STALE_DOMAINS.length, failed: 0 } });
+    expect(output.job.job).toMatchObject({
+      status: 'done',
+      dryRun: false,
+      progress: { total: STALE_DOMAINS.length, done: STALE_DOMAINS.length, failed: 0 },
+    });
     expect(output.job.counts).toEqual({ verified: STALE_DOMAINS.length });
     // Zones with two stale domains: one zone entry, both domains in it.
     const shared = output.job.zones.filter((z: { domains: unknown[] }) => z.domains.length === 2);
@@ -95,7 +106,9 @@ describe('bulk repair of a 200-zone server', () => {
       expect(changes).toHaveLength(1);
       expect(changes[0]).toMatchObject({ status: 'verified', kind: 'repair', removed: [{ data: ['v=mc1 auth=oldhost'] }] });
       const audit = store.listAudit({ changeId: changes[0]!.id }).map((a) => a.action);
-      expect(audit).toEqual(expect.arrayContaining(['change.planned', 'change.backed_up', 'change.applying', 'change.applied', 'change.verified']));
+      expect(audit).toEqual(
+        expect.arrayContaining(['change.planned', 'change.backed_up', 'change.applying', 'change.applied', 'change.verified']),
+      );
     }
     // A second run finds nothing left to fix.
     const again = cliIO(reference);
@@ -115,7 +128,13 @@ describe('bulk repair of a 200-zone server', () => {
       const fromApi = stack.services.store.queryScanResults({ code: 'LOCKDOWN_STALE', limit: 1000 }).rows.map((r) => r.domain);
 
       const files = await import('../../../src/services').then(({ createServices }) =>
-        createServices({ ...stack.config, paths: { ...stack.config.paths, namedDir: stack.zonesDir, userdomains: paths.userdomains, cpanelUsers: paths.cpanelUsers } }, { store: openStore(':memory:') }),
+        createServices(
+          {
+            ...stack.config,
+            paths: { ...stack.config.paths, namedDir: stack.zonesDir, userdomains: paths.userdomains, cpanelUsers: paths.cpanelUsers },
+          },
+          { store: openStore(':memory:') },
+        ),
       );
       try {
         const ctx = await files.scanContext();
@@ -137,7 +156,11 @@ describe('bulk repair of a 200-zone server', () => {
     expect(reference).toBeDefined();
     const stack = await serverStack();
     try {
-      const child = spawn(process.execPath, [join(__dirname, '../../../bin/fix-email-auth'), 'fix', '--all-stale', '--yes', '--concurrency', '2'], { env: stack.env, stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [join(__dirname, '../../../bin/fix-email-auth'), 'fix', '--all-stale', '--yes', '--concurrency', '2'],
+        { env: stack.env, stdio: 'ignore' },
+      );
       const exited = new Promise((r) => child.once('exit', r));
       const watch = openStore(stack.config.paths.journal);
       let jobId: number | undefined;

@@ -12,7 +12,11 @@ describe('live commands', () => {
   beforeAll(async () => {
     stack = await startStack({ config: { backup: { policy: 'off' } } });
     const text = readFileSync(join(stack.zonesDir, 'example.com.db'), 'latin1').replace(/\n*$/, '\n');
-    await stack.sim.setZoneText('example.com', `${text}_mailchannels\t3600\tIN\tTXT\t"v=mc1 auth=oldhost"\n_mailchannels.shop\t3600\tIN\tTXT\t"v=mc1"\n`, { reload: true });
+    await stack.sim.setZoneText(
+      'example.com',
+      `${text}_mailchannels\t3600\tIN\tTXT\t"v=mc1 auth=oldhost"\n_mailchannels.shop\t3600\tIN\tTXT\t"v=mc1"\n`,
+      { reload: true },
+    );
   });
   afterAll(async () => {
     await stack?.stop();
@@ -21,7 +25,13 @@ describe('live commands', () => {
   async function cli(args: string[], confirm?: (question: string) => Promise<boolean>) {
     let out = '';
     let err = '';
-    const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: stack.env, cwd: stack.dir, ...(confirm ? { confirm } : {}) };
+    const io: CliIO = {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      env: stack.env,
+      cwd: stack.dir,
+      ...(confirm ? { confirm } : {}),
+    };
     const code = await run(args, io);
     return { code, out, err, json: () => JSON.parse(out) };
   }
@@ -32,13 +42,20 @@ describe('live commands', () => {
     const [report] = result.json().domains;
     expect(report).toMatchObject({ domain: 'example.com', zone: 'example.com', user: 'alice', status: 'error' });
     expect(Object.keys(report).sort()).toEqual(['domain', 'findings', 'plan', 'status', 'user', 'zone']);
-    expect(report.plan).toMatchObject({ zone: 'example.com', remove: [], add: [], edit: [{ dname: '_mailchannels', data: ['v=mc1 auth=webhostingm'] }] });
+    expect(report.plan).toMatchObject({
+      zone: 'example.com',
+      remove: [],
+      add: [],
+      edit: [{ dname: '_mailchannels', data: ['v=mc1 auth=webhostingm'] }],
+    });
     expect(report.findings.map((f: { code: string }) => f.code)).toContain('LOCKDOWN_STALE');
   });
 
-  it('when a whole account is diagnosed, then each domain is listed with the zone that holds it, sub-domains in their parent\'s', async () => {
+  it("when a whole account is diagnosed, then each domain is listed with the zone that holds it, sub-domains in their parent's", async () => {
     const { json } = await cli(['diagnose', '--user', 'alice', '--json']);
-    const byDomain = Object.fromEntries(json().domains.map((d: { domain: string; zone: string; status: string; findings: Array<{ code: string }> }) => [d.domain, d]));
+    const byDomain = Object.fromEntries(
+      json().domains.map((d: { domain: string; zone: string; status: string; findings: Array<{ code: string }> }) => [d.domain, d]),
+    );
     expect(Object.keys(byDomain).sort()).toEqual(['addon.tld', 'alias.tld', 'example.com', 'shop.example.com']);
     expect(byDomain['shop.example.com'].zone).toBe('example.com');
     expect(byDomain['shop.example.com'].findings.map((f: { code: string }) => f.code)).toContain('LOCKDOWN_BLOCK_ALL');

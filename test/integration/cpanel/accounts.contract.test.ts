@@ -27,7 +27,12 @@ describe('Accounts as root (get_domain_info + listaccts + listzones)', () => {
       ['dave.example', 'dave', 'root', 'main', 'dave.example', true],
       ['resell.example', 'resell', 'resell', 'main', 'resell.example', false],
     ]);
-    expect(h.sim.log.all().map((e) => e.call).sort()).toEqual(['get_domain_info', 'listaccts', 'listzones']);
+    expect(
+      h.sim.log
+        .all()
+        .map((e) => e.call)
+        .sort(),
+    ).toEqual(['get_domain_info', 'listaccts', 'listzones']);
   });
 
   it('when the hidden backing sub-domain is looked up, then it is found in the main domain’s zone', async () => {
@@ -36,7 +41,12 @@ describe('Accounts as root (get_domain_info + listaccts + listzones)', () => {
   });
 
   it('when one user’s domains are asked for, then only theirs', async () => {
-    expect((await h.client().accounts.domainsOfUser('alice')).map((d) => d.domain)).toEqual(['example.com', 'addon.tld', 'alias.tld', 'shop.example.com']);
+    expect((await h.client().accounts.domainsOfUser('alice')).map((d) => d.domain)).toEqual([
+      'example.com',
+      'addon.tld',
+      'alias.tld',
+      'shop.example.com',
+    ]);
   });
 
   it('when a reseller lists domains, then only its accounts are visible', async () => {
@@ -59,7 +69,10 @@ describe('Accounts as root (get_domain_info + listaccts + listzones)', () => {
   });
 
   it('when the search type is unknown, then API_ERROR “Unknown search type.”', async () => {
-    await expect(h.client().listAccounts({ searchType: 'shoe' as 'user', search: 'x' })).rejects.toMatchObject({ code: 'API_ERROR', message: 'Unknown search type.' });
+    await expect(h.client().listAccounts({ searchType: 'shoe' as 'user', search: 'x' })).rejects.toMatchObject({
+      code: 'API_ERROR',
+      message: 'Unknown search type.',
+    });
   });
 
   it('when zones are listed, then every zone file including one without an account', async () => {
@@ -75,7 +88,12 @@ describe('Accounts as root (get_domain_info + listaccts + listzones)', () => {
       { domain: 'shop.example.com', zone: 'example.com', local: true, nameservers: ['ns1.example.net', 'ns2.example.net'] },
       { domain: 'nope.example', zone: '', local: null, nameservers: [], error: 'This system does not have a domain named “nope.example”.' },
     ]);
-    expect(h.sim.log.find('has_local_authority')[0]?.params.domain).toEqual(['example.com', 'carol.example', 'shop.example.com', 'nope.example']);
+    expect(h.sim.log.find('has_local_authority')[0]?.params.domain).toEqual([
+      'example.com',
+      'carol.example',
+      'shop.example.com',
+      'nope.example',
+    ]);
   });
 });
 

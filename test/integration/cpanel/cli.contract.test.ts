@@ -38,7 +38,13 @@ function cliClient(options: CpanelClientOptions & { timeoutMs?: number } = {}) {
   const { timeoutMs = 20000, ...rest } = options;
   const config = parseConfig({
     provider: { authId: 'webhostingm' },
-    cpanel: { transport: 'cli', whmapi1: join(SHIM_BIN_DIR, 'whmapi1'), uapi: join(SHIM_BIN_DIR, 'uapi'), timeoutMs, rateLimitPerSecond: 1000 },
+    cpanel: {
+      transport: 'cli',
+      whmapi1: join(SHIM_BIN_DIR, 'whmapi1'),
+      uapi: join(SHIM_BIN_DIR, 'uapi'),
+      timeoutMs,
+      rateLimitPerSecond: 1000,
+    },
   }).cpanel;
   return createCpanelClient(config, { cliEnv: env, sleep: async () => undefined, ...rest });
 }
@@ -70,10 +76,15 @@ describe('whmapi1', () => {
   it('when every domain is listed, then get_domain_info, listaccts and listzones run through the tool', async () => {
     const domains = await cliClient().accounts.listDomains();
     expect(domains.find((d) => d.domain === 'shop.example.com')?.zone).toBe('example.com');
-    expect(h.sim.log.all().map((e) => e.call).sort()).toEqual(['get_domain_info', 'listaccts', 'listzones']);
+    expect(
+      h.sim.log
+        .all()
+        .map((e) => e.call)
+        .sort(),
+    ).toEqual(['get_domain_info', 'listaccts', 'listzones']);
   });
 
-  it('when a TXT with + is sent unescaped, then cPanel\'s form decoder turns + into a space (why the client escapes by default)', async () => {
+  it("when a TXT with + is sent unescaped, then cPanel's form decoder turns + into a space (why the client escapes by default)", async () => {
     const client = cliClient({ cliEscaping: 'none' });
     const zone = await client.zones.readZone('alias.tld');
     const { newSerial } = await client.zones.massEdit(spfLike('alias.tld', zone.serial));
@@ -100,7 +111,10 @@ describe('whmapi1', () => {
   });
 
   it('when the zone does not exist, then NOT_OWNED with the text', async () => {
-    await expect(cliClient().zones.readZone('nope.example')).rejects.toMatchObject({ code: 'NOT_OWNED', message: 'This system does not have a domain named “nope.example”.' });
+    await expect(cliClient().zones.readZone('nope.example')).rejects.toMatchObject({
+      code: 'NOT_OWNED',
+      message: 'This system does not have a domain named “nope.example”.',
+    });
   });
 
   it('when a read hangs once, then the tool is killed at the deadline and the read retried', async () => {
@@ -149,28 +163,46 @@ describe('uapi --user', () => {
   });
 
   it('when the user does not exist, then the tool prints no JSON and the error carries its message', async () => {
-    const err = await cliClient({ retry: { attempts: 1 } }).userZones('mallory').readZone('example.com').catch((e: unknown) => e);
+    const err = await cliClient({ retry: { attempts: 1 } })
+      .userZones('mallory')
+      .readZone('example.com')
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TRANSPORT', message: expect.stringContaining('The user “mallory” does not exist.') });
   });
 
   it('when alice lists her domains, then list_domains comes through', async () => {
-    expect((await cliClient().userAccounts('alice').listDomains()).map((d) => d.domain)).toEqual(['example.com', 'addon.tld', 'alias.tld', 'shop.example.com']);
+    expect((await cliClient().userAccounts('alice').listDomains()).map((d) => d.domain)).toEqual([
+      'example.com',
+      'addon.tld',
+      'alias.tld',
+      'shop.example.com',
+    ]);
   });
 });
 
 describe('uapi_cpanel through whmapi1', () => {
   const store = (user: string) =>
-    new UapiZoneStore(new UapiApi(new UapiViaWhmTransport(new WhmCliTransport({ binary: join(SHIM_BIN_DIR, 'whmapi1'), timeoutMs: 20000, env }), user), { sleep: async () => undefined }));
+    new UapiZoneStore(
+      new UapiApi(new UapiViaWhmTransport(new WhmCliTransport({ binary: join(SHIM_BIN_DIR, 'whmapi1'), timeoutMs: 20000, env }), user), {
+        sleep: async () => undefined,
+      }),
+    );
 
   it('when alice reads her zone, then data.uapi is unwrapped from the whmapi1 JSON', async () => {
     expect((await store('alice').readZone('example.com')).serial).toMatch(/^\d{10}$/);
   });
 
   it('when alice reads bob’s zone, then the inner failure wins over metadata.result 1', async () => {
-    await expect(store('alice').readZone('bob.example')).rejects.toMatchObject({ code: 'NOT_OWNED', message: 'You do not control a DNS zone named “bob.example”.' });
+    await expect(store('alice').readZone('bob.example')).rejects.toMatchObject({
+      code: 'NOT_OWNED',
+      message: 'You do not control a DNS zone named “bob.example”.',
+    });
   });
 
   it('when the user is unknown, then the outer failure is NOT_OWNED with the exact text', async () => {
-    await expect(store('mallory').readZone('example.com')).rejects.toMatchObject({ code: 'NOT_OWNED', message: 'The user “mallory” does not exist.' });
+    await expect(store('mallory').readZone('example.com')).rejects.toMatchObject({
+      code: 'NOT_OWNED',
+      message: 'The user “mallory” does not exist.',
+    });
   });
 });

@@ -35,7 +35,15 @@ export async function startHarness(): Promise<Harness> {
       createCpanelClient(
         parseConfig({
           provider: { authId: 'webhostingm' },
-          cpanel: { transport: 'https', whmUrl: sim.whmUrl, cpanelUrl: sim.cpanelUrl, fingerprint: sim.fingerprint256, tokenUser, timeoutMs, rateLimitPerSecond: 1000 },
+          cpanel: {
+            transport: 'https',
+            whmUrl: sim.whmUrl,
+            cpanelUrl: sim.cpanelUrl,
+            fingerprint: sim.fingerprint256,
+            tokenUser,
+            timeoutMs,
+            rateLimitPerSecond: 1000,
+          },
         }).cpanel,
         { sleep: async () => undefined, whmToken: options.userToken === undefined ? TOKENS.root : undefined, ...options },
       ),

@@ -49,7 +49,10 @@ describe('WHM parse_dns_zone / mass_edit_dns_zone as root', () => {
     expect(newSerial).toBe('2026112800');
     const after = await client.zones.readZone('addon.tld');
     expect(after.serial).toBe(newSerial);
-    expect(after.records.filter((r) => r.name === '_mailchannels.addon.tld.').map((r) => r.data)).toEqual([['v=mc1 auth=oldhost'], ['v=mc1 auth=webhostingm']]);
+    expect(after.records.filter((r) => r.name === '_mailchannels.addon.tld.').map((r) => r.data)).toEqual([
+      ['v=mc1 auth=oldhost'],
+      ['v=mc1 auth=webhostingm'],
+    ]);
     expect(await h.sim.zoneText('addon.tld')).toContain('"v=mc1 auth=webhostingm"');
     const [edit] = h.sim.log.find('mass_edit_dns_zone');
     expect(edit?.method).toBe('POST');
@@ -92,7 +95,9 @@ describe('WHM parse_dns_zone / mass_edit_dns_zone as root', () => {
     h.sim.concurrentEditBeforeNextMassEdit('example.com');
     const err = await client.zones.massEdit(lockdown('example.com', zone.serial)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'STALE_SERIAL', step: 'apply' });
-    expect((err as Error).message).toMatch(/^The given serial number \(2024030101\) does not match the DNS zone’s serial number \(\d+\)\. Refresh your view/);
+    expect((err as Error).message).toMatch(
+      /^The given serial number \(2024030101\) does not match the DNS zone’s serial number \(\d+\)\. Refresh your view/,
+    );
     const reread = await client.zones.readZone('example.com');
     expect(reread.records.some((r) => r.name === 'concurrent-edit.example.com.')).toBe(true);
     expect(h.sim.log.find('mass_edit_dns_zone')).toHaveLength(1);
@@ -115,11 +120,15 @@ describe('WHM parse_dns_zone / mass_edit_dns_zone as root', () => {
   it('when a validation rule fails, then API_ERROR with cPanel’s exact text', async () => {
     const client = h.client();
     const zone = await client.zones.readZone('orphan.example');
-    await expect(client.zones.massEdit({ zone: 'orphan.example', serial: zone.serial, remove: [], edit: [], add: [] })).rejects.toMatchObject({
+    await expect(
+      client.zones.massEdit({ zone: 'orphan.example', serial: zone.serial, remove: [], edit: [], add: [] }),
+    ).rejects.toMatchObject({
       code: 'API_ERROR',
       message: 'You must provide at least one change to the DNS zone.',
     });
-    await expect(client.zones.massEdit({ zone: 'orphan.example', serial: zone.serial, remove: [999], edit: [], add: [] })).rejects.toMatchObject({
+    await expect(
+      client.zones.massEdit({ zone: 'orphan.example', serial: zone.serial, remove: [999], edit: [], add: [] }),
+    ).rejects.toMatchObject({
       code: 'API_ERROR',
       message: 'No record exists at line 999 in the “orphan.example” DNS zone.',
     });
@@ -171,7 +180,9 @@ describe('transport failures on the simulator', () => {
   });
 
   it('when the WHM token is wrong or revoked, then AUTHENTICATION and no retry', async () => {
-    await expect(h.client({ whmToken: 'WRONGTOKEN0123456789ABCDEFGHIJKL' }).zones.readZone('example.com')).rejects.toMatchObject({ code: 'AUTHENTICATION' });
+    await expect(h.client({ whmToken: 'WRONGTOKEN0123456789ABCDEFGHIJKL' }).zones.readZone('example.com')).rejects.toMatchObject({
+      code: 'AUTHENTICATION',
+    });
     h.sim.injectFault({ kind: 'auth', match: 'listzones' });
     await expect(h.client().listZones()).rejects.toMatchObject({ code: 'AUTHENTICATION' });
     expect(h.sim.log.find('listzones')).toHaveLength(1);
@@ -192,8 +203,13 @@ describe('transport failures on the simulator', () => {
     const { createCpanelClient } = await import('../../../src/adapters/cpanel/client');
     const { parseConfig } = await import('../../../src/config');
     const wrongPin = h.sim.fingerprint256.replace(/^../, h.sim.fingerprint256.startsWith('00') ? 'FF' : '00');
-    const config = parseConfig({ provider: { authId: 'x' }, cpanel: { transport: 'https', whmUrl: h.sim.whmUrl, fingerprint: wrongPin } }).cpanel;
-    await expect(createCpanelClient(config, { whmToken: TOKENS.root }).zones.readZone('example.com')).rejects.toMatchObject({ code: 'TRANSPORT' });
+    const config = parseConfig({
+      provider: { authId: 'x' },
+      cpanel: { transport: 'https', whmUrl: h.sim.whmUrl, fingerprint: wrongPin },
+    }).cpanel;
+    await expect(createCpanelClient(config, { whmToken: TOKENS.root }).zones.readZone('example.com')).rejects.toMatchObject({
+      code: 'TRANSPORT',
+    });
     expect(h.sim.log.all()).toHaveLength(0);
   });
 });
@@ -230,8 +246,13 @@ describe('UAPI as a cPanel user', () => {
   });
 
   it('when uapi_cpanel names an unknown user, or a reseller names someone else’s account, then NOT_OWNED', async () => {
-    await expect(h.client().userZones('mallory').readZone('example.com')).rejects.toMatchObject({ code: 'NOT_OWNED', message: 'The user “mallory” does not exist.' });
-    await expect(h.client({ whmToken: TOKENS.resell, tokenUser: 'resell' }).userZones('alice').readZone('example.com')).rejects.toMatchObject({
+    await expect(h.client().userZones('mallory').readZone('example.com')).rejects.toMatchObject({
+      code: 'NOT_OWNED',
+      message: 'The user “mallory” does not exist.',
+    });
+    await expect(
+      h.client({ whmToken: TOKENS.resell, tokenUser: 'resell' }).userZones('alice').readZone('example.com'),
+    ).rejects.toMatchObject({
       code: 'NOT_OWNED',
       message: 'You do not have access to an account named “alice”.',
     });
@@ -240,7 +261,10 @@ describe('UAPI as a cPanel user', () => {
   it('when bob (simplezoneedit only) adds a TXT record, then FEATURE_MISSING', async () => {
     const store = h.client({ user: 'bob', userToken: TOKENS.bob }).zones;
     const zone = await store.readZone('bob.example');
-    await expect(store.massEdit(lockdown('bob.example', zone.serial))).rejects.toMatchObject({ code: 'FEATURE_MISSING', message: expect.stringContaining('“TXT”') });
+    await expect(store.massEdit(lockdown('bob.example', zone.serial))).rejects.toMatchObject({
+      code: 'FEATURE_MISSING',
+      message: expect.stringContaining('“TXT”'),
+    });
   });
 
   it('when carol (no zone features) edits, then FEATURE_MISSING with the features text', async () => {
@@ -260,6 +284,8 @@ describe('UAPI as a cPanel user', () => {
   });
 
   it('when the cPanel token is wrong, then AUTHENTICATION', async () => {
-    await expect(h.client({ user: 'alice', userToken: TOKENS.bob }).zones.readZone('example.com')).rejects.toMatchObject({ code: 'AUTHENTICATION' });
+    await expect(h.client({ user: 'alice', userToken: TOKENS.bob }).zones.readZone('example.com')).rejects.toMatchObject({
+      code: 'AUTHENTICATION',
+    });
   });
 });

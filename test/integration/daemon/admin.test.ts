@@ -30,14 +30,30 @@ describe('admin pages', () => {
   it('when the scan is over, then the overview counts every domain by status and finding', async () => {
     const overview = await h.call({ path: '/admin', headers: { ...admin, accept: 'application/json' } });
     expect(overview.json.summary).toMatchObject({ total: 12, byStatus: { ok: 2, warning: 2, error: 8 } });
-    expect(overview.json.summary.byCode).toMatchObject({ LOCKDOWN_STALE: 5, LOCKDOWN_BLOCK_ALL: 1, LOCKDOWN_CFID: 1, LOCKDOWN_MULTIPLE: 1, DNS_NOT_AUTHORITATIVE: 1, LOCKDOWN_MISPLACED: 1 });
+    expect(overview.json.summary.byCode).toMatchObject({
+      LOCKDOWN_STALE: 5,
+      LOCKDOWN_BLOCK_ALL: 1,
+      LOCKDOWN_CFID: 1,
+      LOCKDOWN_MULTIPLE: 1,
+      DNS_NOT_AUTHORITATIVE: 1,
+      LOCKDOWN_MISPLACED: 1,
+    });
     const csv = await h.call({ path: '/admin?format=csv', headers: admin });
     expect(csv.body).toContain('status,error,8\r\n');
   });
 
   it('when the table is filtered by finding, reseller or account, then only those rows come back, in the order asked', async () => {
-    const byCode = await h.call({ path: '/admin/domains?code=LOCKDOWN_STALE&sort=domain&order=asc', headers: { ...admin, accept: 'application/json' } });
-    expect(byCode.json.rows.map((r: any) => r.domain)).toEqual(['cfid.example', 'elsewhere.example', 'migrated.example', 'resell.example', 'shop.migrated.example']);
+    const byCode = await h.call({
+      path: '/admin/domains?code=LOCKDOWN_STALE&sort=domain&order=asc',
+      headers: { ...admin, accept: 'application/json' },
+    });
+    expect(byCode.json.rows.map((r: any) => r.domain)).toEqual([
+      'cfid.example',
+      'elsewhere.example',
+      'migrated.example',
+      'resell.example',
+      'shop.migrated.example',
+    ]);
     const byReseller = await h.call({ path: '/admin/domains?owner=resell&sort=domain', headers: { ...admin, accept: 'application/json' } });
     expect(byReseller.json.rows.map((r: any) => [r.domain, r.user])).toEqual([
       ['cfid.example', 'bob'],
@@ -45,7 +61,10 @@ describe('admin pages', () => {
       ['tworecords.example', 'bob'],
     ]);
     const page = await h.call({ path: '/admin/domains?user=carol', headers: admin });
-    expect(page.body.match(/data-domain="[^"]+" data-status="[^"]+"/g)).toEqual(['data-domain="xss.example" data-status="error"', 'data-domain="nolockdown.example" data-status="warning"']);
+    expect(page.body.match(/data-domain="[^"]+" data-status="[^"]+"/g)).toEqual([
+      'data-domain="xss.example" data-status="error"',
+      'data-domain="nolockdown.example" data-status="warning"',
+    ]);
   });
 
   it('when the table is exported, then CSV and JSON hold every matching row, and nothing in a cell can run as a formula', async () => {
@@ -68,21 +87,39 @@ describe('admin pages', () => {
     const job = await waitForJob(h, dry.json.jobId, admin);
     expect(job.job).toMatchObject({ kind: 'bulk-fix', dryRun: true, status: 'done' });
     const byKey = Object.fromEntries(job.items.map((i: any) => [i.key, i]));
-    expect(Object.keys(byKey).sort()).toEqual(['blockall.example', 'cfid.example', 'elsewhere.example', 'migrated.example', 'resell.example', 'shop.migrated.example', 'tworecords.example', 'xss.example']);
-    expect(byKey['resell.example']).toMatchObject({ resultStatus: 'planned', change: { after: [expect.objectContaining({ value: 'v=mc1 auth=webhostingm' })] } });
+    expect(Object.keys(byKey).sort()).toEqual([
+      'blockall.example',
+      'cfid.example',
+      'elsewhere.example',
+      'migrated.example',
+      'resell.example',
+      'shop.migrated.example',
+      'tworecords.example',
+      'xss.example',
+    ]);
+    expect(byKey['resell.example']).toMatchObject({
+      resultStatus: 'planned',
+      change: { after: [expect.objectContaining({ value: 'v=mc1 auth=webhostingm' })] },
+    });
     expect(byKey['elsewhere.example'].resultStatus).toBe('not-authoritative');
     expect(await h.zoneText('resell.example')).toBe(before);
     expect(h.services.store.listChanges({ jobId: dry.json.jobId })).toEqual([]);
   });
 
   it('when domains are repaired in bulk, then each is verified, the table shows them ok, and the results export', async () => {
-    const bulk = await h.call({ method: 'POST', path: '/admin/bulk-fix', headers: adminJson, form: { domain: ['cfid.example', 'tworecords.example'] } });
+    const bulk = await h.call({
+      method: 'POST',
+      path: '/admin/bulk-fix',
+      headers: adminJson,
+      form: { domain: ['cfid.example', 'tworecords.example'] },
+    });
     const job = await waitForJob(h, bulk.json.jobId, admin);
     expect(job.items.map((i: any) => [i.key, i.status, i.resultStatus, i.pageStatus])).toEqual([
       ['cfid.example', 'done', 'verified', 'ok'],
       ['tworecords.example', 'done', 'verified', 'ok'],
     ]);
-    const rows = (await h.call({ path: '/admin/domains?owner=resell&sort=domain', headers: { ...admin, accept: 'application/json' } })).json.rows;
+    const rows = (await h.call({ path: '/admin/domains?owner=resell&sort=domain', headers: { ...admin, accept: 'application/json' } })).json
+      .rows;
     // Right after a fix the row may carry DNS_PROPAGATION_PENDING (info: resolvers' caches) — never a problem.
     expect(rows.map((r: any) => [r.domain, r.codes.includes('LOCKDOWN_OK'), ['ok', 'info'].includes(r.status)])).toEqual([
       ['cfid.example', true, true],
@@ -129,12 +166,29 @@ describe('admin pages', () => {
   });
 
   it('when a hook asks for a re-check, then a scan of that account starts; a cPanel user may not call it', async () => {
-    const answer = await h.call({ method: 'POST', path: '/api/hooks/recheck', headers: as('hook', 'hook'), json: { user: 'carol', event: 'zone-edit', hook: 'Cpanel::UAPI::DNS::mass_edit_zone', zone: 'xss.example' } });
+    const answer = await h.call({
+      method: 'POST',
+      path: '/api/hooks/recheck',
+      headers: as('hook', 'hook'),
+      json: { user: 'carol', event: 'zone-edit', hook: 'Cpanel::UAPI::DNS::mass_edit_zone', zone: 'xss.example' },
+    });
     expect(answer.status).toBe(202);
     expect(answer.json.kind).toBe('scan');
     const job = await waitForJob(h, answer.json.jobId, admin);
     expect(job.items.map((i: any) => i.key)).toEqual(['xss.example']);
-    expect((await h.call({ method: 'POST', path: '/api/hooks/recheck', headers: as('carol'), json: { user: 'carol', event: 'transfer' } })).status).toBe(403);
-    expect((await h.call({ method: 'POST', path: '/api/hooks/recheck', headers: as('hook', 'hook'), json: { user: '../etc', event: 'transfer' } })).status).toBe(400);
+    expect(
+      (await h.call({ method: 'POST', path: '/api/hooks/recheck', headers: as('carol'), json: { user: 'carol', event: 'transfer' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await h.call({
+          method: 'POST',
+          path: '/api/hooks/recheck',
+          headers: as('hook', 'hook'),
+          json: { user: '../etc', event: 'transfer' },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

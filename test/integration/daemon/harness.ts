@@ -60,7 +60,9 @@ export function send(target: { socketPath?: string; baseUrl?: string }, c: Call)
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        ...(target.socketPath ? { socketPath: target.socketPath, path: c.path } : { host: url!.hostname, port: url!.port, path: `${url!.pathname}${url!.search}` }),
+        ...(target.socketPath
+          ? { socketPath: target.socketPath, path: c.path }
+          : { host: url!.hostname, port: url!.port, path: `${url!.pathname}${url!.search}` }),
         method: c.method ?? (body !== undefined ? 'POST' : 'GET'),
         headers,
       },
@@ -86,7 +88,10 @@ export function send(target: { socketPath?: string; baseUrl?: string }, c: Call)
 }
 
 /** Identity headers as the bridges send them over the socket. */
-export const as = (user: string, role: 'user' | 'admin' | 'hook' = 'user'): Record<string, string> => ({ 'X-Fix-Email-Auth-User': user, 'X-Fix-Email-Auth-Role': role });
+export const as = (user: string, role: 'user' | 'admin' | 'hook' = 'user'): Record<string, string> => ({
+  'X-Fix-Email-Auth-User': user,
+  'X-Fix-Email-Auth-Role': role,
+});
 
 export async function startDaemonHarness(
   mode: 'socket' | 'tcp',
@@ -105,10 +110,28 @@ export async function startDaemonHarness(
     mkdirSync(join(dir, 'state'), { mode: 0o700 });
     const config = parseConfig({
       provider: { authId: DEMO_AUTH_ID },
-      dns: { port: dns.port, resolvers: [endpoint], nameserverAddresses: Object.fromEntries(DEMO_NAMESERVERS.map((ns) => [ns, [endpoint]])), timeoutMs: 1000, retries: 1 },
+      dns: {
+        port: dns.port,
+        resolvers: [endpoint],
+        nameserverAddresses: Object.fromEntries(DEMO_NAMESERVERS.map((ns) => [ns, [endpoint]])),
+        timeoutMs: 1000,
+        retries: 1,
+      },
       backup: { policy: 'off' },
-      cpanel: { transport: 'https', whmUrl: sim.whmUrl, cpanelUrl: sim.cpanelUrl, fingerprint: sim.fingerprint256, rateLimitPerSecond: 1000, timeoutMs: 5000 },
-      paths: { journal: join(dir, 'state', 'journal.db'), socket: join(dir, 'run', 'daemon.sock'), eximMainlog: join(dir, 'exim_mainlog'), dkimPublicKeys: join(dir, 'keys') },
+      cpanel: {
+        transport: 'https',
+        whmUrl: sim.whmUrl,
+        cpanelUrl: sim.cpanelUrl,
+        fingerprint: sim.fingerprint256,
+        rateLimitPerSecond: 1000,
+        timeoutMs: 5000,
+      },
+      paths: {
+        journal: join(dir, 'state', 'journal.db'),
+        socket: join(dir, 'run', 'daemon.sock'),
+        eximMainlog: join(dir, 'exim_mainlog'),
+        dkimPublicKeys: join(dir, 'keys'),
+      },
     });
     services = createServices(config, { cpanel: { whmToken: DEMO_ROOT_TOKEN, sleep: async () => undefined } });
     await prepare?.(services, config.paths.journal);
@@ -150,7 +173,12 @@ export async function startDaemonHarness(
 }
 
 /** Poll a job (as `headers`) until it is over. */
-export async function waitForJob(h: Pick<DaemonHarness, 'call'>, jobId: number, headers: Record<string, string>, timeoutMs = 20000): Promise<any> {
+export async function waitForJob(
+  h: Pick<DaemonHarness, 'call'>,
+  jobId: number,
+  headers: Record<string, string>,
+  timeoutMs = 20000,
+): Promise<any> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const answer = await h.call({ path: `/api/jobs/${jobId}`, headers });

@@ -23,8 +23,10 @@ describe('the socket at start', () => {
   it('when a crashed daemon left its socket file and nobody answers, then it is removed', async () => {
     const path = join(dir, 'run', 'daemon.sock');
     mkdirSync(join(dir, 'run'), { mode: 0o700 });
-    const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[1], () => console.log('up'))", path], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[1], () => console.log('up'))", path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(statSync(path).isSocket()).toBe(true);
@@ -70,7 +72,8 @@ describe('graceful shutdown and the next start', () => {
       const started = await h.call({ method: 'POST', path: '/api/domains/migrated.example/fix', headers: as('alice') });
       const jobId: number = started.json.jobId;
       // Wait until the item is at work (claimed and running).
-      for (let i = 0; i < 100 && h.services.store.listJobItems(jobId, { status: 'running' }).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && h.services.store.listJobItems(jobId, { status: 'running' }).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
       await h.daemon.close();
       expect(h.services.store.getJob(jobId)?.status).toBe('interrupted');
       expect(h.logs.some((e) => e.msg === 'jobs drained' && e.finished === false)).toBe(true);
@@ -90,7 +93,12 @@ describe('graceful shutdown and the next start', () => {
     const h = await startDaemonHarness('socket', {}, (_services, journal) => {
       // A previous daemon claimed the item, then died before making any change.
       const dead = openStore(journal, { runnerId: 'previous-process' });
-      jobId = dead.createJob({ kind: 'repair', actor: { kind: 'user', name: 'alice' }, params: { asUser: 'alice' }, keys: ['migrated.example'] }).id;
+      jobId = dead.createJob({
+        kind: 'repair',
+        actor: { kind: 'user', name: 'alice' },
+        params: { asUser: 'alice' },
+        keys: ['migrated.example'],
+      }).id;
       dead.claimNextItem(jobId);
       dead.close();
     });
@@ -99,7 +107,9 @@ describe('graceful shutdown and the next start', () => {
       expect(job.job.status).toBe('done');
       expect(job.items[0]).toMatchObject({ status: 'done', resultStatus: 'verified' });
       expect(await h.zoneText('migrated.example')).toContain('"v=mc1 auth=webhostingm"');
-      expect(h.services.store.listAudit({ jobId }).map((a) => a.action)).toEqual(expect.arrayContaining(['job.interrupted', 'job.item_reconciled', 'job.resumed']));
+      expect(h.services.store.listAudit({ jobId }).map((a) => a.action)).toEqual(
+        expect.arrayContaining(['job.interrupted', 'job.item_reconciled', 'job.resumed']),
+      );
     } finally {
       await h.stop();
     }

@@ -33,13 +33,19 @@ describe('daemon on its Unix socket', () => {
     expect(statSync(dirname(h.address)).mode & 0o777).toBe(0o700);
   });
 
-  it.each(['/', '/domains/migrated.example', '/api/domains', '/api/domains/migrated.example', '/history', '/jobs/1', '/admin', '/admin/domains?format=csv'])(
-    'when %s is asked without identity headers, then the answer is 401',
-    async (path) => {
-      const answer = await h.call({ path });
-      expect(answer.status).toBe(401);
-    },
-  );
+  it.each([
+    '/',
+    '/domains/migrated.example',
+    '/api/domains',
+    '/api/domains/migrated.example',
+    '/history',
+    '/jobs/1',
+    '/admin',
+    '/admin/domains?format=csv',
+  ])('when %s is asked without identity headers, then the answer is 401', async (path) => {
+    const answer = await h.call({ path });
+    expect(answer.status).toBe(401);
+  });
 
   it('when a POST comes without identity headers, then it is 401 and nothing is started', async () => {
     const jobsBefore = h.services.store.listJobs().length;
@@ -93,7 +99,9 @@ describe('daemon on its Unix socket', () => {
     const missing = await h.call({ path: '/api/domains/nobody-has-this.example', headers: as('alice') });
     expect(missing.status).toBe(403);
     expect(missing.json.error.code).toBe(foreign.json.error.code);
-    expect(missing.json.error.message.replace('nobody-has-this.example', 'X')).toBe(foreign.json.error.message.replace('tworecords.example', 'X'));
+    expect(missing.json.error.message.replace('nobody-has-this.example', 'X')).toBe(
+      foreign.json.error.message.replace('tworecords.example', 'X'),
+    );
   });
 
   it("when alice tries to undo bob's change or read bob's job, then each is 403 and bob's zone is unchanged", async () => {
@@ -122,7 +130,13 @@ describe('daemon on its Unix socket', () => {
   });
 
   it('when a cPanel user opens an admin page or an admin action, then it is 403', async () => {
-    for (const call of [{ path: '/admin' }, { path: '/admin/domains' }, { path: '/admin/config' }, { method: 'POST' as const, path: '/admin/scan' }, { method: 'POST' as const, path: '/admin/bulk-fix', form: { 'all-stale': '1' } }]) {
+    for (const call of [
+      { path: '/admin' },
+      { path: '/admin/domains' },
+      { path: '/admin/config' },
+      { method: 'POST' as const, path: '/admin/scan' },
+      { method: 'POST' as const, path: '/admin/bulk-fix', form: { 'all-stale': '1' } },
+    ]) {
       expect([call.path, (await h.call({ ...call, headers: as('alice') })).status]).toEqual([call.path, 403]);
     }
   });
@@ -148,12 +162,15 @@ describe('daemon on its Unix socket', () => {
     const page = await h.call({ path: '/domains/elsewhere.example', headers: as('dave') });
     expect(page.body).toContain('hosted elsewhere');
     expect(page.body).toContain('ns1.otherdns.example');
-    expect(page.body).toMatch(/<pre class="copy"[^>]*>_mailchannels\.elsewhere\.example\.\t300\tIN\tTXT\t&#34;v=mc1 auth=webhostingm&#34;<\/pre>/);
+    expect(page.body).toMatch(
+      /<pre class="copy"[^>]*>_mailchannels\.elsewhere\.example\.\t300\tIN\tTXT\t&#34;v=mc1 auth=webhostingm&#34;<\/pre>/,
+    );
     expect(page.body).not.toContain('data-action="fix"');
   });
 
-  it("when a user pastes a lockdown bounce, then it is explained and linked to the domain only when it is theirs", async () => {
-    const text = 'SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from migrated.example.';
+  it('when a user pastes a lockdown bounce, then it is explained and linked to the domain only when it is theirs', async () => {
+    const text =
+      'SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from migrated.example.';
     const mine = await h.call({ method: 'POST', path: '/explain', headers: as('alice'), form: { text } });
     expect(mine.status).toBe(200);
     expect(mine.body).toContain('lockdown rejected');
@@ -177,7 +194,8 @@ describe('daemon on its Unix socket', () => {
     expect(started.headers.location).toMatch(/^index\.live\.pl\?route=%2Fjobs%2F\d+$/);
     const jobId = Number(decodeURIComponent(String(started.headers.location)).split('/').pop());
     const jobPage = await h.call({ path: `/jobs/${jobId}`, headers: mount });
-    if (!/data-job-status="done"/.test(jobPage.body)) expect(jobPage.body).toContain(`data-job-poll="index.live.pl?route=%2Fapi%2Fjobs%2F${jobId}"`);
+    if (!/data-job-status="done"/.test(jobPage.body))
+      expect(jobPage.body).toContain(`data-job-poll="index.live.pl?route=%2Fapi%2Fjobs%2F${jobId}"`);
     await waitForJob(h, jobId, as('alice'));
 
     const hostile = await h.call({ path: '/', headers: { ...as('alice'), 'X-Fix-Email-Auth-Mount': 'javascript:alert(1)//{route}' } });
@@ -190,7 +208,15 @@ describe('daemon on its Unix socket', () => {
     await h.call({ path: '/domains/good.example?x=secret-query', headers: as('erin') });
     const lines = h.logs.filter((e) => e.msg === 'request');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ method: 'GET', route: '/domains/:domain', path: '/domains/good.example', status: 200, role: 'user', user: 'erin', durationMs: expect.any(Number) });
+    expect(lines[0]).toMatchObject({
+      method: 'GET',
+      route: '/domains/:domain',
+      path: '/domains/good.example',
+      status: 200,
+      role: 'user',
+      user: 'erin',
+      durationMs: expect.any(Number),
+    });
     expect(JSON.stringify(h.logs)).not.toContain('secret-query');
   });
 });

@@ -12,8 +12,15 @@ class Browser {
   csrf = '';
   constructor(private readonly h: DaemonHarness) {}
 
-  async go(path: string, init: { method?: 'GET' | 'POST'; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {}): Promise<Answer> {
-    const answer = await this.h.call({ path, ...init, headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(init.headers ?? {}) } });
+  async go(
+    path: string,
+    init: { method?: 'GET' | 'POST'; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    const answer = await this.h.call({
+      path,
+      ...init,
+      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(init.headers ?? {}) },
+    });
     const set = answer.headers['set-cookie'];
     if (set) this.cookie = String(Array.isArray(set) ? set[0] : set).split(';')[0]!;
     const token = /name="_csrf" value="([^"]+)"/.exec(answer.body);
@@ -63,7 +70,10 @@ describe('daemon on loopback TCP (demo mode)', () => {
     const before = await h.zoneText('migrated.example');
     const jobsBefore = h.services.store.listJobs().length;
     const none = await b.go('/domains/migrated.example/fix', { method: 'POST', form: {} });
-    const wrong = await b.go('/domains/migrated.example/fix', { method: 'POST', form: { _csrf: `${b.csrf.startsWith('A') ? 'B' : 'A'}${b.csrf.slice(1)}` } });
+    const wrong = await b.go('/domains/migrated.example/fix', {
+      method: 'POST',
+      form: { _csrf: `${b.csrf.startsWith('A') ? 'B' : 'A'}${b.csrf.slice(1)}` },
+    });
     const jsonNone = await b.go('/api/domains/migrated.example/fix', { method: 'POST' });
     expect([none.status, wrong.status, jsonNone.status]).toEqual([403, 403, 403]);
     expect(await h.zoneText('migrated.example')).toBe(before);
@@ -91,7 +101,9 @@ describe('daemon on loopback TCP (demo mode)', () => {
     const b = new Browser(h);
     await b.login({ user: 'alice' });
     const [payload, mac] = b.cookie.split('=')[1]!.split('.');
-    const forged = Buffer.from(JSON.stringify({ sid: 'x', role: 'admin', user: 'root', iat: Math.floor(Date.now() / 1000) })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ sid: 'x', role: 'admin', user: 'root', iat: Math.floor(Date.now() / 1000) })).toString(
+      'base64url',
+    );
     for (const cookie of [`fea_session=${forged}.${mac}`, `fea_session=${payload}.AAAA`, 'fea_session=garbage']) {
       expect((await h.call({ path: '/admin', headers: { cookie } })).status).toBe(401);
     }

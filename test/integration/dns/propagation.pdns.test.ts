@@ -42,7 +42,12 @@ describeWithPdns('checkPropagation against real PowerDNS', () => {
       previousTtl: 3600,
       nameservers: ['ns1.example.net', 'ns2.example.net'],
       addressOf: createAddressLookup(
-        { nameserverAddresses: { 'ns1.example.net': [formatEndpoint(ns1.address, ns1.port)], 'ns2.example.net': [formatEndpoint(ns2.address, ns2.port)] } },
+        {
+          nameserverAddresses: {
+            'ns1.example.net': [formatEndpoint(ns1.address, ns1.port)],
+            'ns2.example.net': [formatEndpoint(ns2.address, ns2.port)],
+          },
+        },
         resolver,
       ),
       now: NOW,

@@ -43,7 +43,11 @@ describe('running jetbackup5api for real', () => {
     const seen = join(dir, 'seen');
     writeFileSync(file, `#!/bin/sh\nprintf '%s\\n' "$@" > '${seen}'\necho '{"success":1,"message":"","data":{}}'\n`);
     chmodSync(file, 0o700);
-    await new JetBackupCli({ apiPath: file, callTimeoutMs: 10_000 }).call('listAccounts', { find: { username: '$(touch pwned); `id`' } }, 'backup');
+    await new JetBackupCli({ apiPath: file, callTimeoutMs: 10_000 }).call(
+      'listAccounts',
+      { find: { username: '$(touch pwned); `id`' } },
+      'backup',
+    );
     expect(readFileSync(seen, 'utf8').split('\n')[3]).toBe('find[username]=%24%28touch%20pwned%29%3B%20%60id%60');
     expect(existsSync(join(process.cwd(), 'pwned'))).toBe(false);
   });

@@ -28,23 +28,41 @@ describe('fake jetbackup5api', () => {
   const json = (fn: string, data?: string) => JSON.parse(call(fn, data).stdout) as { success: number; message: string; data: any };
 
   it('when spawned as an executable, then it prints one JSON envelope and records the argv', () => {
-    const stdout = execFileSync(fake.bin, ['-F', 'listAccounts', '-D', 'find[username]=alice', '-O', 'json'], { env: { ...process.env, ...fake.env }, encoding: 'utf8' });
-    expect(JSON.parse(stdout)).toMatchObject({ success: 1, data: { accounts: [{ _id: fake.accountId('alice'), username: 'alice' }], total: 1 } });
-    expect(fake.invocations()).toEqual([expect.objectContaining({ fn: 'listAccounts', argv: ['-F', 'listAccounts', '-D', 'find[username]=alice', '-O', 'json'], params: { find: { username: 'alice' } } })]);
+    const stdout = execFileSync(fake.bin, ['-F', 'listAccounts', '-D', 'find[username]=alice', '-O', 'json'], {
+      env: { ...process.env, ...fake.env },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(stdout)).toMatchObject({
+      success: 1,
+      data: { accounts: [{ _id: fake.accountId('alice'), username: 'alice' }], total: 1 },
+    });
+    expect(fake.invocations()).toEqual([
+      expect.objectContaining({
+        fn: 'listAccounts',
+        argv: ['-F', 'listAccounts', '-D', 'find[username]=alice', '-O', 'json'],
+        params: { find: { username: 'alice' } },
+      }),
+    ]);
   });
 
   it('when -O plain is asked, then it prints the indented plain form of the vendor examples', () => {
     const out = call('getSettingsSnapshots', undefined, 'plain').stdout;
-    expect(out).toMatch(/^success: 1\nmessage:\ndata:\n  backup: [0-9a-f]{24}\n  retain: 5\n/);
+    expect(out).toMatch(/^success: 1\nmessage:\ndata:\n {2}backup: [0-9a-f]{24}\n {2}retain: 5\n/);
   });
 
   it('when the function is unknown or the state directory is not set, then it answers success 0 with a message', () => {
     expect(call('noSuchFunction')).toMatchObject({ exitCode: 1, stdout: expect.stringContaining('"success":0') });
-    expect(JSON.parse(run(['-F', 'listAccounts', '-O', 'json'], {}).stdout)).toMatchObject({ success: 0, message: 'FAKE_JETBACKUP_STATE is not set' });
+    expect(JSON.parse(run(['-F', 'listAccounts', '-O', 'json'], {}).stdout)).toMatchObject({
+      success: 0,
+      message: 'FAKE_JETBACKUP_STATE is not set',
+    });
   });
 
   it('when a backup is queued via addQueueItems type=1, then it is refused as the vendor documents', () => {
-    expect(json('addQueueItems', 'type=1&snapshot_id=x')).toMatchObject({ success: 0, message: expect.stringContaining('not compatible with the API') });
+    expect(json('addQueueItems', 'type=1&snapshot_id=x')).toMatchObject({
+      success: 0,
+      message: expect.stringContaining('not compatible with the API'),
+    });
   });
 
   it('when the Backup-on-Demand job is changed with manageSettingsSnapshots, then getSettingsSnapshots reads it back', () => {
@@ -61,7 +79,10 @@ describe('fake jetbackup5api', () => {
     const groupId = fake.state().groups[0]!._id;
     expect(fake.state().groups[0]).toMatchObject({ status: 1, ended: null });
     expect(json('getQueueGroup', `_id=${groupId}`).data).toMatchObject({ status: 2, ended: '' });
-    expect(json('getQueueGroup', `_id=${groupId}&get_log_contents=1`).data).toMatchObject({ status: 100, log_contents: expect.stringContaining('Backed up DNS zone example.com') });
+    expect(json('getQueueGroup', `_id=${groupId}&get_log_contents=1`).data).toMatchObject({
+      status: 100,
+      log_contents: expect.stringContaining('Backed up DNS zone example.com'),
+    });
     const backups = json('listBackupForType', `type=1&contains=511&account_id=${fake.accountId('alice')}`).data.backups;
     expect(backups).toHaveLength(1);
     const items = json('getBackupItems', `_id=${backups[0].parent_id}`).data as Array<{ backup_contains: number }>;

@@ -11,8 +11,15 @@ describe('backup policy with the JetBackup adapter and the fake jetbackup5api', 
   afterEach(() => harness.cleanup());
 
   function guardFromConfig(backup: Record<string, unknown>) {
-    const config = parseConfig({ provider: { authId: 'webhostingm' }, backup: { jetbackupApi: harness.fake.bin, timeoutSeconds: 5, pollIntervalMs: 1000, ...backup } });
-    return createBackupGuard(config, { env: { ...process.env, ...harness.fake.env }, clock: harness.time.clock, sleep: harness.time.sleep });
+    const config = parseConfig({
+      provider: { authId: 'webhostingm' },
+      backup: { jetbackupApi: harness.fake.bin, timeoutSeconds: 5, pollIntervalMs: 1000, ...backup },
+    });
+    return createBackupGuard(config, {
+      env: { ...process.env, ...harness.fake.env },
+      clock: harness.time.clock,
+      sleep: harness.time.sleep,
+    });
   }
 
   it('when the policy is required and JetBackup works, then the snapshot reference comes back', async () => {

@@ -59,7 +59,9 @@ describe('JetBackup adapter against the fake jetbackup5api: DNS restore failures
     const err = await failureOf(harness.adapter({ timeoutSeconds: 4, pollIntervalMs: 1000 }).restoreDns(ref));
 
     expect(isJetBackupError(err, 'timeout')).toBe(true);
-    expect(err.message).toMatch(/^JetBackup's DNS restore for alice \(queue group \w+\) did not finish within 4 s .*it may still be running/);
+    expect(err.message).toMatch(
+      /^JetBackup's DNS restore for alice \(queue group \w+\) did not finish within 4 s .*it may still be running/,
+    );
   });
 
   it("when the reference's account is not the user's account, then nothing is queued", async () => {
@@ -73,7 +75,10 @@ describe('JetBackup adapter against the fake jetbackup5api: DNS restore failures
 
   it('when the item of the reference is not a DNS item, then nothing is queued', async () => {
     await snapshotThenChange();
-    const configItem = harness.fake.state().backups.find((backup) => backup.snapshotId === ref.snapshotId)?.items.find((item) => item.contains === 1);
+    const configItem = harness.fake
+      .state()
+      .backups.find((backup) => backup.snapshotId === ref.snapshotId)
+      ?.items.find((item) => item.contains === 1);
 
     const err = await failureOf(harness.adapter().restoreDns({ ...ref, dnsItemId: configItem?._id }));
 

@@ -10,17 +10,26 @@ describe('JetBackup adapter against the fake jetbackup5api: snapshot and DNS res
   let harness: Harness;
   afterEach(() => harness.cleanup());
 
-  it("when alice is snapshotted, then the snapshot holds her zone files byte for byte and the reference names its DNS item", async () => {
+  it('when alice is snapshotted, then the snapshot holds her zone files byte for byte and the reference names its DNS item', async () => {
     harness = startHarness();
     const before = { com: harness.readZone('example.com'), org: harness.readZone('example.org') };
 
     const ref = await harness.adapter().snapshot('alice');
 
     const accountId = harness.fake.accountId('alice');
-    expect(ref).toMatchObject({ kind: 'jetbackup', user: 'alice', accountId, snapshotId: expect.any(String), dnsItemId: expect.any(String) });
+    expect(ref).toMatchObject({
+      kind: 'jetbackup',
+      user: 'alice',
+      accountId,
+      snapshotId: expect.any(String),
+      dnsItemId: expect.any(String),
+    });
     expect(new Date(ref.queuedAt).getMilliseconds()).toBe(0);
     const snapshot = harness.fake.state().backups.find((backup) => backup.snapshotId === ref.snapshotId);
-    expect(snapshot?.items.find((item) => item._id === ref.dnsItemId)).toMatchObject({ contains: 32, zones: ['example.com', 'example.org'] });
+    expect(snapshot?.items.find((item) => item._id === ref.dnsItemId)).toMatchObject({
+      contains: 32,
+      zones: ['example.com', 'example.org'],
+    });
     expect(readFileSync(harness.fake.snapshotZonePath(ref.snapshotId!, 'example.com')).equals(before.com)).toBe(true);
     expect(readFileSync(harness.fake.snapshotZonePath(ref.snapshotId!, 'example.org')).equals(before.org)).toBe(true);
   });
@@ -30,7 +39,14 @@ describe('JetBackup adapter against the fake jetbackup5api: snapshot and DNS res
     await harness.adapter().snapshot('alice');
 
     const fns = harness.fns();
-    expect(fns.slice(0, 6)).toEqual(['listAccounts', 'getSettingsSnapshots', 'getBackupJob', 'listQueueGroups', 'listBackups', 'createBackupOnDemand']);
+    expect(fns.slice(0, 6)).toEqual([
+      'listAccounts',
+      'getSettingsSnapshots',
+      'getBackupJob',
+      'listQueueGroups',
+      'listBackups',
+      'createBackupOnDemand',
+    ]);
     expect(fns.slice(-2)).toEqual(['listBackups', 'getBackupItems']);
     expect(fns).toContain('getQueueGroup');
     const argvOf = (fn: string) => harness.fake.invocations().find((invocation) => invocation.fn === fn)?.argv;
@@ -43,7 +59,9 @@ describe('JetBackup adapter against the fake jetbackup5api: snapshot and DNS res
   });
 
   it('when the zone is changed after the snapshot and restoreDns runs, then the files are back byte for byte and the after-restore command ran', async () => {
-    harness = startHarness({ afterRestore: 'echo "$FAKE_JETBACKUP_RESTORED_USER $FAKE_JETBACKUP_RESTORED_ZONES" >> "$FAKE_JETBACKUP_STATE/reloads.log"' });
+    harness = startHarness({
+      afterRestore: 'echo "$FAKE_JETBACKUP_RESTORED_USER $FAKE_JETBACKUP_RESTORED_ZONES" >> "$FAKE_JETBACKUP_STATE/reloads.log"',
+    });
     const original = harness.readZone('example.com');
     const adapter = harness.adapter();
     const ref = await adapter.snapshot('alice');

@@ -40,7 +40,7 @@ describe('JetBackup adapter against the fake jetbackup5api: snapshot failures', 
     [102, 'Backup partially completed (simulated)'],
     [200, 'Backup failed (simulated status 200)'],
     [201, 'Backup aborted (simulated)'],
-  ])('when the backup ends with status %i, then it fails with the status and JetBackup\'s log', async (finalStatus, logLine) => {
+  ])("when the backup ends with status %i, then it fails with the status and JetBackup's log", async (finalStatus, logLine) => {
     harness = startHarness({ knobs: { finalStatus } });
     const err = await failureOf(harness.adapter().snapshot('alice'));
 

@@ -53,7 +53,9 @@ export interface Harness {
 
 export const DEFAULT_ACCOUNTS: Record<string, string[]> = { alice: ['example.com', 'example.org'], bob: ['bob.test'] };
 
-export function startHarness(options: { accounts?: Record<string, string[]>; knobs?: Partial<FakeJetBackupKnobs>; afterRestore?: string } = {}): Harness {
+export function startHarness(
+  options: { accounts?: Record<string, string[]>; knobs?: Partial<FakeJetBackupKnobs>; afterRestore?: string } = {},
+): Harness {
   const accounts = options.accounts ?? DEFAULT_ACCOUNTS;
   const zonesDir = mkdtempSync(join(tmpdir(), 'jetbackup-zones-'));
   for (const zones of Object.values(accounts)) {

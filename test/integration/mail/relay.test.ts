@@ -61,7 +61,13 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
   }
 
   async function sendMailbox(login: string) {
-    const messageId = await exim.submitSmtp({ login, password: 'joe-pw', from: login, to: 'someone@gmail.example', subject: `mailbox mail of ${login}` });
+    const messageId = await exim.submitSmtp({
+      login,
+      password: 'joe-pw',
+      from: login,
+      to: 'someone@gmail.example',
+      subject: `mailbox mail of ${login}`,
+    });
     const eximId = await exim.waitForArrival(`id=${messageId}`);
     const line = await exim.waitForLine(eximId, ['=>', '**', '==']);
     const arrival = await exim.waitForLine(eximId, ['<=']);
@@ -71,8 +77,16 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
 
   test("when bob's domain is locked to senderid=webhostingm|x-authuser|bob, then bob's local mail is delivered with bob's sender ID", async () => {
     const { line, relayed } = await sendLocal('bob', 'bob@bob.example');
-    expect(line).toMatch(/ => someone@gmail\.example R=mailchannels T=mailchannels_smtp H=127\.0\.0\.1 \[127\.0\.0\.1\] A=mailchannels_login C="250 2\.0\.0 Message accepted for delivery"/);
-    expect(relayed).toMatchObject({ outcome: 'accepted', accountId: 'webhostingm', authUser: 'bob', senderId: 'webhostingm|x-authuser|bob', checkedDomain: 'bob.example' });
+    expect(line).toMatch(
+      / => someone@gmail\.example R=mailchannels T=mailchannels_smtp H=127\.0\.0\.1 \[127\.0\.0\.1\] A=mailchannels_login C="250 2\.0\.0 Message accepted for delivery"/,
+    );
+    expect(relayed).toMatchObject({
+      outcome: 'accepted',
+      accountId: 'webhostingm',
+      authUser: 'bob',
+      senderId: 'webhostingm|x-authuser|bob',
+      checkedDomain: 'bob.example',
+    });
     expect(relayed?.decision).toEqual({ allowed: true, reason: 'senderid', field: 'senderid=webhostingm|x-authuser|bob' });
     const raw = relayed?.raw.toString('latin1') ?? '';
     expect(raw).toContain('X-MailChannels-SenderId: webhostingm|x-authuser|bob\r\n');
@@ -82,7 +96,11 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
   test("when a mailbox of bob's domain logs in over SMTP, then its sender ID is the login and the senderid-locked record rejects it with the exact 550 text", async () => {
     const { line, arrival, relayed } = await sendMailbox('joe@bob.example');
     expect(arrival).toMatch(/ <= joe@bob\.example H=\S+ \[127\.0\.0\.1\] P=esmtpa A=dovecot_login:joe@bob\.example S=/);
-    expect(line.endsWith(': SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from bob.example.')).toBe(true);
+    expect(
+      line.endsWith(
+        ': SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from bob.example.',
+      ),
+    ).toBe(true);
     expect(LOCKDOWN_FAIL_LINE.exec(line)?.groups?.domain).toBe('bob.example');
     expect(relayed).toMatchObject({ outcome: 'rejected', authUser: 'joe@bob.example', senderId: 'webhostingm|x-authuser|joe@bob.example' });
   });
@@ -124,7 +142,9 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
     relay.setLookup(silent);
     try {
       const { line, relayed } = await sendLocal('bob', 'bob@bob.example');
-      expect(line).toMatch(/ == someone@gmail\.example R=mailchannels T=mailchannels_smtp defer \(-\d+\) H=127\.0\.0\.1 \[127\.0\.0\.1\]: SMTP error from remote mail server after end of data: 451 4\.4\.3 Temporary DNS failure checking Domain Lockdown for bob\.example/);
+      expect(line).toMatch(
+        / == someone@gmail\.example R=mailchannels T=mailchannels_smtp defer \(-\d+\) H=127\.0\.0\.1 \[127\.0\.0\.1\]: SMTP error from remote mail server after end of data: 451 4\.4\.3 Temporary DNS failure checking Domain Lockdown for bob\.example/,
+      );
       expect(relayed?.outcome).toBe('deferred');
     } finally {
       relay.useDns();
@@ -134,7 +154,12 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
   });
 
   test("when the transport appends @hostname to a bare login (mailchannels.md §9's second form), then bob's ID becomes bob@host.example.net and bob's record no longer admits him", async () => {
-    const appending = await startExim({ relayPort: relay.relay.port, relayUsername: PROVIDER.username, relayPassword: PROVIDER.password, xAuthUser: 'appendHostname' });
+    const appending = await startExim({
+      relayPort: relay.relay.port,
+      relayUsername: PROVIDER.username,
+      relayPassword: PROVIDER.password,
+      xAuthUser: 'appendHostname',
+    });
     try {
       const message = testMessage('bob@bob.example', 'someone@gmail.example', 'bob with the appending header form');
       await appending.submitLocal({ user: 'bob', envelopeFrom: 'bob@bob.example', message: message.text });
@@ -150,7 +175,9 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
   test('when a client does not authenticate, then the relay refuses the mail', async () => {
     const transport = createTransport({ host: '127.0.0.1', port: relay.relay.port, secure: false, ignoreTLS: true });
     try {
-      await expect(transport.sendMail({ from: 'x@open.example', to: 'y@gmail.example', text: 'x' })).rejects.toMatchObject({ responseCode: 530 });
+      await expect(transport.sendMail({ from: 'x@open.example', to: 'y@gmail.example', text: 'x' })).rejects.toMatchObject({
+        responseCode: 530,
+      });
     } finally {
       transport.close();
     }

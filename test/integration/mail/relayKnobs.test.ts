@@ -11,8 +11,15 @@ const RECORDS: Record<string, string[][]> = {
   '_mailchannels.open.example': [],
 };
 
-async function withRelay(options: Partial<RelayOptions>, fn: (relay: Relay, send: (mail: Record<string, unknown>, auth?: { user: string; pass: string }) => Promise<unknown>) => Promise<void>) {
-  const relay = await startRelay({ accounts: [{ username: 'webhostingm', password: 'pw' }], lookupTxt: async (name) => RECORDS[name] ?? [], ...options });
+async function withRelay(
+  options: Partial<RelayOptions>,
+  fn: (relay: Relay, send: (mail: Record<string, unknown>, auth?: { user: string; pass: string }) => Promise<unknown>) => Promise<void>,
+) {
+  const relay = await startRelay({
+    accounts: [{ username: 'webhostingm', password: 'pw' }],
+    lookupTxt: async (name) => RECORDS[name] ?? [],
+    ...options,
+  });
   const send = async (mail: Record<string, unknown>, auth = { user: 'webhostingm', pass: 'pw' }) => {
     const transport = createTransport({ host: '127.0.0.1', port: relay.port, secure: false, ignoreTLS: true, auth });
     try {
@@ -30,9 +37,16 @@ async function withRelay(options: Partial<RelayOptions>, fn: (relay: Relay, send
 
 describe('relay double knobs', () => {
   test('when From: and the envelope sender differ, then the From: domain is checked by default and the envelope domain with the knob', async () => {
-    const mail = { from: 'x@locked.example', envelope: { from: 'x@open.example', to: 'y@gmail.example' }, headers: { 'X-AuthUser': 'joe' } };
+    const mail = {
+      from: 'x@locked.example',
+      envelope: { from: 'x@open.example', to: 'y@gmail.example' },
+      headers: { 'X-AuthUser': 'joe' },
+    };
     await withRelay({}, async (relay, send) => {
-      await expect(send(mail)).rejects.toMatchObject({ responseCode: 550, response: '550 5.7.1 This sender is not authorized to send from locked.example.' });
+      await expect(send(mail)).rejects.toMatchObject({
+        responseCode: 550,
+        response: '550 5.7.1 This sender is not authorized to send from locked.example.',
+      });
       expect(relay.messages[0]?.checkedDomain).toBe('locked.example');
     });
     await withRelay({ checkDomainOf: 'envelope' }, async (relay, send) => {
@@ -57,10 +71,14 @@ describe('relay double knobs', () => {
 
   test('when the rejection variant is set, then the 550 text has no period, or the link', async () => {
     await withRelay({ rejection: 'no-period' }, async (_relay, send) => {
-      await expect(send({ from: 'x@locked.example' })).rejects.toMatchObject({ response: '550 5.7.1 This sender is not authorized to send from locked.example' });
+      await expect(send({ from: 'x@locked.example' })).rejects.toMatchObject({
+        response: '550 5.7.1 This sender is not authorized to send from locked.example',
+      });
     });
     await withRelay({ rejection: 'link' }, async (_relay, send) => {
-      await expect(send({ from: 'x@locked.example' })).rejects.toMatchObject({ response: '550 5.7.1 This sender is not authorized to send from locked.example. See https://bit.ly/domain-lockdown.' });
+      await expect(send({ from: 'x@locked.example' })).rejects.toMatchObject({
+        response: '550 5.7.1 This sender is not authorized to send from locked.example. See https://bit.ly/domain-lockdown.',
+      });
     });
   });
 

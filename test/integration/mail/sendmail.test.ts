@@ -21,21 +21,28 @@ describe('sendmail submitter', () => {
     chmodSync(dir, 0o777); // nobody writes its record here
     out = join(dir, 'record');
     fake = join(dir, 'sendmail');
-    writeFileSync(fake, `#!/bin/sh\n{ id -u; id -g; id -G; printf '%s\\n' "$@"; echo "LOGNAME=$LOGNAME"; echo ---; cat; } > ${out}\n[ -n "$FAIL" ] && { echo "$FAIL" >&2; exit 75; }\nexit 0\n`, { mode: 0o755 });
+    writeFileSync(
+      fake,
+      `#!/bin/sh\n{ id -u; id -g; id -G; printf '%s\\n' "$@"; echo "LOGNAME=$LOGNAME"; echo ---; cat; } > ${out}\n[ -n "$FAIL" ] && { echo "$FAIL" >&2; exit 75; }\nexit 0\n`,
+      { mode: 0o755 },
+    );
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const message = 'From: a@example.com\nTo: b@gmail.example\nSubject: t\n\nbody\n.\nmore\n';
 
-  (isRoot && nobody ? test : test.skip)('when the identity is setuid, then sendmail runs as the user (uid, gid, no supplementary groups of root) with -t -i -f and the message on stdin', async () => {
-    const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid' });
-    await submitter.submit({ user: 'nobody', envelopeFrom: 'a@example.com', message });
-    const [uid, gid, groups, ...rest] = readFileSync(out, 'utf8').split('\n');
-    expect(Number(uid)).toBe(nobody?.uid);
-    expect(Number(gid)).toBe(nobody?.gid);
-    expect(groups?.split(' ')).toEqual([String(nobody?.gid)]);
-    expect(rest.join('\n')).toBe(`-t\n-i\n-f\na@example.com\nLOGNAME=nobody\n---\n${message}`);
-  });
+  (isRoot && nobody ? test : test.skip)(
+    'when the identity is setuid, then sendmail runs as the user (uid, gid, no supplementary groups of root) with -t -i -f and the message on stdin',
+    async () => {
+      const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid' });
+      await submitter.submit({ user: 'nobody', envelopeFrom: 'a@example.com', message });
+      const [uid, gid, groups, ...rest] = readFileSync(out, 'utf8').split('\n');
+      expect(Number(uid)).toBe(nobody?.uid);
+      expect(Number(gid)).toBe(nobody?.gid);
+      expect(groups?.split(' ')).toEqual([String(nobody?.gid)]);
+      expect(rest.join('\n')).toBe(`-t\n-i\n-f\na@example.com\nLOGNAME=nobody\n---\n${message}`);
+    },
+  );
 
   test('when the identity is trusted-caller, then the user is passed as -oMai and -oMt before our arguments', async () => {
     const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'trusted-caller', extraArgs: ['-C', '/tmp/x.conf'] });
@@ -46,7 +53,10 @@ describe('sendmail submitter', () => {
 
   test('when the user has no Unix account, then nothing runs and the error says so', async () => {
     const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid' });
-    await expect(submitter.submit({ user: 'no-such-user-fea', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({ code: 'NOT_FOUND', step: 'mail' });
+    await expect(submitter.submit({ user: 'no-such-user-fea', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      step: 'mail',
+    });
     expect(() => readFileSync(out)).toThrow();
   });
 
@@ -58,12 +68,18 @@ describe('sendmail submitter', () => {
   test('when sendmail fails, then the error carries its exit status and message', async () => {
     writeFileSync(fake, `#!/bin/sh\ncat >/dev/null\necho "exim: no recipients" >&2\nexit 75\n`, { mode: 0o755 });
     const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'trusted-caller' });
-    await expect(submitter.submit({ user: 'alice', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({ code: 'TRANSPORT', message: expect.stringContaining('exited with status 75: exim: no recipients') });
+    await expect(submitter.submit({ user: 'alice', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({
+      code: 'TRANSPORT',
+      message: expect.stringContaining('exited with status 75: exim: no recipients'),
+    });
   });
 
   test('when sendmail does not exist, then the error points at paths.sendmail', async () => {
     const submitter = createSendmailSubmitter({ sendmail: join(dir, 'missing'), identity: 'trusted-caller' });
-    await expect(submitter.submit({ user: 'alice', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({ code: 'TRANSPORT', message: expect.stringContaining('paths.sendmail') });
+    await expect(submitter.submit({ user: 'alice', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({
+      code: 'TRANSPORT',
+      message: expect.stringContaining('paths.sendmail'),
+    });
   });
 
   test('when sendmail hangs, then it is killed at the timeout', async () => {

@@ -35,7 +35,16 @@ export interface TestMessage {
 /** A plain message with a fresh Message-ID; `extraHeaders` lines go into the header as given. */
 export function testMessage(from: string, to: string, subject: string, extraHeaders: string[] = []): TestMessage {
   const messageId = `t${randomBytes(8).toString('hex')}@fix-email-auth.test`;
-  const text = [`From: ${from}`, `To: ${to}`, `Subject: ${subject}`, `Message-ID: <${messageId}>`, ...extraHeaders, '', 'test body', ''].join('\n');
+  const text = [
+    `From: ${from}`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Message-ID: <${messageId}>`,
+    ...extraHeaders,
+    '',
+    'test body',
+    '',
+  ].join('\n');
   return { messageId, text };
 }
 

@@ -29,7 +29,11 @@ beforeEach(() => {
 });
 
 async function adminbin(input: string, options: { args?: string[]; env?: NodeJS.ProcessEnv; socket?: string } = {}) {
-  const result = await run(ADMINBIN, options.args ?? [], { input, env: bridgeEnv(identity, options.socket ?? daemon.socket, options.env), killAfterMs: 5000 });
+  const result = await run(ADMINBIN, options.args ?? [], {
+    input,
+    env: bridgeEnv(identity, options.socket ?? daemon.socket, options.env),
+    killAfterMs: 5000,
+  });
   expect(result.killed).toBe(false);
   expect(result.code).toBe(0);
   return parseAdminbinAnswer(result.stdout);
@@ -55,7 +59,7 @@ describe('RELAY', () => {
     expect(daemon.requests[0]?.headers['x-fix-email-auth-user']).toBe('bob');
   });
 
-  test('when alice asks for bob\'s domain, then the daemon refuses it and the refusal comes back unchanged', async () => {
+  test("when alice asks for bob's domain, then the daemon refuses it and the refusal comes back unchanged", async () => {
     const answer = await adminbin(protocolInput(UIDS.alice, 'RELAY', { method: 'GET', route: '/domains/bob.example' }));
     expect(answer.status).toBe(403);
     expect(answer.body).toContain('does not belong to your account');
@@ -63,14 +67,21 @@ describe('RELAY', () => {
   });
 
   test('when a payload names another user, then the identity still comes from the UID only', async () => {
-    await adminbin(protocolInput(UIDS.alice, 'RELAY', { route: '/', user: 'bob', headers: { 'X-Fix-Email-Auth-User': 'bob' }, form: { user: 'bob' } }));
+    await adminbin(
+      protocolInput(UIDS.alice, 'RELAY', { route: '/', user: 'bob', headers: { 'X-Fix-Email-Auth-User': 'bob' }, form: { user: 'bob' } }),
+    );
     expect(daemon.requests[0]?.headers['x-fix-email-auth-user']).toBe('alice');
     expect(daemon.requests[0]?.headers['x-fix-email-auth-role']).toBe('user');
   });
 
   test('when a form is posted, then it reaches the daemon urlencoded and the redirect comes back as a location', async () => {
     const answer = await adminbin(
-      protocolInput(UIDS.alice, 'RELAY', { method: 'POST', route: '/domains/example.com/fix', form: { confirm: '1', 'domain[]': ['a', 'b'] }, mount: 'index.live.pl?route={route}' }),
+      protocolInput(UIDS.alice, 'RELAY', {
+        method: 'POST',
+        route: '/domains/example.com/fix',
+        form: { confirm: '1', 'domain[]': ['a', 'b'] },
+        mount: 'index.live.pl?route={route}',
+      }),
     );
     expect(answer.status).toBe(303);
     expect(answer.location).toBe('index.live.pl?route=%2Fjobs%2F7');
@@ -80,7 +91,7 @@ describe('RELAY', () => {
     expect(request?.body).toBe('confirm=1&domain%5B%5D=a&domain%5B%5D=b');
   });
 
-  test('when a GET carries form fields, then they are added to the route\'s query', async () => {
+  test("when a GET carries form fields, then they are added to the route's query", async () => {
     await adminbin(protocolInput(UIDS.alice, 'RELAY', { method: 'GET', route: '/?sort=name', form: { status: 'error' } }));
     expect(daemon.requests[0]?.url).toBe('/?sort=name&status=error');
   });
@@ -145,20 +156,31 @@ describe('RELAY', () => {
 });
 
 describe('API', () => {
-  test('when alice lists her domains, then the daemon\'s JSON comes back with its status', async () => {
+  test("when alice lists her domains, then the daemon's JSON comes back with its status", async () => {
     const answer = await adminbin(protocolInput(UIDS.alice, 'API', { method: 'GET', route: '/api/domains' }));
-    expect(answer).toEqual({ status: 200, body: { user: 'alice', domains: [{ domain: 'example.com', status: 'error' }, { domain: 'addon.tld', status: 'error' }] } });
+    expect(answer).toEqual({
+      status: 200,
+      body: {
+        user: 'alice',
+        domains: [
+          { domain: 'example.com', status: 'error' },
+          { domain: 'addon.tld', status: 'error' },
+        ],
+      },
+    });
     expect(daemon.requests[0]?.headers.accept).toBe('application/json');
   });
 
   test('when alice starts a fix, then the body is sent as JSON with a POST', async () => {
-    const answer = await adminbin(protocolInput(UIDS.alice, 'API', { method: 'POST', route: '/api/domains/example.com/fix', body: { dryRun: false } }));
+    const answer = await adminbin(
+      protocolInput(UIDS.alice, 'API', { method: 'POST', route: '/api/domains/example.com/fix', body: { dryRun: false } }),
+    );
     expect(answer.status).toBe(202);
     expect(daemon.requests[0]?.headers['content-type']).toBe('application/json');
     expect(JSON.parse(daemon.requests[0]?.body ?? '')).toEqual({ dryRun: false });
   });
 
-  test('when alice diagnoses bob\'s domain, then the 403 of the daemon comes back', async () => {
+  test("when alice diagnoses bob's domain, then the 403 of the daemon comes back", async () => {
     const answer = await adminbin(protocolInput(UIDS.alice, 'API', { method: 'GET', route: '/api/domains/bob.example' }));
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe('NOT_YOUR_DOMAIN');
@@ -224,7 +246,11 @@ describe('identity and input refusals', () => {
 
 describe('daemon trouble', () => {
   test('when the daemon is down, then a clear DAEMON_UNAVAILABLE error comes back at once', async () => {
-    const result = await run(ADMINBIN, [], { input: protocolInput(UIDS.alice, 'RELAY', { route: '/' }), env: bridgeEnv(identity, join(dir, 'no-such.sock')), killAfterMs: 3000 });
+    const result = await run(ADMINBIN, [], {
+      input: protocolInput(UIDS.alice, 'RELAY', { route: '/' }),
+      env: bridgeEnv(identity, join(dir, 'no-such.sock')),
+      killAfterMs: 3000,
+    });
     expect(result.killed).toBe(false);
     const answer = parseAdminbinAnswer(result.stdout);
     expect(answer.status).toBe(503);
@@ -255,9 +281,13 @@ describe('daemon trouble', () => {
 });
 
 describe('settings', () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { loadSettings } = require(ADMINBIN) as { loadSettings: (env: NodeJS.ProcessEnv, path: string) => Record<string, unknown> };
-  const hostile = { FIX_EMAIL_AUTH_PASSWD: '/home/alice/passwd', FIX_EMAIL_AUTH_SOCKET: '/home/alice/fake.sock', FIX_EMAIL_AUTH_CPANEL_USERS_DIR: '/home/alice/users', FIX_EMAIL_AUTH_CONFIG: '/home/alice/config.json' };
+  const hostile = {
+    FIX_EMAIL_AUTH_PASSWD: '/home/alice/passwd',
+    FIX_EMAIL_AUTH_SOCKET: '/home/alice/fake.sock',
+    FIX_EMAIL_AUTH_CPANEL_USERS_DIR: '/home/alice/users',
+    FIX_EMAIL_AUTH_CONFIG: '/home/alice/config.json',
+  };
 
   test('when the installed copy runs under /usr/local/cpanel, then the environment cannot move its passwd file, users dir or socket', () => {
     expect(loadSettings(hostile, '/usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth')).toEqual({

@@ -27,18 +27,30 @@ beforeEach(() => {
   daemon.delayMs = 0;
 });
 
-const payload = (category: string, event: string, data: unknown, stage = 'post') => JSON.stringify({ context: { category, event, stage }, data, hook: {} });
+const payload = (category: string, event: string, data: unknown, stage = 'post') =>
+  JSON.stringify({ context: { category, event, stage }, data, hook: {} });
 
 const SAMPLES = {
   restore: payload('PkgAcct', 'Restore', { user: 'alice', extract_dir: '/home/cpmove-alice' }),
   create: payload('Whostmgr', 'Accounts::Create', { user: 'bob', domain: 'bob.example', plan: 'default' }),
-  session: payload('Whostmgr', 'Transfers::Session', { session_details: { session_id: 'abc', items: [{ user: 'alice' }, { localuser: 'carol' }] } }),
-  massEdit: payload('Cpanel', 'UAPI::DNS::mass_edit_zone', { user: 'alice', args: { zone: 'Example.COM', serial: '2024030101' }, output: [{ result: 1 }] }),
+  session: payload('Whostmgr', 'Transfers::Session', {
+    session_details: { session_id: 'abc', items: [{ user: 'alice' }, { localuser: 'carol' }] },
+  }),
+  massEdit: payload('Cpanel', 'UAPI::DNS::mass_edit_zone', {
+    user: 'alice',
+    args: { zone: 'Example.COM', serial: '2024030101' },
+    output: [{ result: 1 }],
+  }),
 };
 
 /** Runs the hook with a 1 s kill timer: finishing at all proves it answered in time. */
 async function hook(input: string, socket = daemon.socket, options: { keepStdinOpen?: boolean } = {}) {
-  const result = await run(HOOK, [], { input, env: { PATH: process.env.PATH, FIX_EMAIL_AUTH_SOCKET: socket }, killAfterMs: 1000, ...options });
+  const result = await run(HOOK, [], {
+    input,
+    env: { PATH: process.env.PATH, FIX_EMAIL_AUTH_SOCKET: socket },
+    killAfterMs: 1000,
+    ...options,
+  });
   expect(result.killed).toBe(false);
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/^1 /);
@@ -72,7 +84,9 @@ describe('with the daemon up', () => {
 
   test('when a user edits a zone through UAPI, then the re-check names the user and the zone', async () => {
     await hook(SAMPLES.massEdit);
-    expect(recheckBodies()).toEqual([{ user: 'alice', event: 'zone-edit', hook: 'Cpanel::UAPI::DNS::mass_edit_zone', zone: 'example.com' }]);
+    expect(recheckBodies()).toEqual([
+      { user: 'alice', event: 'zone-edit', hook: 'Cpanel::UAPI::DNS::mass_edit_zone', zone: 'example.com' },
+    ]);
   });
 
   test('when cPanel leaves stdin open after the document, then the hook still answers at once', async () => {
@@ -103,11 +117,14 @@ describe('with the daemon up', () => {
 });
 
 describe('with the daemon in trouble', () => {
-  test.each(Object.entries(SAMPLES))('when the daemon is down and the %s hook fires, then it still answers 1 within a second', async (_name, input) => {
-    const result = await hook(input, join(dir, 'absent.sock'));
-    expect(result.stdout).toMatch(/^1 fix-email-auth: daemon unavailable/);
-    expect(result.stderr).toContain('did not take the re-check');
-  });
+  test.each(Object.entries(SAMPLES))(
+    'when the daemon is down and the %s hook fires, then it still answers 1 within a second',
+    async (_name, input) => {
+      const result = await hook(input, join(dir, 'absent.sock'));
+      expect(result.stdout).toMatch(/^1 fix-email-auth: daemon unavailable/);
+      expect(result.stderr).toContain('did not take the re-check');
+    },
+  );
 
   test('when the daemon hangs, then the hook stops waiting after its short timeout and answers 1', async () => {
     daemon.delayMs = 5000;

@@ -53,7 +53,14 @@ describe('a first install, a re-run and an uninstall', () => {
 
   test('when installed with --auth-id, then it succeeds', async () => {
     before = snapshot(s.root);
-    const result = await script(s, INSTALL, ['--auth-id', 'webhostingm', '--sender-id-template', 'webhostingm|x-authuser|{user}', '--backup', 'required']);
+    const result = await script(s, INSTALL, [
+      '--auth-id',
+      'webhostingm',
+      '--sender-id-template',
+      'webhostingm|x-authuser|{user}',
+      '--backup',
+      'required',
+    ]);
     if (result.code !== 0) console.error(result.stdout, result.stderr);
     expect(result.code).toBe(0);
     firstCalls = result.calls;
@@ -110,7 +117,9 @@ describe('a first install, a re-run and an uninstall', () => {
       expect(first).toBe(`#!${node}`);
       expect(rest.join('\n')).toBe(readFileSync(join(REPO, original), 'utf8').split('\n').slice(1).join('\n'));
     }
-    expect(readFileSync(join(s.root, 'etc/systemd/system/fix-email-auth.service'), 'utf8')).toContain(`ExecStart=${node} /opt/fix-email-auth/bin/fix-email-auth serve\n`);
+    expect(readFileSync(join(s.root, 'etc/systemd/system/fix-email-auth.service'), 'utf8')).toContain(
+      `ExecStart=${node} /opt/fix-email-auth/bin/fix-email-auth serve\n`,
+    );
   });
 
   test('when installed, then only production dependencies are copied, nested ones and executables kept', () => {
@@ -132,26 +141,55 @@ describe('a first install, a re-run and an uninstall', () => {
     expect(readFileSync(join(s.root, 'etc/fix-email-auth/whm-token'), 'utf8')).toMatch(/^STUBTOKEN[0-9]+\n$/);
   });
 
-  test('when installed, then cPanel\'s commands were called with the right arguments, each once', () => {
+  test("when installed, then cPanel's commands were called with the right arguments, each once", () => {
     const hook = join(s.root, HOOK);
     const changing = mutating(firstCalls).map((c) => [c.cmd, ...c.args]);
     expect(changing).toEqual([
-      ['whmapi1', '--output=json', 'api_token_create', 'token_name=fix-email-auth', 'acl-0=list-accts', 'acl-1=acct-summary', 'acl-2=edit-dns', 'acl-3=create-dns'],
+      [
+        'whmapi1',
+        '--output=json',
+        'api_token_create',
+        'token_name=fix-email-auth',
+        'acl-0=list-accts',
+        'acl-1=acct-summary',
+        'acl-2=edit-dns',
+        'acl-3=create-dns',
+      ],
       ['install_plugin', join(s.root, 'opt/fix-email-auth/cpanel-plugin'), '--theme=jupiter'],
       ['register_appconfig', join(s.root, 'opt/fix-email-auth/plugin/whm/fix_email_auth.conf')],
       ['manage_hooks', 'add', 'script', hook, '--manual', '--category', 'PkgAcct', '--event', 'Restore', '--stage', 'post'],
       ['manage_hooks', 'add', 'script', hook, '--manual', '--category', 'Whostmgr', '--event', 'Transfers::Session', '--stage', 'post'],
       ['manage_hooks', 'add', 'script', hook, '--manual', '--category', 'Whostmgr', '--event', 'Accounts::Create', '--stage', 'post'],
-      ['manage_hooks', 'add', 'script', hook, '--manual', '--category', 'Cpanel', '--event', 'UAPI::DNS::mass_edit_zone', '--stage', 'post', '--escalateprivs', '1'],
+      [
+        'manage_hooks',
+        'add',
+        'script',
+        hook,
+        '--manual',
+        '--category',
+        'Cpanel',
+        '--event',
+        'UAPI::DNS::mass_edit_zone',
+        '--stage',
+        'post',
+        '--escalateprivs',
+        '1',
+      ],
       ['systemctl', 'daemon-reload'],
       ['systemctl', 'enable', '--now', 'fix-email-auth.service'],
     ]);
   });
 
   test('when installed, then cPanel sees the plugin: Feature Manager entry, AppConfig registered, service enabled and running', () => {
-    expect(readFileSync(join(s.root, 'usr/local/cpanel/whostmgr/addonfeatures/fix_email_auth'), 'utf8')).toMatch(/^fix_email_auth:Fix Email Authorization/);
-    expect(readFileSync(join(s.root, 'var/cpanel/apps/fix_email_auth.conf'), 'utf8')).toBe(readFileSync(join(REPO, 'plugin/whm/fix_email_auth.conf'), 'utf8'));
-    expect(JSON.parse(readFileSync(join(s.root, 'run/stub-systemd.json'), 'utf8'))).toEqual({ 'fix-email-auth.service': { enabled: true, active: true } });
+    expect(readFileSync(join(s.root, 'usr/local/cpanel/whostmgr/addonfeatures/fix_email_auth'), 'utf8')).toMatch(
+      /^fix_email_auth:Fix Email Authorization/,
+    );
+    expect(readFileSync(join(s.root, 'var/cpanel/apps/fix_email_auth.conf'), 'utf8')).toBe(
+      readFileSync(join(REPO, 'plugin/whm/fix_email_auth.conf'), 'utf8'),
+    );
+    expect(JSON.parse(readFileSync(join(s.root, 'run/stub-systemd.json'), 'utf8'))).toEqual({
+      'fix-email-auth.service': { enabled: true, active: true },
+    });
   });
 
   test('when run again with the same package and no flags, then no file, mode or registration changes', async () => {
@@ -192,12 +230,29 @@ describe('a first install, a re-run and an uninstall', () => {
       ['manage_hooks', 'delete', 'script', hook, '--manual', '--category', 'PkgAcct', '--event', 'Restore', '--stage', 'post'],
       ['manage_hooks', 'delete', 'script', hook, '--manual', '--category', 'Whostmgr', '--event', 'Transfers::Session', '--stage', 'post'],
       ['manage_hooks', 'delete', 'script', hook, '--manual', '--category', 'Whostmgr', '--event', 'Accounts::Create', '--stage', 'post'],
-      ['manage_hooks', 'delete', 'script', hook, '--manual', '--category', 'Cpanel', '--event', 'UAPI::DNS::mass_edit_zone', '--stage', 'post'],
+      [
+        'manage_hooks',
+        'delete',
+        'script',
+        hook,
+        '--manual',
+        '--category',
+        'Cpanel',
+        '--event',
+        'UAPI::DNS::mass_edit_zone',
+        '--stage',
+        'post',
+      ],
       ['unregister_appconfig', 'fix_email_auth'],
       ['uninstall_plugin', join(s.root, 'opt/fix-email-auth/cpanel-plugin'), '--theme=jupiter'],
       ['whmapi1', '--output=json', 'api_token_revoke', 'token_name=fix-email-auth'],
     ]);
-    const expected = { ...before, 'var/lib/fix-email-auth': { type: 'dir', mode: '0700' }, 'var/lib': expect.anything(), 'var/lib/fix-email-auth/journal.db': expect.objectContaining({ type: 'file' }) };
+    const expected = {
+      ...before,
+      'var/lib/fix-email-auth': { type: 'dir', mode: '0700' },
+      'var/lib': expect.anything(),
+      'var/lib/fix-email-auth/journal.db': expect.objectContaining({ type: 'file' }),
+    };
     expect(snapshot(s.root)).toEqual(expected);
   });
 
@@ -259,7 +314,8 @@ describe('refusals', () => {
   test('when no Node is on PATH or in ea-nodejs, then it says how to install one', async () => {
     const bin = join(s.dir, 'bin');
     mkdirSync(bin);
-    for (const tool of ['bash', 'cmp', 'cp', 'mv', 'rm', 'mkdir', 'chmod', 'sed', 'cat', 'dirname', 'mktemp', 'sort', 'id']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    for (const tool of ['bash', 'cmp', 'cp', 'mv', 'rm', 'mkdir', 'chmod', 'sed', 'cat', 'dirname', 'mktemp', 'sort', 'id'])
+      symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
     const result = await script(s, INSTALL, ['--auth-id', 'webhostingm'], { PATH: bin });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('dnf install -y ea-nodejs20');
@@ -279,6 +335,8 @@ describe('refusals', () => {
     const result = await script(s, INSTALL, ['--auth-id', 'webhostingm'], { PATH: `${bin}:${process.env.PATH}` });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('is Node 18');
-    expect(readFileSync(join(s.root, 'usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth'), 'utf8').split('\n')[0]).toBe('#!/opt/cpanel/ea-nodejs22/bin/node');
+    expect(readFileSync(join(s.root, 'usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth'), 'utf8').split('\n')[0]).toBe(
+      '#!/opt/cpanel/ea-nodejs22/bin/node',
+    );
   });
 });

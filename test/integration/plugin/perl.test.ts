@@ -64,7 +64,7 @@ test('when the Perl tests run, then all pass and none is skipped', async () => {
   expect(result.stdout).toContain('Result: PASS');
   expect(result.stdout).not.toMatch(/skipped/i);
   // What the daemon saw: alice as a user through the page, root as an admin through WHM.
-  const seen = daemon.requests.map((r) => `${r.headers['x-fix-email-auth-role']}:${r.headers['x-fix-email-auth-user']}`);
+  const seen = daemon.requests.map((r) => `${String(r.headers['x-fix-email-auth-role'])}:${String(r.headers['x-fix-email-auth-user'])}`);
   expect(seen).toContain('user:alice');
   expect(seen).toContain('admin:root');
   expect(seen.filter((who) => !['user:alice', 'admin:root'].includes(who))).toEqual([]);

@@ -36,7 +36,8 @@ function health(path: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(REPO, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) before these tests');
+  if (!existsSync(join(REPO, 'dist/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build` (npm test does) before these tests');
   dir = mkdtempSync(join(tmpdir(), 'real-daemon-'));
   identity = writeIdentityFiles(dir);
   const zonesDir = join(dir, 'named');
@@ -52,10 +53,29 @@ beforeAll(async () => {
     join(dir, 'config.json'),
     JSON.stringify({
       provider: { authId: 'webhostingm' },
-      dns: { port: dns.port, resolvers: [endpoint], nameserverAddresses: { 'ns1.example.net': [endpoint], 'ns2.example.net': [endpoint] }, timeoutMs: 1000, retries: 0 },
+      dns: {
+        port: dns.port,
+        resolvers: [endpoint],
+        nameserverAddresses: { 'ns1.example.net': [endpoint], 'ns2.example.net': [endpoint] },
+        timeoutMs: 1000,
+        retries: 0,
+      },
       backup: { policy: 'off' },
-      cpanel: { transport: 'https', whmUrl: sim.whmUrl, cpanelUrl: sim.cpanelUrl, fingerprint: sim.fingerprint256, tokenFile: join(dir, 'whm-token'), rateLimitPerSecond: 200 },
-      paths: { journal: join(dir, 'state/journal.db'), socket, eximMainlog: join(dir, 'exim_mainlog'), dkimPublicKeys: join(dir, 'domain_keys'), namedDir: zonesDir },
+      cpanel: {
+        transport: 'https',
+        whmUrl: sim.whmUrl,
+        cpanelUrl: sim.cpanelUrl,
+        fingerprint: sim.fingerprint256,
+        tokenFile: join(dir, 'whm-token'),
+        rateLimitPerSecond: 200,
+      },
+      paths: {
+        journal: join(dir, 'state/journal.db'),
+        socket,
+        eximMainlog: join(dir, 'exim_mainlog'),
+        dkimPublicKeys: join(dir, 'domain_keys'),
+        namedDir: zonesDir,
+      },
     }),
   );
   daemon = spawn(process.execPath, [join(REPO, 'bin/fix-email-auth'), 'serve', '--socket', socket], {
@@ -82,7 +102,11 @@ afterAll(async () => {
 });
 
 async function adminbin(uid: number, action: string, payload: unknown) {
-  const result = await run(ADMINBIN, [], { input: protocolInput(uid, action, payload), env: bridgeEnv(identity, socket), killAfterMs: 20000 });
+  const result = await run(ADMINBIN, [], {
+    input: protocolInput(uid, action, payload),
+    env: bridgeEnv(identity, socket),
+    killAfterMs: 20000,
+  });
   expect(result.killed).toBe(false);
   return parseAdminbinAnswer(result.stdout);
 }
@@ -97,7 +121,7 @@ describe('adminbin → real daemon', () => {
     expect(answer.body).not.toContain('bob.example');
   }, 20000);
 
-  test('when alice lists her domains through the API action, then the JSON names hers and not bob\'s', async () => {
+  test("when alice lists her domains through the API action, then the JSON names hers and not bob's", async () => {
     const answer = await adminbin(UIDS.alice, 'API', { method: 'GET', route: '/api/domains' });
     expect(answer.status).toBe(200);
     const text = JSON.stringify(answer.body);
@@ -105,18 +129,23 @@ describe('adminbin → real daemon', () => {
     expect(text).not.toContain('bob.example');
   }, 20000);
 
-  test('when alice asks for bob\'s domain, then the daemon refuses with 403', async () => {
+  test("when alice asks for bob's domain, then the daemon refuses with 403", async () => {
     const answer = await adminbin(UIDS.alice, 'API', { method: 'GET', route: '/api/domains/bob.example' });
     expect(answer.status).toBe(403);
   }, 20000);
 
-  test('when bob opens alice\'s domain page, then the daemon refuses with 403', async () => {
+  test("when bob opens alice's domain page, then the daemon refuses with 403", async () => {
     const answer = await adminbin(UIDS.bob, 'RELAY', { method: 'GET', route: '/domains/example.com' });
     expect(answer.status).toBe(403);
   }, 20000);
 
   test('when alice posts Fix through the relay, then she is sent to her job, which bob cannot see', async () => {
-    const answer = await adminbin(UIDS.alice, 'RELAY', { method: 'POST', route: '/domains/example.com/fix', form: {}, mount: 'index.live.pl?route={route}' });
+    const answer = await adminbin(UIDS.alice, 'RELAY', {
+      method: 'POST',
+      route: '/domains/example.com/fix',
+      form: {},
+      mount: 'index.live.pl?route={route}',
+    });
     expect(answer.status).toBe(303);
     const job = /^index\.live\.pl\?route=%2Fjobs%2F(\d+)$/.exec(answer.location ?? '')?.[1];
     expect(job).toBeDefined();
@@ -149,12 +178,22 @@ describe('Perl bridges → real daemon', () => {
 
   const perl = (script: string, env: NodeJS.ProcessEnv) =>
     run('perl', [join(REPO, script)], {
-      env: { PATH: process.env.PATH, PERL5LIB: [join(REPO, 'test/perl/lib'), libDir].join(':'), REQUEST_METHOD: 'GET', FIX_EMAIL_AUTH_SOCKET: socket, ...env },
+      env: {
+        PATH: process.env.PATH,
+        PERL5LIB: [join(REPO, 'test/perl/lib'), libDir].join(':'),
+        REQUEST_METHOD: 'GET',
+        FIX_EMAIL_AUTH_SOCKET: socket,
+        ...env,
+      },
       killAfterMs: 20000,
     });
 
-  test('when root opens the WHM plugin, then the daemon\'s admin overview comes back', async () => {
-    const result = await perl('plugin/whm/cgi/fix_email_auth/index.cgi', { STUB_WHM_ACLS: 'all', REMOTE_USER: 'root', QUERY_STRING: 'route=%2Fadmin' });
+  test("when root opens the WHM plugin, then the daemon's admin overview comes back", async () => {
+    const result = await perl('plugin/whm/cgi/fix_email_auth/index.cgi', {
+      STUB_WHM_ACLS: 'all',
+      REMOTE_USER: 'root',
+      QUERY_STRING: 'route=%2Fadmin',
+    });
     expect(result.stdout).toMatch(/^Content-type: text\/html/);
     expect(result.stdout).not.toMatch(/^Status: /);
     expect(result.stdout).toContain('index.cgi?route=');

@@ -52,7 +52,7 @@ describe('one safe repair on real parts', () => {
     await stack.stop();
   });
 
-  it('when the migrated zone carries the old host\'s record, then it is repaired, served by PowerDNS, journalled with a JetBackup snapshot, and undone byte for byte', async () => {
+  it("when the migrated zone carries the old host's record, then it is repaired, served by PowerDNS, journalled with a JetBackup snapshot, and undone byte for byte", async () => {
     const migrated = await migrate(stack);
     expect(await servedTxt(stack, '_mailchannels.example.com')).toEqual(['v=mc1 auth=oldhost']);
 
@@ -138,7 +138,11 @@ describe('one safe repair on real parts', () => {
     expect(result.status).toBe('applied');
     expect(result.verification?.state).toBe('unknown');
     expect(stack.services.store.getChange(result.changeId!)!.status).toBe('applied');
-    expect(parseZoneFile(zoneFile(stack, 'example.com'), 'example.com').records.filter((r) => r.name === '_mailchannels.example.com.').map((r) => r.data)).toEqual([['v=mc1 auth=webhostingm']]);
+    expect(
+      parseZoneFile(zoneFile(stack, 'example.com'), 'example.com')
+        .records.filter((r) => r.name === '_mailchannels.example.com.')
+        .map((r) => r.data),
+    ).toEqual([['v=mc1 auth=webhostingm']]);
   });
 
   it('when the process is killed between intent and apply, then start-up reconciliation settles it and nothing is lost or duplicated', async () => {
@@ -149,10 +153,14 @@ describe('one safe repair on real parts', () => {
     const childConfig = join(stack.dir, 'child-config.json');
     const input = JSON.parse(readFileSync(stack.configPath, 'utf8'));
     writeFileSync(childConfig, JSON.stringify({ ...input, cpanel: { ...input.cpanel, timeoutMs: 60_000 } }));
-    const cli = spawn(process.execPath, [join(__dirname, '../../../bin/fix-email-auth'), 'fix', 'example.com', '--yes', '--backup', 'off'], {
-      env: { ...stack.env, FIX_EMAIL_AUTH_CONFIG: childConfig },
-      stdio: 'ignore',
-    });
+    const cli = spawn(
+      process.execPath,
+      [join(__dirname, '../../../bin/fix-email-auth'), 'fix', 'example.com', '--yes', '--backup', 'off'],
+      {
+        env: { ...stack.env, FIX_EMAIL_AUTH_CONFIG: childConfig },
+        stdio: 'ignore',
+      },
+    );
     // Kill it once the intent is journalled and the edit request has reached cPanel (and hangs there):
     // killed any earlier, the request would never use up the hang, and the next edit would hang instead.
     const deadline = Date.now() + 30_000;

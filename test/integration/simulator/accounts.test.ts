@@ -33,7 +33,21 @@ describe('accounts and domains', () => {
         unix_startdate: 1700000000,
         startdate: '23 Nov 14 22:13',
       });
-      for (const field of ['suspendtime', 'is_locked', 'partition', 'shell', 'uid', 'mailbox_format', 'disklimit', 'diskused', 'maxaddons', 'max_email_per_hour', 'outgoing_mail_hold', 'temporary', 'child_nodes']) {
+      for (const field of [
+        'suspendtime',
+        'is_locked',
+        'partition',
+        'shell',
+        'uid',
+        'mailbox_format',
+        'disklimit',
+        'diskused',
+        'maxaddons',
+        'max_email_per_hour',
+        'outgoing_mail_hold',
+        'temporary',
+        'child_nodes',
+      ]) {
         expect(alice).toHaveProperty(field);
       }
       expect(rows.find((r: any) => r.user === 'dave')).toMatchObject({ suspended: 1, suspendreason: 'unpaid', suspendtime: 1700300000 });
@@ -41,16 +55,59 @@ describe('accounts and domains', () => {
 
     test('when a reseller lists accounts, then only its own accounts are visible', async () => {
       const answer = await whm(started.sim, 'resell', T.resell, 'listaccts', [['want', 'user,owner']]);
-      expect(answer.json.data).toEqual({ acct: [{ user: 'bob', owner: 'resell' }, { user: 'resell', owner: 'resell' }] });
+      expect(answer.json.data).toEqual({
+        acct: [
+          { user: 'bob', owner: 'resell' },
+          { user: 'resell', owner: 'resell' },
+        ],
+      });
     });
 
     test.each([
-      [[['searchtype', 'user'], ['search', '^ali']], ['alice']],
-      [[['searchtype', 'domain'], ['search', 'example\\.com$']], ['alice']],
-      [[['searchtype', 'owner'], ['search', 'resell'], ['searchmethod', 'exact']], ['bob', 'resell']],
-      [[['searchtype', 'package'], ['search', 'reseller_basic']], ['bob']],
-      [[['searchtype', 'domain_and_user'], ['search', 'carol']], ['carol']],
-      [[['searchtype', 'user'], ['search', 'ali'], ['searchmethod', 'exact']], []],
+      [
+        [
+          ['searchtype', 'user'],
+          ['search', '^ali'],
+        ],
+        ['alice'],
+      ],
+      [
+        [
+          ['searchtype', 'domain'],
+          ['search', 'example\\.com$'],
+        ],
+        ['alice'],
+      ],
+      [
+        [
+          ['searchtype', 'owner'],
+          ['search', 'resell'],
+          ['searchmethod', 'exact'],
+        ],
+        ['bob', 'resell'],
+      ],
+      [
+        [
+          ['searchtype', 'package'],
+          ['search', 'reseller_basic'],
+        ],
+        ['bob'],
+      ],
+      [
+        [
+          ['searchtype', 'domain_and_user'],
+          ['search', 'carol'],
+        ],
+        ['carol'],
+      ],
+      [
+        [
+          ['searchtype', 'user'],
+          ['search', 'ali'],
+          ['searchmethod', 'exact'],
+        ],
+        [],
+      ],
     ] as Array<[Array<[string, string]>, string[]]>)('when root searches %j, then the matching users are %j', async (params, users) => {
       const answer = await whm(started.sim, 'root', T.root, 'listaccts', [...params, ['want', 'user']]);
       expect(answer.json.metadata.result).toBe(1);
@@ -59,12 +116,18 @@ describe('accounts and domains', () => {
     });
 
     test('when nothing matches, then result is 1, reason OK and there is no data key', async () => {
-      const answer = await whm(started.sim, 'root', T.root, 'listaccts', [['searchtype', 'user'], ['search', '^nobody$']]);
+      const answer = await whm(started.sim, 'root', T.root, 'listaccts', [
+        ['searchtype', 'user'],
+        ['search', '^nobody$'],
+      ]);
       expect(answer.json).toEqual({ metadata: { command: 'listaccts', reason: 'OK', result: 1, version: 1 } });
     });
 
     test('when the search type is unknown, then the call fails with “Unknown search type.”', async () => {
-      const answer = await whm(started.sim, 'root', T.root, 'listaccts', [['searchtype', 'color'], ['search', 'x']]);
+      const answer = await whm(started.sim, 'root', T.root, 'listaccts', [
+        ['searchtype', 'color'],
+        ['search', 'x'],
+      ]);
       expect(answer.json.metadata.result).toBe(0);
       expect(answer.json.metadata.reason).toMatch(/\) Unknown search type\.$/);
     });
@@ -110,13 +173,25 @@ describe('accounts and domains', () => {
       const answer = await whm(started.sim, 'root', T.root, 'listzones');
       expect(answer.json.data.zone).toContainEqual({ domain: 'orphan.example', zonefile: 'orphan.example.db' });
       expect(answer.json.data.zone.map((z: any) => z.domain)).toEqual([
-        'addon.tld', 'alias.tld', 'bob.example', 'carol.example', 'dave.example', 'example.com', 'orphan.example', 'resell.example',
+        'addon.tld',
+        'alias.tld',
+        'bob.example',
+        'carol.example',
+        'dave.example',
+        'example.com',
+        'orphan.example',
+        'resell.example',
       ]);
     });
 
     test('when a reseller lists zones, then only its accounts’ zones come back', async () => {
       const answer = await whm(started.sim, 'resell', T.resell, 'listzones');
-      expect(answer.json.data).toEqual({ zone: [{ domain: 'bob.example', zonefile: 'bob.example.db' }, { domain: 'resell.example', zonefile: 'resell.example.db' }] });
+      expect(answer.json.data).toEqual({
+        zone: [
+          { domain: 'bob.example', zonefile: 'bob.example.db' },
+          { domain: 'resell.example', zonefile: 'resell.example.db' },
+        ],
+      });
     });
 
     test('when there are no zones at all, then data is omitted', async () => {
@@ -144,7 +219,10 @@ describe('accounts and domains', () => {
 
   describe('has_local_authority', () => {
     test('when a user asks about its domains, then each row names the zone, local authority and nameservers', async () => {
-      const answer = await uapi(started.sim, 'alice', T.alice, 'DNS/has_local_authority', [['domain', 'example.com'], ['domain-1', 'shop.example.com']]);
+      const answer = await uapi(started.sim, 'alice', T.alice, 'DNS/has_local_authority', [
+        ['domain', 'example.com'],
+        ['domain-1', 'shop.example.com'],
+      ]);
       expect(answer.json.metadata).toEqual({ transformed: 1 });
       expect(answer.json.data).toEqual([
         { domain: 'example.com', zone: 'example.com', local_authority: 1, nameservers: ['ns1.example.net', 'ns2.example.net'] },
@@ -155,14 +233,25 @@ describe('accounts and domains', () => {
     test('when a user asks about another account’s domain, then its row carries an error', async () => {
       const answer = await uapi(started.sim, 'alice', T.alice, 'DNS/has_local_authority', [['domain', 'bob.example']]);
       expect(answer.json.data).toEqual([
-        { domain: 'bob.example', zone: null, local_authority: 0, nameservers: [], error: 'This system does not have a domain named “bob.example”.' },
+        {
+          domain: 'bob.example',
+          zone: null,
+          local_authority: 0,
+          nameservers: [],
+          error: 'This system does not have a domain named “bob.example”.',
+        },
       ]);
     });
 
     test('when root asks about a domain hosted elsewhere, then local_authority is 0 with the world’s nameservers', async () => {
       const answer = await whm(started.sim, 'root', T.root, 'has_local_authority', [['domain', 'carol.example']]);
       expect(answer.json.data.records).toEqual([
-        { domain: 'carol.example', zone: 'carol.example', local_authority: 0, nameservers: ['ns1.elsewhere.example', 'ns2.elsewhere.example'] },
+        {
+          domain: 'carol.example',
+          zone: 'carol.example',
+          local_authority: 0,
+          nameservers: ['ns1.elsewhere.example', 'ns2.elsewhere.example'],
+        },
       ]);
     });
 
@@ -183,7 +272,10 @@ describe('accounts and domains', () => {
     test('when root exports zones, then each comes back as base64 of the file’s exact bytes', async () => {
       const text = (await started.sim.zoneText('orphan.example')) as string;
       await started.sim.setZoneText('orphan.example', `${text}; caf\xe9\n`);
-      const answer = await whm(started.sim, 'root', T.root, 'export_zone_files', [['zone', 'orphan.example'], ['zone', 'example.com']]);
+      const answer = await whm(started.sim, 'root', T.root, 'export_zone_files', [
+        ['zone', 'orphan.example'],
+        ['zone', 'example.com'],
+      ]);
       expect(answer.json.data.payload.map((p: any) => p.zone)).toEqual(['orphan.example', 'example.com']);
       const bytes = Buffer.from(answer.json.data.payload[0].text_b64, 'base64');
       expect(bytes.equals(Buffer.from(`${text}; caf\xe9\n`, 'latin1'))).toBe(true);
@@ -191,7 +283,9 @@ describe('accounts and domains', () => {
 
     test('when a zone does not exist, then the export fails with an XID', async () => {
       const answer = await whm(started.sim, 'root', T.root, 'export_zone_files', [['zone', 'nope.example']]);
-      expect(answer.json.metadata.reason).toMatch(/^API failure: \(XID [a-z0-9]{6}\) This system does not have a domain named “nope\.example”\.$/);
+      expect(answer.json.metadata.reason).toMatch(
+        /^API failure: \(XID [a-z0-9]{6}\) This system does not have a domain named “nope\.example”\.$/,
+      );
     });
   });
 

@@ -60,9 +60,17 @@ describe('CLI shims', () => {
 
   test('when uapi runs mass_edit_zone with JSON arguments, then the edit lands and a failed call still exits 0 with status 0 inside', async () => {
     const add = '{"dname":"_mailchannels","ttl":14400,"record_type":"TXT","data":["v=mc1 auth=webhostingm"]}';
-    const ok = await runTool('uapi', ['--output=json', '--user=alice', 'DNS', 'mass_edit_zone', 'zone=example.com', 'serial=2024030101', `add=${add}`], env);
+    const ok = await runTool(
+      'uapi',
+      ['--output=json', '--user=alice', 'DNS', 'mass_edit_zone', 'zone=example.com', 'serial=2024030101', `add=${add}`],
+      env,
+    );
     expect(JSON.parse(ok.stdout).result).toMatchObject({ status: 1, data: { new_serial: 2026112800 } });
-    const stale = await runTool('uapi', ['--output=json', '--user=alice', 'DNS', 'mass_edit_zone', 'zone=example.com', 'serial=2024030101', `add=${add}`], env);
+    const stale = await runTool(
+      'uapi',
+      ['--output=json', '--user=alice', 'DNS', 'mass_edit_zone', 'zone=example.com', 'serial=2024030101', `add=${add}`],
+      env,
+    );
     expect(stale.code).toBe(0);
     expect(JSON.parse(stale.stdout).result).toMatchObject({ status: 0, data: { type: 'Stale', detail: null } });
   });
@@ -94,7 +102,10 @@ describe('CLI shims', () => {
   test('when arguments are parsed, then options may come anywhere and values may contain “=”', () => {
     expect(parseWhmapi1Argv(['--output=jsonpretty', 'mass_edit_dns_zone', 'zone=a.example', 'add={"x":"a=b"}'])).toEqual({
       fn: 'mass_edit_dns_zone',
-      pairs: [['zone', 'a.example'], ['add', '{"x":"a=b"}']],
+      pairs: [
+        ['zone', 'a.example'],
+        ['add', '{"x":"a=b"}'],
+      ],
       output: 'jsonpretty',
     });
     expect(parseUapiArgv(['--output=json', '--user=alice', 'DNS', 'parse_zone', 'zone=a.example'])).toEqual({

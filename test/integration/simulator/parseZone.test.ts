@@ -19,7 +19,14 @@ describe('parse_zone / parse_dns_zone', () => {
     const answer = await uapi(started.sim, 'alice', T.alice, 'DNS/parse_zone', [['zone', 'example.com']]);
     expect(answer.status).toBe(200);
     expect(answer.contentType).toMatch(/^application\/json/);
-    expect(answer.json).toEqual({ status: 1, errors: null, messages: null, warnings: null, metadata: { transformed: 1 }, data: FIXTURE_ITEMS });
+    expect(answer.json).toEqual({
+      status: 1,
+      errors: null,
+      messages: null,
+      warnings: null,
+      metadata: { transformed: 1 },
+      data: FIXTURE_ITEMS,
+    });
     // Key order of the envelope follows the documented sample.
     expect(Object.keys(answer.json)).toEqual(['status', 'errors', 'messages', 'warnings', 'metadata', 'data']);
   });
@@ -67,7 +74,9 @@ describe('parse_zone / parse_dns_zone', () => {
   test('when WHM is asked for an unknown zone, then the failure carries an XID and omits data', async () => {
     const answer = await whm(started.sim, 'root', T.root, 'parse_dns_zone', [['zone', 'nope.example']]);
     expect(answer.json.metadata.result).toBe(0);
-    expect(answer.json.metadata.reason).toMatch(/^API failure: \(XID [a-z0-9]{6}\) This system does not have a domain named “nope\.example”\.$/);
+    expect(answer.json.metadata.reason).toMatch(
+      /^API failure: \(XID [a-z0-9]{6}\) This system does not have a domain named “nope\.example”\.$/,
+    );
     expect(answer.json).not.toHaveProperty('data');
   });
 

@@ -28,14 +28,35 @@ describe('simulator with PowerDNS', () => {
   test('when the simulator starts with PowerDNS, then every seed zone is served from its file', async () => {
     expect(await txt(env, '_mailchannels.addon.tld')).toEqual(['v=mc1 auth=oldhost']);
     expect(await serial(env, 'example.com')).toBe(2024030101);
-    expect(await txt(env, 'default._domainkey.example.com')).toEqual(['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAIDAQAB;']);
+    expect(await txt(env, 'default._domainkey.example.com')).toEqual([
+      'v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAIDAQAB;',
+    ]);
   });
 
   test('when a lockdown record is replaced through UAPI, then PowerDNS serves the new TXT and serial right after', async () => {
     const parsed = await uapi(env.sim, 'alice', T.alice, 'DNS/parse_zone', [['zone', 'addon.tld']]);
-    const record = parsed.json.data.find((i: any) => i.type === 'record' && Buffer.from(i.dname_b64, 'base64').toString() === '_mailchannels');
-    const edit = JSON.stringify({ line_index: record.line_index, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] });
-    const answer = await uapi(env.sim, 'alice', T.alice, 'DNS/mass_edit_zone', [['zone', 'addon.tld'], ['serial', '2024050100'], ['edit', edit]], 'POST');
+    const record = parsed.json.data.find(
+      (i: any) => i.type === 'record' && Buffer.from(i.dname_b64, 'base64').toString() === '_mailchannels',
+    );
+    const edit = JSON.stringify({
+      line_index: record.line_index,
+      dname: '_mailchannels',
+      ttl: 300,
+      record_type: 'TXT',
+      data: ['v=mc1 auth=webhostingm'],
+    });
+    const answer = await uapi(
+      env.sim,
+      'alice',
+      T.alice,
+      'DNS/mass_edit_zone',
+      [
+        ['zone', 'addon.tld'],
+        ['serial', '2024050100'],
+        ['edit', edit],
+      ],
+      'POST',
+    );
     expect(answer.json.data).toEqual({ new_serial: 2026112800 });
 
     expect(await serial(env, 'addon.tld')).toBe(2026112800);
@@ -45,7 +66,11 @@ describe('simulator with PowerDNS', () => {
 
   test('when root adds a record through WHM, then PowerDNS answers for the new name', async () => {
     const add = JSON.stringify({ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] });
-    const answer = await whm(env.sim, 'root', T.root, 'mass_edit_dns_zone', [['zone', 'example.com'], ['serial', '2024030101'], ['add', add]]);
+    const answer = await whm(env.sim, 'root', T.root, 'mass_edit_dns_zone', [
+      ['zone', 'example.com'],
+      ['serial', '2024030101'],
+      ['add', add],
+    ]);
     expect(answer.json.metadata.result).toBe(1);
     expect(await txt(env, '_mailchannels.example.com')).toEqual(['v=mc1 auth=webhostingm']);
   });

@@ -13,13 +13,26 @@ describe('seed', () => {
   test('when the test seed is loaded, then it validates and fills the defaults', () => {
     const seed = testSeed();
     expect(seed.server.hostname).toBe('host.example.net');
-    expect(seed.accounts.find((a) => a.user === 'carol')).toMatchObject({ owner: 'root', plan: 'default', suspended: false, features: ['emailauth'] });
+    expect(seed.accounts.find((a) => a.user === 'carol')).toMatchObject({
+      owner: 'root',
+      plan: 'default',
+      suspended: false,
+      features: ['emailauth'],
+    });
   });
 
   test.each([
     [{ accounts: [{ user: 'Alice', domain: 'a.example' }] }, 'accounts.0.user'],
     [{ accounts: [{ user: 'a', domain: 'a.example', owner: 'ghost' }] }, 'owner ghost is neither root nor a reseller'],
-    [{ accounts: [{ user: 'a', domain: 'x.example' }, { user: 'b', domain: 'x.example' }] }, 'domain x.example belongs to two accounts'],
+    [
+      {
+        accounts: [
+          { user: 'a', domain: 'x.example' },
+          { user: 'b', domain: 'x.example' },
+        ],
+      },
+      'domain x.example belongs to two accounts',
+    ],
     [{ zones: [{ name: 'z.example', text: 'x', records: [] }] }, 'give at most one of text, lines and records'],
     [{ tokens: [{ kind: 'cpanel', user: 'ghost', token: 't' }] }, 'no account ghost'],
     [{ zones: [{ name: 'z.example', records: [{ name: 'x', type: 'txt', data: ['a'] }] }] }, 'upper-case record type'],
@@ -55,7 +68,14 @@ describe('seed', () => {
       const text = (await started.sim.zoneText('bob.example')) as string;
       const zone = parseZoneFile(text, 'bob.example');
       expect(zone.records.map((r) => `${r.dname} ${r.type}`)).toEqual([
-        'bob.example. SOA', 'bob.example. NS', 'bob.example. NS', 'bob.example. A', 'www CNAME', 'mail CNAME', 'bob.example. MX', 'bob.example. TXT',
+        'bob.example. SOA',
+        'bob.example. NS',
+        'bob.example. NS',
+        'bob.example. A',
+        'www CNAME',
+        'mail CNAME',
+        'bob.example. MX',
+        'bob.example. TXT',
       ]);
       expect(await started.sim.zoneText('alias.tld')).not.toBeNull();
       expect(await started.sim.zoneText('shop.example.com')).toBeNull();
@@ -71,7 +91,10 @@ describe('seed', () => {
       if (!spec) throw new Error(`no zone ${name}`);
       return parseZoneFile(zoneText(spec, seed.server, seed.server.ip), name);
     };
-    const txtAt = (zoneName: string, owner: string) => zone(zoneName).records.filter((r) => r.type === 'TXT' && r.name === owner).map(txtValue);
+    const txtAt = (zoneName: string, owner: string) =>
+      zone(zoneName)
+        .records.filter((r) => r.type === 'TXT' && r.name === owner)
+        .map(txtValue);
 
     test.each([
       ['a correct record', 'good.example', '_mailchannels.good.example.', [`v=mc1 auth=${DEMO_AUTH_ID}`]],
@@ -103,7 +126,10 @@ describe('seed', () => {
       const started = await startTestSimulator({ seed: demoSeed() });
       try {
         const authority = await whm(started.sim, 'root', DEMO_TOKENS.root, 'has_local_authority', [['domain', 'elsewhere.example']]);
-        expect(authority.json.data.records[0]).toMatchObject({ local_authority: 0, nameservers: ['ns1.otherdns.example', 'ns2.otherdns.example'] });
+        expect(authority.json.data.records[0]).toMatchObject({
+          local_authority: 0,
+          nameservers: ['ns1.otherdns.example', 'ns2.otherdns.example'],
+        });
         const accounts = await whm(started.sim, 'resell', DEMO_TOKENS.reseller, 'listaccts', [['want', 'user']]);
         expect(accounts.json.data.acct.map((a: { user: string }) => a.user).sort()).toEqual(['bob', 'resell']);
         const own = await uapi(started.sim, 'alice', DEMO_TOKENS.user('alice'), 'DomainInfo/list_domains');

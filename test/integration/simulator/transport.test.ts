@@ -25,7 +25,15 @@ describe('transport', () => {
       ['a garbled header', 'whm', 'Bearer abc'],
     ] as const)('when the request has %s, then it is refused with 401 and a non-JSON body', async (_label, side, auth) => {
       const path = side === 'cpanel' ? '/execute/DNS/parse_zone' : '/json-api/listaccts';
-      const answer = await callSimulator(started.sim, { side, path, params: [['zone', 'example.com'], ['api.version', '1']], ...(auth ? { auth } : {}) });
+      const answer = await callSimulator(started.sim, {
+        side,
+        path,
+        params: [
+          ['zone', 'example.com'],
+          ['api.version', '1'],
+        ],
+        ...(auth ? { auth } : {}),
+      });
       expect(answer.status).toBe(401);
       expect(answer.contentType).toMatch(/^text\/html/);
       expect(answer.json).toBeUndefined();
@@ -51,7 +59,12 @@ describe('transport', () => {
     });
 
     test('when the WHM path is asked on the cPanel port (or the reverse), then the answer is a non-JSON error', async () => {
-      const wrongPort = await callSimulator(started.sim, { side: 'cpanel', path: '/json-api/listaccts', params: [['api.version', '1']], auth: `cpanel alice:${T.alice}` });
+      const wrongPort = await callSimulator(started.sim, {
+        side: 'cpanel',
+        path: '/json-api/listaccts',
+        params: [['api.version', '1']],
+        auth: `cpanel alice:${T.alice}`,
+      });
       expect(wrongPort.status).toBe(404);
       expect(wrongPort.json).toBeUndefined();
       const reverse = await callSimulator(started.sim, { side: 'whm', path: '/execute/DNS/parse_zone', auth: `whm root:${T.root}` });
@@ -67,18 +80,49 @@ describe('transport', () => {
     });
 
     test.each([
-      ['repeated names', [['add', LOCKDOWN(1)], ['add', LOCKDOWN(2)], ['add', LOCKDOWN(3)]]],
-      ['numbered names', [['add-2', LOCKDOWN(3)], ['add-0', LOCKDOWN(1)], ['add-1', LOCKDOWN(2)]]],
-      ['the bare name then numbered names', [['add-1', LOCKDOWN(2)], ['add', LOCKDOWN(1)], ['add-2', LOCKDOWN(3)]]],
-    ] as Array<[string, Array<[string, string]>]>)('when a list is sent as %s, then every item is applied in cPanel’s order', async (_label, adds) => {
-      const answer = await uapi(started.sim, 'alice', T.alice, 'DNS/mass_edit_zone', [['zone', 'example.com'], ['serial', '2024030101'], ...adds], 'POST');
-      expect(answer.json.status).toBe(1);
-      const text = (await started.sim.zoneText('example.com')) as string;
-      const tail = text.trimEnd().split('\n').slice(-3);
-      expect(tail).toEqual(['_t1\t300\tIN\tTXT\t"value 1"', '_t2\t300\tIN\tTXT\t"value 2"', '_t3\t300\tIN\tTXT\t"value 3"']);
-      // The log folds the list the same way, so tests can assert on what the client sent.
-      expect(started.sim.log.find('DNS/mass_edit_zone')[0]?.params.add).toEqual([LOCKDOWN(1), LOCKDOWN(2), LOCKDOWN(3)]);
-    });
+      [
+        'repeated names',
+        [
+          ['add', LOCKDOWN(1)],
+          ['add', LOCKDOWN(2)],
+          ['add', LOCKDOWN(3)],
+        ],
+      ],
+      [
+        'numbered names',
+        [
+          ['add-2', LOCKDOWN(3)],
+          ['add-0', LOCKDOWN(1)],
+          ['add-1', LOCKDOWN(2)],
+        ],
+      ],
+      [
+        'the bare name then numbered names',
+        [
+          ['add-1', LOCKDOWN(2)],
+          ['add', LOCKDOWN(1)],
+          ['add-2', LOCKDOWN(3)],
+        ],
+      ],
+    ] as Array<[string, Array<[string, string]>]>)(
+      'when a list is sent as %s, then every item is applied in cPanel’s order',
+      async (_label, adds) => {
+        const answer = await uapi(
+          started.sim,
+          'alice',
+          T.alice,
+          'DNS/mass_edit_zone',
+          [['zone', 'example.com'], ['serial', '2024030101'], ...adds],
+          'POST',
+        );
+        expect(answer.json.status).toBe(1);
+        const text = (await started.sim.zoneText('example.com')) as string;
+        const tail = text.trimEnd().split('\n').slice(-3);
+        expect(tail).toEqual(['_t1\t300\tIN\tTXT\t"value 1"', '_t2\t300\tIN\tTXT\t"value 2"', '_t3\t300\tIN\tTXT\t"value 3"']);
+        // The log folds the list the same way, so tests can assert on what the client sent.
+        expect(started.sim.log.find('DNS/mass_edit_zone')[0]?.params.add).toEqual([LOCKDOWN(1), LOCKDOWN(2), LOCKDOWN(3)]);
+      },
+    );
 
     test('when WHM is called without api.version=1, then the legacy API 0 shape comes back', async () => {
       const answer = await callSimulator(started.sim, { side: 'whm', path: '/json-api/listzones', auth: `whm root:${T.root}` });
@@ -110,18 +154,32 @@ describe('transport', () => {
     test('when several 500s are injected, then exactly that many calls fail', async () => {
       started.sim.injectFault({ kind: 'status', match: /parse_zone/, times: 2, status: 503 });
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i++) statuses.push((await uapi(started.sim, 'alice', T.alice, 'DNS/parse_zone', [['zone', 'example.com']])).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await uapi(started.sim, 'alice', T.alice, 'DNS/parse_zone', [['zone', 'example.com']])).status);
       expect(statuses).toEqual([503, 503, 200]);
     });
 
     test('when a hang is injected, then the client times out and the simulator still stops cleanly', async () => {
       started.sim.injectFault({ kind: 'hang', match: 'listaccts' });
-      await expect(callSimulator(started.sim, { side: 'whm', path: '/json-api/listaccts', params: [['api.version', '1']], auth: `whm root:${T.root}`, timeoutMs: 300 })).rejects.toThrow('timeout');
+      await expect(
+        callSimulator(started.sim, {
+          side: 'whm',
+          path: '/json-api/listaccts',
+          params: [['api.version', '1']],
+          auth: `whm root:${T.root}`,
+          timeoutMs: 300,
+        }),
+      ).rejects.toThrow('timeout');
     });
 
     test('when a hang is injected and the simulator stops, then the held connection is closed', async () => {
       started.sim.injectFault({ kind: 'hang' });
-      const pending = callSimulator(started.sim, { side: 'whm', path: '/json-api/listaccts', params: [['api.version', '1']], auth: `whm root:${T.root}` });
+      const pending = callSimulator(started.sim, {
+        side: 'whm',
+        path: '/json-api/listaccts',
+        params: [['api.version', '1']],
+        auth: `whm root:${T.root}`,
+      });
       await new Promise((resolve) => setTimeout(resolve, 100));
       await started.sim.stop();
       await expect(pending).rejects.toThrow();
@@ -129,7 +187,14 @@ describe('transport', () => {
 
     test('when a dropped connection is injected, then the client sees the socket close without an answer', async () => {
       started.sim.injectFault({ kind: 'drop', match: 'uapi_cpanel DNS/mass_edit_zone' });
-      const params: Array<[string, string]> = [['cpanel.user', 'alice'], ['cpanel.module', 'DNS'], ['cpanel.function', 'mass_edit_zone'], ['zone', 'example.com'], ['serial', '2024030101'], ['add', LOCKDOWN(1)]];
+      const params: Array<[string, string]> = [
+        ['cpanel.user', 'alice'],
+        ['cpanel.module', 'DNS'],
+        ['cpanel.function', 'mass_edit_zone'],
+        ['zone', 'example.com'],
+        ['serial', '2024030101'],
+        ['add', LOCKDOWN(1)],
+      ];
       await expect(whm(started.sim, 'root', T.root, 'uapi_cpanel', params, 'POST')).rejects.toThrow(/socket hang up|ECONNRESET/);
       // Nothing was written: the fault struck before the API ran.
       expect(await started.sim.zoneText('example.com')).toContain('2024030101 ;Serial Number');
@@ -155,7 +220,17 @@ describe('transport', () => {
   });
 
   test('when calls are made, then the log records method, path, call, params, auth user and outcome', async () => {
-    await whm(started.sim, 'root', T.root, 'has_local_authority', [['domain', 'example.com'], ['domain-1', 'carol.example']], 'POST');
+    await whm(
+      started.sim,
+      'root',
+      T.root,
+      'has_local_authority',
+      [
+        ['domain', 'example.com'],
+        ['domain-1', 'carol.example'],
+      ],
+      'POST',
+    );
     await uapi(started.sim, 'bob', T.bob, 'DNS/parse_zone', [['zone', 'example.com']]);
     const [first, second] = started.sim.log.all();
     expect(first).toMatchObject({

@@ -25,14 +25,26 @@ describe('uapi_cpanel', () => {
   });
 
   test('when the inner UAPI call fails, then metadata.result is still 1 and data.uapi carries status 0 (the gotcha)', async () => {
-    const answer = await whm(started.sim, 'root', T.root, 'uapi_cpanel', asUser('alice', 'DNS/mass_edit_zone', ['zone', 'example.com'], ['serial', '1999010100'], ['add', ADD]));
+    const answer = await whm(
+      started.sim,
+      'root',
+      T.root,
+      'uapi_cpanel',
+      asUser('alice', 'DNS/mass_edit_zone', ['zone', 'example.com'], ['serial', '1999010100'], ['add', ADD]),
+    );
     expect(answer.json.metadata).toEqual({ command: 'uapi_cpanel', reason: 'OK', result: 1, version: 1 });
     expect(answer.json.data.uapi).toMatchObject({ status: 0, data: { type: 'Stale', detail: null } });
     expect(answer.json.data.uapi.errors[0]).toMatch(/^The given serial number \(1999010100\)/);
   });
 
   test('when the user lacks zoneedit, then the call through WHM is refused by the user’s feature list', async () => {
-    const answer = await whm(started.sim, 'root', T.root, 'uapi_cpanel', asUser('carol', 'DNS/mass_edit_zone', ['zone', 'carol.example'], ['serial', '2024060100'], ['add', ADD]));
+    const answer = await whm(
+      started.sim,
+      'root',
+      T.root,
+      'uapi_cpanel',
+      asUser('carol', 'DNS/mass_edit_zone', ['zone', 'carol.example'], ['serial', '2024060100'], ['add', ADD]),
+    );
     expect(answer.json.metadata.result).toBe(1);
     expect(answer.json.data.uapi.errors).toEqual(['You do not have the features “simplezoneedit”, “zoneedit”, or “changemx”.']);
   });
@@ -68,7 +80,10 @@ describe('uapi_cpanel', () => {
   });
 
   test('when cpanel.function is missing, then the argument error is reported by WHM', async () => {
-    const answer = await whm(started.sim, 'root', T.root, 'uapi_cpanel', [['cpanel.user', 'alice'], ['cpanel.module', 'DNS']]);
+    const answer = await whm(started.sim, 'root', T.root, 'uapi_cpanel', [
+      ['cpanel.user', 'alice'],
+      ['cpanel.module', 'DNS'],
+    ]);
     expect(answer.json.metadata.reason).toMatch(/\) Provide the “cpanel\.function” argument\.$/);
   });
 
@@ -84,7 +99,12 @@ describe('uapi_cpanel', () => {
       func: 'list_domains',
       module: 'DomainInfo',
       result: {
-        data: { main_domain: 'example.com', addon_domains: ['addon.tld'], parked_domains: ['alias.tld'], sub_domains: ['shop.example.com'] },
+        data: {
+          main_domain: 'example.com',
+          addon_domains: ['addon.tld'],
+          parked_domains: ['alias.tld'],
+          sub_domains: ['shop.example.com'],
+        },
         errors: null,
         messages: null,
         metadata: {},

@@ -24,7 +24,11 @@ describe('mass_edit validation', () => {
     expect(answer.json.status).toBe(0);
     return answer.json.errors[0];
   }
-  const onZone = (serial: string, ...rest: Array<[string, string]>): Array<[string, string]> => [['zone', 'example.com'], ['serial', serial], ...rest];
+  const onZone = (serial: string, ...rest: Array<[string, string]>): Array<[string, string]> => [
+    ['zone', 'example.com'],
+    ['serial', serial],
+    ...rest,
+  ];
 
   test.each([
     ['no add, edit or remove', onZone(CURRENT), 'You must provide at least one change to the DNS zone.'],
@@ -33,18 +37,61 @@ describe('mass_edit validation', () => {
     ['an edit that is a JSON string', onZone(CURRENT, ['edit', '"x"']), 'Each “edit” must be an object.'],
     ['a negative remove', onZone(CURRENT, ['remove', '-1']), 'Each “remove” must be a nonnegative integer.'],
     ['a fractional remove', onZone(CURRENT, ['remove', '1.5']), 'Each “remove” must be a nonnegative integer.'],
-    ['an add without data', onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'TXT' })), 'Each “add” requires “dname”, “ttl”, “record_type”, and “data”.'],
-    ['an edit without line_index', onZone(CURRENT, edit({ dname: 'x', ttl: 300, record_type: 'TXT', data: ['a'] })), 'Each “edit” requires “line_index”, “dname”, “ttl”, “record_type”, and “data”.'],
-    ['data that is not an array', onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'TXT', data: 'a' })), '“data” must be an array.'],
-    ['a TTL that is not digits', onZone(CURRENT, add({ dname: 'x', ttl: 'x', record_type: 'TXT', data: ['a'] })), 'Time-To-Live (TTL) values must be positive integers, not “x”.'],
-    ['an unknown record type', onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'FOO', data: ['a'] })), '“FOO” is not a valid DNS resource record type.'],
-    ['a TXT item with a non-ASCII character', onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'TXT', data: ['ok', 'café'] })), 'You gave “café” as “TXT” record data item #2. This value must contain only printable ASCII characters.'],
-    ['an NS add by a cPanel user', onZone(CURRENT, add({ dname: 'sub', ttl: 300, record_type: 'NS', data: ['ns.example.net.'] })), 'This interface cannot create “NS” records. It can only create A, AAAA, CAA, CNAME, MX, SRV, and TXT records.'],
-    ['an edit of the NS line', onZone(CURRENT, edit({ line_index: 11, dname: 'example.com.', ttl: 300, record_type: 'NS', data: ['ns3.example.net.'] })), 'Line 11 contains a record of type “NS”. You cannot edit or remove “NS” records. You can only edit or remove A, AAAA, CAA, CNAME, MX, SRV, and TXT records.'],
-    ['a removal of the SOA line', onZone(CURRENT, ['remove', '3']), 'Line 3 contains a record of type “SOA”. You cannot edit or remove “SOA” records. You can only edit or remove A, AAAA, CAA, CNAME, MX, SRV, and TXT records.'],
+    [
+      'an add without data',
+      onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'TXT' })),
+      'Each “add” requires “dname”, “ttl”, “record_type”, and “data”.',
+    ],
+    [
+      'an edit without line_index',
+      onZone(CURRENT, edit({ dname: 'x', ttl: 300, record_type: 'TXT', data: ['a'] })),
+      'Each “edit” requires “line_index”, “dname”, “ttl”, “record_type”, and “data”.',
+    ],
+    [
+      'data that is not an array',
+      onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'TXT', data: 'a' })),
+      '“data” must be an array.',
+    ],
+    [
+      'a TTL that is not digits',
+      onZone(CURRENT, add({ dname: 'x', ttl: 'x', record_type: 'TXT', data: ['a'] })),
+      'Time-To-Live (TTL) values must be positive integers, not “x”.',
+    ],
+    [
+      'an unknown record type',
+      onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'FOO', data: ['a'] })),
+      '“FOO” is not a valid DNS resource record type.',
+    ],
+    [
+      'a TXT item with a non-ASCII character',
+      onZone(CURRENT, add({ dname: 'x', ttl: 300, record_type: 'TXT', data: ['ok', 'café'] })),
+      'You gave “café” as “TXT” record data item #2. This value must contain only printable ASCII characters.',
+    ],
+    [
+      'an NS add by a cPanel user',
+      onZone(CURRENT, add({ dname: 'sub', ttl: 300, record_type: 'NS', data: ['ns.example.net.'] })),
+      'This interface cannot create “NS” records. It can only create A, AAAA, CAA, CNAME, MX, SRV, and TXT records.',
+    ],
+    [
+      'an edit of the NS line',
+      onZone(CURRENT, edit({ line_index: 11, dname: 'example.com.', ttl: 300, record_type: 'NS', data: ['ns3.example.net.'] })),
+      'Line 11 contains a record of type “NS”. You cannot edit or remove “NS” records. You can only edit or remove A, AAAA, CAA, CNAME, MX, SRV, and TXT records.',
+    ],
+    [
+      'a removal of the SOA line',
+      onZone(CURRENT, ['remove', '3']),
+      'Line 3 contains a record of type “SOA”. You cannot edit or remove “SOA” records. You can only edit or remove A, AAAA, CAA, CNAME, MX, SRV, and TXT records.',
+    ],
     ['a removal of a line inside the SOA', onZone(CURRENT, ['remove', '5']), 'No record exists at line 5 in the “example.com” DNS zone.'],
     ['a removal of a blank line', onZone(CURRENT, ['remove', '13']), 'No record exists at line 13 in the “example.com” DNS zone.'],
-    ['an edit and a removal of one line', onZone(CURRENT, edit({ line_index: 19, dname: '_dmarc', ttl: 300, record_type: 'TXT', data: ['v=DMARC1; p=none;'] }), ['remove', '19']), 'You submitted multiple edits for line index 19. This interface forbids multiple edits per line.'],
+    [
+      'an edit and a removal of one line',
+      onZone(CURRENT, edit({ line_index: 19, dname: '_dmarc', ttl: 300, record_type: 'TXT', data: ['v=DMARC1; p=none;'] }), [
+        'remove',
+        '19',
+      ]),
+      'You submitted multiple edits for line index 19. This interface forbids multiple edits per line.',
+    ],
   ])('when alice sends %s, then the answer is cPanel’s exact text', async (_label, params, expected) => {
     expect(await aliceError(params)).toBe(expected);
     // A refused edit never touches the file.
@@ -52,7 +99,11 @@ describe('mass_edit validation', () => {
   });
 
   test('when a user with only simplezoneedit adds a TXT, then the allowed list is “A and CNAME”', async () => {
-    const answer = await uapi(started.sim, 'bob', T.bob, 'DNS/mass_edit_zone', [['zone', 'bob.example'], ['serial', '2024030101'], ['add', OK_ADD]]);
+    const answer = await uapi(started.sim, 'bob', T.bob, 'DNS/mass_edit_zone', [
+      ['zone', 'bob.example'],
+      ['serial', '2024030101'],
+      ['add', OK_ADD],
+    ]);
     expect(answer.json.errors).toEqual(['This interface cannot create “TXT” records. It can only create A and CNAME records.']);
   });
 
@@ -65,7 +116,11 @@ describe('mass_edit validation', () => {
   test('when a feature is granted at run time, then the same call passes the gate', async () => {
     started.sim.setFeatures('carol', ['zoneedit']);
     try {
-      const answer = await uapi(started.sim, 'carol', T.carol, 'DNS/mass_edit_zone', [['zone', 'carol.example'], ['serial', OLD], ['add', OK_ADD]]);
+      const answer = await uapi(started.sim, 'carol', T.carol, 'DNS/mass_edit_zone', [
+        ['zone', 'carol.example'],
+        ['serial', OLD],
+        ['add', OK_ADD],
+      ]);
       expect(answer.json.data).toEqual({ type: 'Stale', detail: null });
     } finally {
       started.sim.setFeatures('carol', ['emailauth']);
@@ -73,21 +128,50 @@ describe('mass_edit validation', () => {
   });
 
   test('when zone or serial is missing, then the argument error names it', async () => {
-    expect(await aliceError([['serial', CURRENT], ['add', OK_ADD]])).toBe('Provide the “zone” argument.');
-    expect(await aliceError([['zone', 'example.com'], ['add', OK_ADD]])).toBe('Provide the “serial” argument.');
-    expect(await aliceError([['zone', 'example.com'], ['serial', ''], ['add', OK_ADD]])).toBe('The “serial” argument cannot be empty.');
+    expect(
+      await aliceError([
+        ['serial', CURRENT],
+        ['add', OK_ADD],
+      ]),
+    ).toBe('Provide the “zone” argument.');
+    expect(
+      await aliceError([
+        ['zone', 'example.com'],
+        ['add', OK_ADD],
+      ]),
+    ).toBe('Provide the “serial” argument.');
+    expect(
+      await aliceError([
+        ['zone', 'example.com'],
+        ['serial', ''],
+        ['add', OK_ADD],
+      ]),
+    ).toBe('The “serial” argument cannot be empty.');
   });
 
   test('when the zone is not the user’s and there is no change either, then ownership is reported first', async () => {
-    expect(await aliceError([['zone', 'bob.example'], ['serial', CURRENT]])).toBe('You do not control a DNS zone named “bob.example”.');
+    expect(
+      await aliceError([
+        ['zone', 'bob.example'],
+        ['serial', CURRENT],
+      ]),
+    ).toBe('You do not control a DNS zone named “bob.example”.');
   });
 
   describe('validation runs before the serial check (§9.7)', () => {
     test.each([
       ['a malformed add', ['add', '{nope'] as [string, string], 'Each “add” must be an object.'],
       ['a bad remove', ['remove', 'x'] as [string, string], 'Each “remove” must be a nonnegative integer.'],
-      ['a bad TTL', add({ dname: 'x', ttl: '5m', record_type: 'TXT', data: ['a'] }), 'Time-To-Live (TTL) values must be positive integers, not “5m”.'],
-      ['a forbidden type', add({ dname: 'x', ttl: 300, record_type: 'NS', data: ['ns.example.net.'] }), 'This interface cannot create “NS” records. It can only create A, AAAA, CAA, CNAME, MX, SRV, and TXT records.'],
+      [
+        'a bad TTL',
+        add({ dname: 'x', ttl: '5m', record_type: 'TXT', data: ['a'] }),
+        'Time-To-Live (TTL) values must be positive integers, not “5m”.',
+      ],
+      [
+        'a forbidden type',
+        add({ dname: 'x', ttl: 300, record_type: 'NS', data: ['ns.example.net.'] }),
+        'This interface cannot create “NS” records. It can only create A, AAAA, CAA, CNAME, MX, SRV, and TXT records.',
+      ],
     ])('when %s comes with an old serial, then the validation error wins over Stale', async (_label, change, expected) => {
       const answer = await uapi(started.sim, 'alice', T.alice, 'DNS/mass_edit_zone', onZone(OLD, change));
       expect(answer.json.errors).toEqual([expected]);
@@ -113,7 +197,9 @@ describe('mass_edit validation', () => {
     }
 
     test('when a validation error happens, then the reason is wrapped as an API failure with an XID', async () => {
-      expect(await whmReason(onZone(CURRENT))).toMatch(/^API failure: \(XID [a-z0-9]{6}\) You must provide at least one change to the DNS zone\.$/);
+      expect(await whmReason(onZone(CURRENT))).toMatch(
+        /^API failure: \(XID [a-z0-9]{6}\) You must provide at least one change to the DNS zone\.$/,
+      );
     });
 
     test('when root adds an NS record, then there is no feature gate and it is written', async () => {
@@ -133,7 +219,13 @@ describe('mass_edit validation', () => {
     });
 
     test('when root edits the SOA with another serial, then cPanel’s “upate” text comes back', async () => {
-      const soa = edit({ line_index: 3, dname: 'example.com.', ttl: 86400, record_type: 'SOA', data: ['ns1.example.net.', 'admin.example.net.', '2024039999', '3600', '1800', '1209600', '86400'] });
+      const soa = edit({
+        line_index: 3,
+        dname: 'example.com.',
+        ttl: 86400,
+        record_type: 'SOA',
+        data: ['ns1.example.net.', 'admin.example.net.', '2024039999', '3600', '1800', '1209600', '86400'],
+      });
       expect(await whmReason(onZone(CURRENT, soa))).toMatch(
         /\) This system forbids direct updates to the SOA record’s serial number\. Provide the old serial number \(2024030101\) instead, and the system will upate the serial number for you\.$/,
       );
@@ -146,7 +238,8 @@ describe('mass_edit validation', () => {
     try {
       const reasons = async (s: StartedSimulator) => {
         const out: string[] = [];
-        for (let i = 0; i < 3; i++) out.push((await whm(s.sim, 'root', T.root, 'parse_dns_zone', [['zone', 'nope.example']])).json.metadata.reason);
+        for (let i = 0; i < 3; i++)
+          out.push((await whm(s.sim, 'root', T.root, 'parse_dns_zone', [['zone', 'nope.example']])).json.metadata.reason);
         return out;
       };
       const first = await reasons(other);

@@ -35,7 +35,11 @@ function readAccounts(env) {
   const raw = env[ENV.ACCOUNTS];
   if (!raw) return [];
   const map = JSON.parse(raw);
-  return Object.entries(map).map(([username, zones]) => ({ username, id: accountIdFor(username), zones: Array.isArray(zones) ? zones : [] }));
+  return Object.entries(map).map(([username, zones]) => ({
+    username,
+    id: accountIdFor(username),
+    zones: Array.isArray(zones) ? zones : [],
+  }));
 }
 
 /** Runs one invocation; returns what to print and the exit code (no process side effects). */
@@ -50,28 +54,39 @@ function run(argv, env) {
     const args = parseArgs(argv);
     format = args.output;
     const params = parsePhpQuery(args.data);
-    result = withLockedState(stateDirAbs, () => initialState(nowFrom(knobs)), (state) => {
-      knobs = readKnobs(env, stateDirAbs);
-      const now = nowFrom(knobs);
-      recordInvocation(stateDirAbs, { argv, fn: args.fn, params, at: new Date(now).toISOString() });
-      const handler = args.fn && Object.prototype.hasOwnProperty.call(handlers, args.fn) ? handlers[args.fn] : null;
-      if (!handler) throw new FakeApiError(`Function "${args.fn}" not found`);
-      if (knobs.failFunctions && knobs.failFunctions[args.fn]) throw new FakeApiError(String(knobs.failFunctions[args.fn]));
-      const ctx = {
-        stateDir: stateDirAbs,
-        zonesDir: env[ENV.ZONES_DIR] ? path.resolve(env[ENV.ZONES_DIR]) : null,
-        afterRestore: env[ENV.AFTER_RESTORE] || null,
-        accounts: readAccounts(env),
-        knobs,
-      };
-      return handler({ params, ctx, state, now });
-    });
+    result = withLockedState(
+      stateDirAbs,
+      () => initialState(nowFrom(knobs)),
+      (state) => {
+        knobs = readKnobs(env, stateDirAbs);
+        const now = nowFrom(knobs);
+        recordInvocation(stateDirAbs, { argv, fn: args.fn, params, at: new Date(now).toISOString() });
+        const handler = args.fn && Object.prototype.hasOwnProperty.call(handlers, args.fn) ? handlers[args.fn] : null;
+        if (!handler) throw new FakeApiError(`Function "${args.fn}" not found`);
+        if (knobs.failFunctions && knobs.failFunctions[args.fn]) throw new FakeApiError(String(knobs.failFunctions[args.fn]));
+        const ctx = {
+          stateDir: stateDirAbs,
+          zonesDir: env[ENV.ZONES_DIR] ? path.resolve(env[ENV.ZONES_DIR]) : null,
+          afterRestore: env[ENV.AFTER_RESTORE] || null,
+          accounts: readAccounts(env),
+          knobs,
+        };
+        return handler({ params, ctx, state, now });
+      },
+    );
   } catch (err) {
     if (!(err instanceof FakeApiError)) {
-      return { stdout: render(envelope(false, `fake jetbackup5api internal error: ${err.message}`, {}), format), stderr: `${err.stack}\n`, exitCode: 70 };
+      return {
+        stdout: render(envelope(false, `fake jetbackup5api internal error: ${err.message}`, {}), format),
+        stderr: `${err.stack}\n`,
+        exitCode: 70,
+      };
     }
     const exitCode = knobs.exitCode === null || knobs.exitCode === undefined ? 1 : Number(knobs.exitCode);
-    return { stdout: `${knobs.stdoutPrefix || ''}${render(envelope(false, err.message, knobs.emptyData === 'array' ? [] : {}), format)}`, exitCode };
+    return {
+      stdout: `${knobs.stdoutPrefix || ''}${render(envelope(false, err.message, knobs.emptyData === 'array' ? [] : {}), format)}`,
+      exitCode,
+    };
   }
   const exitCode = knobs.exitCode === null || knobs.exitCode === undefined ? 0 : Number(knobs.exitCode);
   return { stdout: `${knobs.stdoutPrefix || ''}${render(envelope(true, result.message, result.data), format)}`, exitCode };

@@ -24,7 +24,10 @@ function formatTime(ms, format) {
 /** ObjectId-like 24-hex ids: seconds, a fixed tag, a counter, so they sort by creation. */
 function newId(state, ms) {
   state.seq = (state.seq || 0) + 1;
-  const seconds = Math.floor(ms / 1000).toString(16).padStart(8, '0').slice(-8);
+  const seconds = Math.floor(ms / 1000)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(-8);
   return `${seconds}fa4e${state.seq.toString(16).padStart(12, '0')}`;
 }
 

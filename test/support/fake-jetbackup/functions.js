@@ -110,8 +110,19 @@ const handlers = {
     const wanted = params.find && typeof params.find === 'object' ? params.find.username : undefined;
     // Like a search box, `find` matches part of a name; the client must pick the exact one.
     const matching = ctx.accounts.filter((account) => wanted === undefined || account.username.includes(String(wanted)));
-    const { page, total } = applyListParams(matching.map((account, index) => ({ ...account, seq: index, created: 0 })), params);
-    return { message: '', data: listData(ctx.knobs, 'accounts', page.map((account) => accountView(ctx, state, account)), total) };
+    const { page, total } = applyListParams(
+      matching.map((account, index) => ({ ...account, seq: index, created: 0 })),
+      params,
+    );
+    return {
+      message: '',
+      data: listData(
+        ctx.knobs,
+        'accounts',
+        page.map((account) => accountView(ctx, state, account)),
+        total,
+      ),
+    };
   },
 
   getAccount({ params, ctx, state }) {
@@ -128,12 +139,16 @@ const handlers = {
 
   getSettingsSnapshots({ ctx, state }) {
     const job = onDemandJob(ctx, state);
-    return { message: '', data: { backup: job ? job._id : '', retain: state.settings.retain, ttl: state.settings.ttl, rule_size: 5, rule_inodes: 50000 } };
+    return {
+      message: '',
+      data: { backup: job ? job._id : '', retain: state.settings.retain, ttl: state.settings.ttl, rule_size: 5, rule_inodes: 50000 },
+    };
   },
 
   manageSettingsSnapshots({ params, state }) {
     if (params.backup !== undefined) {
-      if (params.backup !== '' && !state.jobs.some((job) => job._id === params.backup)) throw new FakeApiError(`Backup Job "${params.backup}" not found`);
+      if (params.backup !== '' && !state.jobs.some((job) => job._id === params.backup))
+        throw new FakeApiError(`Backup Job "${params.backup}" not found`);
       state.settings.backup = params.backup;
     }
     if (params.retain !== undefined) {
@@ -153,8 +168,19 @@ const handlers = {
   },
 
   listBackupJobs({ params, ctx, state }) {
-    const { page, total } = applyListParams(state.jobs.map((job, index) => ({ ...job, seq: index, created: 0 })), params);
-    return { message: '', data: listData(ctx.knobs, 'jobs', page.map((job) => jobView(ctx, state, job)), total) };
+    const { page, total } = applyListParams(
+      state.jobs.map((job, index) => ({ ...job, seq: index, created: 0 })),
+      params,
+    );
+    return {
+      message: '',
+      data: listData(
+        ctx.knobs,
+        'jobs',
+        page.map((job) => jobView(ctx, state, job)),
+        total,
+      ),
+    };
   },
 
   createBackupOnDemand({ params, ctx, state, now }) {
@@ -187,7 +213,10 @@ const handlers = {
       jobId: job._id,
     });
     group.hiddenFor = Number(ctx.knobs.groupVisibleAfterPolls) || 0;
-    return { message: 'Backup Job added to the queue. It may still be aborted by hooks or other conditions', data: jobView(ctx, state, job) };
+    return {
+      message: 'Backup Job added to the queue. It may still be aborted by hooks or other conditions',
+      data: jobView(ctx, state, job),
+    };
   },
 
   listQueueGroups({ params, ctx, state, now }) {
@@ -202,7 +231,15 @@ const handlers = {
       return true;
     });
     const { page, total } = applyListParams(visible, params);
-    return { message: '', data: listData(ctx.knobs, 'groups', page.map((group) => groupView(group, ctx.knobs, false)), total) };
+    return {
+      message: '',
+      data: listData(
+        ctx.knobs,
+        'groups',
+        page.map((group) => groupView(group, ctx.knobs, false)),
+        total,
+      ),
+    };
   },
 
   getQueueGroup({ params, ctx, state, now }) {
@@ -261,7 +298,8 @@ const handlers = {
 
   addQueueItems({ params, ctx, state, now }) {
     const type = Number(required(params, 'type'));
-    if (type === 1 || type === 8) throw new FakeApiError(`Queue type ${type} is not compatible with the API; use runBackupJobManually / reindexDestination`);
+    if (type === 1 || type === 8)
+      throw new FakeApiError(`Queue type ${type} is not compatible with the API; use runBackupJobManually / reindexDestination`);
     if (type !== 2 && type !== 4) throw new FakeApiError(`Invalid queue type ${params.type}`);
     const snapshotId = required(params, 'snapshot_id');
     const snapshot = state.backups.find((candidate) => candidate.snapshotId === snapshotId);
@@ -273,13 +311,19 @@ const handlers = {
           ? Object.values(params.items)
           : [params.items];
     for (const itemId of requested) {
-      if (!snapshot.items.some((item) => item._id === itemId)) throw new FakeApiError(`Backup Item "${itemId}" does not belong to backup "${snapshotId}"`);
+      if (!snapshot.items.some((item) => item._id === itemId))
+        throw new FakeApiError(`Backup Item "${itemId}" does not belong to backup "${snapshotId}"`);
     }
     const options = params.options && typeof params.options === 'object' ? params.options : {};
     const parsedOptions = {};
-    for (const name of ['terminate', 'suspend', 'merge', 'reseller']) parsedOptions[name] = parseBoolean(options[name], `options[${name}]`, ctx.knobs);
+    for (const name of ['terminate', 'suspend', 'merge', 'reseller'])
+      parsedOptions[name] = parseBoolean(options[name], `options[${name}]`, ctx.knobs);
     if (type === 2 && ctx.knobs.restoreQueueError) throw new FakeApiError(String(ctx.knobs.restoreQueueError));
-    const account = ctx.accounts.find((candidate) => candidate.id === snapshot.accountId) || { id: snapshot.accountId, username: snapshot.username, zones: [] };
+    const account = ctx.accounts.find((candidate) => candidate.id === snapshot.accountId) || {
+      id: snapshot.accountId,
+      username: snapshot.username,
+      zones: [],
+    };
     const fields = {
       kind: type === 2 ? 'restore' : 'download',
       ownerId: account.id,
@@ -306,7 +350,15 @@ function listBackupsOf({ params, ctx, state }, newestOnly) {
   let snapshots = state.backups.filter((snapshot) => snapshot.accountId === accountId && (snapshot.contains & contains) !== 0);
   if (newestOnly) snapshots = snapshots.sort((a, b) => b.created - a.created || b.seq - a.seq).slice(0, 1);
   const { page, total } = applyListParams(snapshots, params);
-  return { message: '', data: listData(ctx.knobs, 'backups', page.map((snapshot) => backupRowView(snapshot, ctx.knobs)), total) };
+  return {
+    message: '',
+    data: listData(
+      ctx.knobs,
+      'backups',
+      page.map((snapshot) => backupRowView(snapshot, ctx.knobs)),
+      total,
+    ),
+  };
 }
 
 function initialState(now) {

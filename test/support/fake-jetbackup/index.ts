@@ -80,8 +80,24 @@ export interface FakeJetBackup {
 
 export interface FakeState {
   settings: { backup: string; retain: number; ttl: number };
-  groups: Array<{ _id: string; kind: string; status: number; ended: number | null; accounts: string[]; snapshotId?: string; itemIds?: string[]; options?: Record<string, boolean> }>;
-  backups: Array<{ snapshotId: string; accountId: string; username: string; contains: number; safety: boolean; items: Array<{ _id: string; contains: number; zones?: string[] }> }>;
+  groups: Array<{
+    _id: string;
+    kind: string;
+    status: number;
+    ended: number | null;
+    accounts: string[];
+    snapshotId?: string;
+    itemIds?: string[];
+    options?: Record<string, boolean>;
+  }>;
+  backups: Array<{
+    snapshotId: string;
+    accountId: string;
+    username: string;
+    contains: number;
+    safety: boolean;
+    items: Array<{ _id: string; contains: number; zones?: string[] }>;
+  }>;
 }
 
 export const FAKE_JETBACKUP_BIN = resolve(__dirname, '..', 'bin', 'jetbackup5api');
@@ -91,7 +107,8 @@ export function setupFakeJetBackup(options: FakeJetBackupOptions): FakeJetBackup
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'fake-jetbackup-'));
   mkdirSync(stateDir, { recursive: true });
   const knobsFile = join(stateDir, FILES.KNOBS);
-  const readKnobs = (): Partial<FakeJetBackupKnobs> => (existsSync(knobsFile) ? (JSON.parse(readFileSync(knobsFile, 'utf8')) as Partial<FakeJetBackupKnobs>) : {});
+  const readKnobs = (): Partial<FakeJetBackupKnobs> =>
+    existsSync(knobsFile) ? (JSON.parse(readFileSync(knobsFile, 'utf8')) as Partial<FakeJetBackupKnobs>) : {};
   const setKnobs = (knobs: Partial<FakeJetBackupKnobs>) => writeFileSync(knobsFile, JSON.stringify({ ...readKnobs(), ...knobs }, null, 2));
   if (options.knobs) setKnobs(options.knobs);
 

@@ -43,7 +43,7 @@ function readJson(text, where) {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`fake jetbackup5api: ${where} is not JSON: ${err.message}`);
+    throw new Error(`fake jetbackup5api: ${where} is not JSON: ${err.message}`, { cause: err });
   }
 }
 

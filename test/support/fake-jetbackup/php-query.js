@@ -37,7 +37,9 @@ function splitKey(key) {
 }
 
 function nextIndex(container) {
-  const indices = Object.keys(container).filter((k) => /^\d+$/.test(k)).map(Number);
+  const indices = Object.keys(container)
+    .filter((k) => /^\d+$/.test(k))
+    .map(Number);
   return indices.length === 0 ? 0 : Math.max(...indices) + 1;
 }
 

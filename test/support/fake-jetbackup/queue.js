@@ -14,7 +14,17 @@ const STATUS_PENDING = 1;
 const STATUS_PROCESSING = 2;
 const QUEUE_TYPE = { backup: 1, restore: 2, download: 4 };
 const CONTAINS_BITS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
-const ITEM_NAMES = { 1: 'Config', 2: 'Homedir', 4: 'Databases', 8: 'Emails', 16: 'Cron Jobs', 32: 'Domains', 64: 'Certificates', 128: 'Database Users', 256: 'FTP' };
+const ITEM_NAMES = {
+  1: 'Config',
+  2: 'Homedir',
+  4: 'Databases',
+  8: 'Emails',
+  16: 'Cron Jobs',
+  32: 'Domains',
+  64: 'Certificates',
+  128: 'Database Users',
+  256: 'FTP',
+};
 const DNS_BIT = 32;
 const DESTINATION = { _id: '6503eec8ebbf07708d06f1d2', name: 'local' };
 
@@ -181,7 +191,15 @@ function groupView(group, knobs, withLog) {
 }
 
 function accountData(snapshot) {
-  return { _id: snapshot.accountId, username: snapshot.username, owner: 'root', package: 'default', suspended: false, reseller: false, root: false };
+  return {
+    _id: snapshot.accountId,
+    username: snapshot.username,
+    owner: 'root',
+    package: 'default',
+    suspended: false,
+    reseller: false,
+    root: false,
+  };
 }
 
 function backupRowView(snapshot, knobs) {

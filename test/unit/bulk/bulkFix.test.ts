@@ -119,7 +119,11 @@ describe('bulk-fix job', () => {
       const store = fileStore(path, 'second-process', () => h.cpanel.now);
       try {
         const runner = h.runnerOn(store);
-        const outcome = await resumeJob({ ctx: { ...h.context(), journal: store }, recovery: store, journal: store, queue: store, runner }, job.id, admin);
+        const outcome = await resumeJob(
+          { ctx: { ...h.context(), journal: store }, recovery: store, journal: store, queue: store, runner },
+          job.id,
+          admin,
+        );
         expect(outcome.job.status).toBe('running');
         await runner.settled(job.id);
         expect(store.getJob(job.id)).toMatchObject({ status: 'done', progress: { done: h.staleDomains.length, failed: 0 } });

@@ -53,7 +53,16 @@ describe('selection', () => {
     const store = openStore(':memory:');
     try {
       const at = new Date('2026-11-28T12:00:00Z');
-      const row = (domain: string, codes: string[], user = 'u1') => ({ domain, zone: domain, user, owner: 'root', status: 'error' as const, codes, report: {}, scannedAt: at });
+      const row = (domain: string, codes: string[], user = 'u1') => ({
+        domain,
+        zone: domain,
+        user,
+        owner: 'root',
+        status: 'error' as const,
+        codes,
+        report: {},
+        scannedAt: at,
+      });
       store.upsertScanResults([
         row('stale.example', ['LOCKDOWN_STALE', 'SPF_OK']),
         row('cfid.example', ['LOCKDOWN_CFID'], 'u2'),
@@ -74,7 +83,13 @@ describe('selection', () => {
 describe('progress', () => {
   function io(tty: boolean): CliIO & { err: () => string } {
     let err = '';
-    return { stdout: { write: () => true }, stderr: Object.assign({ write: (s: string) => (err += s) }, tty ? { isTTY: true } : {}), env: {}, cwd: '/', err: () => err };
+    return {
+      stdout: { write: () => true },
+      stderr: Object.assign({ write: (s: string) => (err += s) }, tty ? { isTTY: true } : {}),
+      env: {},
+      cwd: '/',
+      err: () => err,
+    };
   }
 
   it('when the rate so far is known, then the time left follows it; durations read as people write them', () => {

@@ -26,7 +26,8 @@ function rejected(hoursAgo: number, sender: string, kind: 'lockdown' | 'spf' = '
   n++;
   const id = `1xB${String(n).padStart(3, '0')}-0000${String(n % 100).padStart(2, '0')}-Zz`;
   const domain = sender.split('@')[1]!;
-  const reply = kind === 'lockdown' ? `550 5.7.1 This sender is not authorized to send from ${domain}.` : '550 5.7.1 [BFD] Sender prohibited by SPF';
+  const reply =
+    kind === 'lockdown' ? `550 5.7.1 This sender is not authorized to send from ${domain}.` : '550 5.7.1 [BFD] Sender prohibited by SPF';
   const t = logTime(hoursAgo);
   return (
     `${t} ${id} <= ${sender} U=${user} P=local S=10\n` +
@@ -44,7 +45,11 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function accounts(domain: string) {
-  const map: Record<string, { user: string; owner?: string }> = { 'bob.example': { user: 'bob', owner: 'resa' }, 'shop.tld': { user: 'bob', owner: 'resa' }, 'carol.example': { user: 'carol' } };
+  const map: Record<string, { user: string; owner?: string }> = {
+    'bob.example': { user: 'bob', owner: 'resa' },
+    'shop.tld': { user: 'bob', owner: 'resa' },
+    'carol.example': { user: 'carol' },
+  };
   return map[domain];
 }
 
@@ -60,7 +65,14 @@ describe('serverBounces', () => {
     writeFileSync(`${log}-20261126.gz`, gzipSync(rejected(60, 'old@bob.example') + rejected(20, 'a@bob.example')));
     writeFileSync(`${log}-20261127`, rejected(10, 'b@news.bob.example') + rejected(9, 'c@carol.example', 'spf'));
     writeFileSync(log, rejected(2, 'd@shop.tld') + rejected(1, 'e@elsewhere.example'));
-    const report = await serverBounces({ log, since: new Date(NOW.getTime() - 24 * 3_600_000), accountOf: accounts, provider: 'webhostingm', now: NOW, cursorStore: store.logCursors });
+    const report = await serverBounces({
+      log,
+      since: new Date(NOW.getTime() - 24 * 3_600_000),
+      accountOf: accounts,
+      provider: 'webhostingm',
+      now: NOW,
+      cursorStore: store.logCursors,
+    });
     expect(report.files).toHaveLength(3);
     expect(report.domains.map((d) => [d.domain, d.class, d.count])).toEqual([
       ['bob.example', 'LOCKDOWN_REJECTED', 1],
@@ -74,7 +86,10 @@ describe('serverBounces', () => {
     // The sub-domain's mail belongs to the account of its parent.
     expect(bob.domains.map((d) => d.domain).sort()).toEqual(['bob.example', 'news.bob.example', 'shop.tld']);
     expect(bob.command).toBe('fix-email-auth fix bob.example news.bob.example shop.tld');
-    expect(report.byCpanelAccount.find((a) => a.user === 'carol')).toMatchObject({ worstClass: 'SPF_REJECTED', command: 'fix-email-auth diagnose carol.example' });
+    expect(report.byCpanelAccount.find((a) => a.user === 'carol')).toMatchObject({
+      worstClass: 'SPF_REJECTED',
+      command: 'fix-email-auth diagnose carol.example',
+    });
     expect(report.byCpanelAccount.map((a) => a.user)).toEqual(['bob', 'carol']);
     expect(report.unowned).toEqual(['elsewhere.example']);
   });
@@ -120,7 +135,12 @@ describe('serverBounces', () => {
     const log = join(dir, 'exim_mainlog');
     writeFileSync(log, rejected(24 * 20, 'old@bob.example') + rejected(2, 'new@bob.example'));
     await serverBounces({ log, since: new Date(NOW.getTime() - 24 * 3_600_000), now: NOW, cursorStore: store.logCursors });
-    const month = await serverBounces({ log, since: new Date(NOW.getTime() - 30 * 24 * 3_600_000), now: NOW, cursorStore: store.logCursors });
+    const month = await serverBounces({
+      log,
+      since: new Date(NOW.getTime() - 30 * 24 * 3_600_000),
+      now: NOW,
+      cursorStore: store.logCursors,
+    });
     expect(month.incremental).toBe(false);
     expect(month.bytesRead).toBe(statSync(log).size);
     expect(month.events.map((e) => e.sender).sort()).toEqual(['new@bob.example', 'old@bob.example']);
@@ -147,7 +167,12 @@ describe('fix-email-auth bounces on a server', () => {
     openStore(journal).close(); // the daemon's journal, as on an installed server
     writeFileSync(join(dir, 'userdomains'), 'bob.example: bob\ncarol.example: carol\n*: nobody\n');
     writeFileSync(log, filler(500) + rejected(3, 'a@bob.example'));
-    const env = { FIX_EMAIL_AUTH_CONFIG: join(dir, 'none.json'), FIX_EMAIL_AUTH_EXIM_LOG: log, FIX_EMAIL_AUTH_JOURNAL: journal, FIX_EMAIL_AUTH_USERDOMAINS: join(dir, 'userdomains') };
+    const env = {
+      FIX_EMAIL_AUTH_CONFIG: join(dir, 'none.json'),
+      FIX_EMAIL_AUTH_EXIM_LOG: log,
+      FIX_EMAIL_AUTH_JOURNAL: journal,
+      FIX_EMAIL_AUTH_USERDOMAINS: join(dir, 'userdomains'),
+    };
     const cli = (): CliIO & { out: () => string } => {
       let out = '';
       return { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, env, cwd: dir, out: () => out };

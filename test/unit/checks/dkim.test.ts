@@ -9,7 +9,7 @@ const ed = generateKeyPairSync('ed25519').publicKey;
 const spkiB64 = (k = rsa) => k.export({ type: 'spki', format: 'der' }).toString('base64');
 const pem = (k = rsa) => k.export({ type: 'spki', format: 'pem' }).toString();
 /** cPanel's record (cpanel-plugins.md §10.2), split in 255-byte strings as cPanel publishes long keys. */
-const cpanelRecord = (k = rsa) => (`v=DKIM1; k=rsa; p=${spkiB64(k)};`.match(/.{1,255}/g) as string[]);
+const cpanelRecord = (k = rsa) => `v=DKIM1; k=rsa; p=${spkiB64(k)};`.match(/.{1,255}/g) as string[];
 
 function dkim(specs: RecordSpec[], expectedPublicKey?: string): Finding[] {
   const zone = buildZone('example.com', specs);
@@ -36,7 +36,9 @@ describe('DKIM check (selector default)', () => {
 
   it('when the key is published as PKCS#1 instead of SPKI, then it is the same key', () => {
     const pkcs1 = rsa.export({ type: 'pkcs1', format: 'der' }).toString('base64');
-    expect(code(dkim([['default._domainkey', 'TXT', [`k=rsa; p=${pkcs1}`.slice(0, 255), `k=rsa; p=${pkcs1}`.slice(255)]]], pem()))).toEqual(['DKIM_OK']);
+    expect(code(dkim([['default._domainkey', 'TXT', [`k=rsa; p=${pkcs1}`.slice(0, 255), `k=rsa; p=${pkcs1}`.slice(255)]]], pem()))).toEqual(
+      ['DKIM_OK'],
+    );
   });
 
   it('when an Ed25519 key is published (RFC 8463), then it is read and compared', () => {
@@ -54,13 +56,21 @@ describe('DKIM check (selector default)', () => {
     ['no p=', 'v=DKIM1; k=rsa', /missing/],
     ['empty p= (revoked)', 'v=DKIM1; p=', /revoked/],
     ['bad base64', 'v=DKIM1; p=not*base64', /base64/],
-    ['the cut-down key of the cpanel-api.md fixture', ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'IDAQAB;'], /base64/],
+    [
+      'the cut-down key of the cpanel-api.md fixture',
+      ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'IDAQAB;'],
+      /base64/,
+    ],
     ['a key cut short on a base64 boundary', `v=DKIM1; k=rsa; p=${spkiB64().slice(0, 200)}`, /not a valid public key/],
     ['unknown key type', `v=DKIM1; k=dsa; p=${spkiB64()}`, /key type/],
     ['duplicate tags', `v=DKIM1; p=${spkiB64()}; p=${spkiB64()}`, /more than once/],
     ['a bad tag name', `v=DKIM1; 9x=1; p=${spkiB64()}`, /tag name/],
     ['service type not email', `v=DKIM1; s=other; p=${spkiB64()}`, /service type/],
-    ['a 512-bit RSA key', `v=DKIM1; p=${generateKeyPairSync('rsa', { modulusLength: 512 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`, /1024/],
+    [
+      'a 512-bit RSA key',
+      `v=DKIM1; p=${generateKeyPairSync('rsa', { modulusLength: 512 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`,
+      /1024/,
+    ],
   ])('when the record has %s, then DKIM_MALFORMED saying why', (_, value, why) => {
     const f = dkim([['default._domainkey', 'TXT', Array.isArray(value) ? value : (value.match(/.{1,255}/g) as string[])]], pem());
     expect(code(f)).toEqual(['DKIM_MALFORMED']);
@@ -82,15 +92,15 @@ describe('DKIM check (selector default)', () => {
   });
 
   it("when the server's key is not a key, then a clear BAD_INPUT error", () => {
-    expect(() => dkim([['default._domainkey', 'TXT', cpanelRecord()]], '-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----')).toThrow(
-      expect.objectContaining({ code: 'BAD_INPUT' }),
-    );
+    expect(() =>
+      dkim([['default._domainkey', 'TXT', cpanelRecord()]], '-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----'),
+    ).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
     expect(() => dkim([], 'hello world')).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
   });
 
   it('when the record is hostile (64 KB, control bytes), then DKIM_MALFORMED fast', () => {
     const started = Date.now();
-    const f = dkim([['default._domainkey', 'TXT', (`v=DKIM1; p=${'A'.repeat(65000)}\u0001`.match(/.{1,255}/g) as string[])]]);
+    const f = dkim([['default._domainkey', 'TXT', `v=DKIM1; p=${'A'.repeat(65000)}\u0001`.match(/.{1,255}/g) as string[]]]);
     expect(code(f)).toEqual(['DKIM_MALFORMED']);
     expect(Date.now() - started).toBeLessThan(1000);
   });

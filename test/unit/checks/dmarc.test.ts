@@ -10,7 +10,9 @@ const codes = (f: Finding[]) => f.map((x) => x.code).sort();
 
 describe('DMARC check', () => {
   it('when the record is v=DMARC1; p=quarantine with reporting, then DMARC_OK', () => {
-    expect(codes(dmarc([['_dmarc', 'TXT', 'v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com; pct=100; adkim=s; aspf=r; fo=0:d; ri=86400']]))).toEqual(['DMARC_OK']);
+    expect(
+      codes(dmarc([['_dmarc', 'TXT', 'v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com; pct=100; adkim=s; aspf=r; fo=0:d; ri=86400']])),
+    ).toEqual(['DMARC_OK']);
   });
 
   it("when the policy is none (cPanel's default), then DMARC_POLICY_NONE (info)", () => {
@@ -24,11 +26,25 @@ describe('DMARC check', () => {
   });
 
   it('when two records exist, then DMARC_MULTIPLE alone (RFC 7489 §6.6.3)', () => {
-    expect(codes(dmarc([['_dmarc', 'TXT', 'v=DMARC1; p=none'], ['_dmarc', 'TXT', 'v=DMARC1; p=reject']]))).toEqual(['DMARC_MULTIPLE']);
+    expect(
+      codes(
+        dmarc([
+          ['_dmarc', 'TXT', 'v=DMARC1; p=none'],
+          ['_dmarc', 'TXT', 'v=DMARC1; p=reject'],
+        ]),
+      ),
+    ).toEqual(['DMARC_MULTIPLE']);
   });
 
   it('when a TXT at _dmarc is not DMARC at all, then it is ignored', () => {
-    expect(codes(dmarc([['_dmarc', 'TXT', 'some-verification=abc'], ['_dmarc', 'TXT', 'v=DMARC1; p=reject']]))).toEqual(['DMARC_OK']);
+    expect(
+      codes(
+        dmarc([
+          ['_dmarc', 'TXT', 'some-verification=abc'],
+          ['_dmarc', 'TXT', 'v=DMARC1; p=reject'],
+        ]),
+      ),
+    ).toEqual(['DMARC_OK']);
   });
 
   it.each<[string, RegExp]>([
@@ -49,9 +65,12 @@ describe('DMARC check', () => {
     expect(malformed?.message).toMatch(why);
   });
 
-  it.each(['v=dmarc1; p=reject', 'p=reject; v=DMARC1'])('when the record is %j (version not exactly first), then DMARC_MALFORMED and not MISSING', (value) => {
-    expect(codes(dmarc([['_dmarc', 'TXT', value]]))).toEqual(['DMARC_MALFORMED']);
-  });
+  it.each(['v=dmarc1; p=reject', 'p=reject; v=DMARC1'])(
+    'when the record is %j (version not exactly first), then DMARC_MALFORMED and not MISSING',
+    (value) => {
+      expect(codes(dmarc([['_dmarc', 'TXT', value]]))).toEqual(['DMARC_MALFORMED']);
+    },
+  );
 
   it('when tag names are upper-case, then they are still read (ABNF strings are case-insensitive)', () => {
     expect(codes(dmarc([['_dmarc', 'TXT', 'v=DMARC1; P=Reject']]))).toEqual(['DMARC_OK']);
@@ -72,7 +91,7 @@ describe('DMARC check', () => {
 
   it('when the record is hostile (64 KB), then findings come back fast', () => {
     const started = Date.now();
-    const f = dmarc([['_dmarc', 'TXT', (`v=DMARC1; p=reject; ${'x=\u0001; '.repeat(6000)}`.match(/.{1,255}/g) as string[])]]);
+    const f = dmarc([['_dmarc', 'TXT', `v=DMARC1; p=reject; ${'x=\u0001; '.repeat(6000)}`.match(/.{1,255}/g) as string[]]]);
     expect(codes(f)).toEqual(['DMARC_MALFORMED']);
     expect(Date.now() - started).toBeLessThan(1000);
   });

@@ -24,7 +24,9 @@ describe('lockdown check: verdicts', () => {
     expect(ok.severity).toBe('ok');
     expect(ok.details).toMatchObject({ tenantWide: true, authorizedBy: ['auth=webhostingm'] });
     expect(ok.message).toMatch(/every account that relays through webhostingm/);
-    expect(ok.records).toEqual([expect.objectContaining({ name: '_mailchannels.example.com.', lineIndex: 13, value: 'v=mc1 auth=webhostingm' })]);
+    expect(ok.records).toEqual([
+      expect.objectContaining({ name: '_mailchannels.example.com.', lineIndex: 13, value: 'v=mc1 auth=webhostingm' }),
+    ]);
   });
 
   it("when the record is the provider's example with auth= and senderid=, then OK and still tenant-wide (§3)", () => {
@@ -171,7 +173,9 @@ describe('lockdown check: sub-domains live in the parent zone, no inheritance (�
 
   it("when only the parent has a record, then the sub-domain is MISSING (the parent's record does not count)", () => {
     const parentOnly = buildZone('example.com', [['_mailchannels', 'TXT', 'v=mc1 auth=webhostingm']]);
-    expect(codes(checkLockdown({ domain: 'blog.example.com', records: parentOnly.records, zoneName: 'example.com', authId: AUTH }))).toEqual(['LOCKDOWN_MISSING']);
+    expect(
+      codes(checkLockdown({ domain: 'blog.example.com', records: parentOnly.records, zoneName: 'example.com', authId: AUTH })),
+    ).toEqual(['LOCKDOWN_MISSING']);
   });
 
   it('when a domain is outside the zone, then a typed BAD_INPUT error', () => {
@@ -200,14 +204,19 @@ describe('lockdown check: sender IDs (§6)', () => {
   });
 
   it('when the hostname form is used and the server hostname is known, then OK (§6.2, §9)', () => {
-    expect(codes(check(['v=mc1 senderid=webhostingm|x-authuser|alice@host.example.net'], { user: 'alice', serverHostname: 'host.example.net' }))).toEqual([
-      'LOCKDOWN_OK',
-    ]);
+    expect(
+      codes(check(['v=mc1 senderid=webhostingm|x-authuser|alice@host.example.net'], { user: 'alice', serverHostname: 'host.example.net' })),
+    ).toEqual(['LOCKDOWN_OK']);
   });
 
   it('when the template appends the hostname, then the expanded template covers the user', () => {
     expect(
-      codes(check(['v=mc1 senderid=webhostingm|x-authuser|alice@host.example.net'], { user: 'alice', senderIdTemplate: 'webhostingm|x-authuser|{user}@host.example.net' })),
+      codes(
+        check(['v=mc1 senderid=webhostingm|x-authuser|alice@host.example.net'], {
+          user: 'alice',
+          senderIdTemplate: 'webhostingm|x-authuser|{user}@host.example.net',
+        }),
+      ),
     ).toEqual(['LOCKDOWN_OK']);
   });
 
@@ -223,8 +232,12 @@ describe('lockdown check: sender IDs (§6)', () => {
   });
 
   it('when the user is unknown and the sender ID names another user of the server, then WRONG_SENDERID', () => {
-    expect(codes(check(['v=mc1 senderid=webhostingm|x-authuser|bob'], { otherUsersOfServer: ['bob', 'carol'] }))).toEqual(['LOCKDOWN_WRONG_SENDERID']);
-    expect(codes(check(['v=mc1 senderid=webhostingm|x-authuser|bob@host.example.net'], { otherUsersOfServer: ['bob'] }))).toEqual(['LOCKDOWN_WRONG_SENDERID']);
+    expect(codes(check(['v=mc1 senderid=webhostingm|x-authuser|bob'], { otherUsersOfServer: ['bob', 'carol'] }))).toEqual([
+      'LOCKDOWN_WRONG_SENDERID',
+    ]);
+    expect(codes(check(['v=mc1 senderid=webhostingm|x-authuser|bob@host.example.net'], { otherUsersOfServer: ['bob'] }))).toEqual([
+      'LOCKDOWN_WRONG_SENDERID',
+    ]);
   });
 
   it('when the user is unknown and the sender ID cannot be attributed, then OK marked unverified', () => {
@@ -264,7 +277,13 @@ describe('lockdown check: sender IDs (§6)', () => {
 describe('lockdown check: the documented examples (mailchannels.md §2, §6; the seed article)', () => {
   it('when the documented relay example is checked for its own provider, then the mailbox sender ID covers the domain', () => {
     const zone = lockdownZone(['v=mc1 senderid=myhostingcompany|x-authuser|joe@example.com']);
-    const findings = checkLockdown({ domain: 'example.com', records: zone.records, zoneName: 'example.com', authId: 'myhostingcompany', user: 'someone' });
+    const findings = checkLockdown({
+      domain: 'example.com',
+      records: zone.records,
+      zoneName: 'example.com',
+      authId: 'myhostingcompany',
+      user: 'someone',
+    });
     expect(codes(findings)).toEqual(['LOCKDOWN_OK']);
   });
 
@@ -280,7 +299,14 @@ describe('lockdown check: the documented examples (mailchannels.md §2, §6; the
   });
 
   it("when the seed article's final record is published, then OK", () => {
-    expect(codes(check(['v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice'], { user: 'alice', senderIdTemplate: 'webhostingm|x-authuser|{user}' }))).toEqual(['LOCKDOWN_OK']);
+    expect(
+      codes(
+        check(['v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice'], {
+          user: 'alice',
+          senderIdTemplate: 'webhostingm|x-authuser|{user}',
+        }),
+      ),
+    ).toEqual(['LOCKDOWN_OK']);
   });
 });
 

@@ -11,7 +11,9 @@ describe('lockdown tokenizer', () => {
 
 describe('lockdown parser (mailchannels.md §2 grammar)', () => {
   it('when given the documented full example, then it reads every field with no problem', () => {
-    const parsed = parseLockdown(['v=mc1 auth=myhostingcompany senderid=myhostingcompany|x-authuser|joe@example.com sidw=examplecorp|x-authsender|billing*@example.com']);
+    const parsed = parseLockdown([
+      'v=mc1 auth=myhostingcompany senderid=myhostingcompany|x-authuser|joe@example.com sidw=examplecorp|x-authsender|billing*@example.com',
+    ]);
     expect(parsed.isLockdown).toBe(true);
     expect(parsed.problems).toEqual([]);
     expect(parsed.fields.map((f) => [f.known, f.value])).toEqual([
@@ -34,7 +36,10 @@ describe('lockdown parser (mailchannels.md §2 grammar)', () => {
   });
 
   it('when auth= repeats, then every value is a field (repeats are allowed, §2)', () => {
-    expect(parseLockdown(['v=mc1 auth=webhostingm auth=anotherprovider']).fields.map((f) => f.value)).toEqual(['webhostingm', 'anotherprovider']);
+    expect(parseLockdown(['v=mc1 auth=webhostingm auth=anotherprovider']).fields.map((f) => f.value)).toEqual([
+      'webhostingm',
+      'anotherprovider',
+    ]);
     expect(kinds('v=mc1 auth=webhostingm auth=anotherprovider')).toEqual([]);
   });
 

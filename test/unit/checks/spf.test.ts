@@ -54,11 +54,14 @@ describe('SPF check (static)', () => {
     expect(codes(spfOf('v=spf1 +INCLUDE:Relay.MailChannels.net. ~all'))).toEqual(['SPF_OK']);
   });
 
-  it.each(['v=spf1 include:relay.mailchannels.net +all', 'v=spf1 include:relay.mailchannels.net all'])('when the record is %j, then SPF_PASS_ALL with ~all recommended', (value) => {
-    const f = spfOf(value);
-    expect(codes(f)).toEqual(['SPF_PASS_ALL']);
-    expect(f[0]?.details?.recommended).toBe('v=spf1 include:relay.mailchannels.net ~all');
-  });
+  it.each(['v=spf1 include:relay.mailchannels.net +all', 'v=spf1 include:relay.mailchannels.net all'])(
+    'when the record is %j, then SPF_PASS_ALL with ~all recommended',
+    (value) => {
+      const f = spfOf(value);
+      expect(codes(f)).toEqual(['SPF_PASS_ALL']);
+      expect(f[0]?.details?.recommended).toBe('v=spf1 include:relay.mailchannels.net ~all');
+    },
+  );
 
   it('when +all and no include, then both findings, one recommended record fixing both', () => {
     const f = spfOf('v=spf1 +a +all');
@@ -85,7 +88,9 @@ describe('SPF check (static)', () => {
   });
 
   it('when macros and dual CIDR are used correctly, then no syntax problem', () => {
-    expect(parseSpf('v=spf1 a/24//64 mx:mail.example.com/28 exists:%{i}._spf.%{d} ptr ip6:2001:db8::/32 exp=explain._spf.%{d} ~all').problems).toEqual([]);
+    expect(
+      parseSpf('v=spf1 a/24//64 mx:mail.example.com/28 exists:%{i}._spf.%{d} ptr ip6:2001:db8::/32 exp=explain._spf.%{d} ~all').problems,
+    ).toEqual([]);
   });
 
   it('when the top level alone has more than 10 lookup terms, then SPF_TOO_MANY_LOOKUPS without any DNS', () => {
@@ -108,14 +113,20 @@ describe('SPF check (static)', () => {
   });
 
   it('when recommending for a record with redirect and no all, then the include goes before the redirect and no all is invented', () => {
-    expect(recommendedRecord(parseSpf('v=spf1 +mx redirect=_spf.example.net').terms)).toBe('v=spf1 +mx include:relay.mailchannels.net redirect=_spf.example.net');
+    expect(recommendedRecord(parseSpf('v=spf1 +mx redirect=_spf.example.net').terms)).toBe(
+      'v=spf1 +mx include:relay.mailchannels.net redirect=_spf.example.net',
+    );
   });
 });
 
 describe('SPF evaluation with mailauth (fake resolver, no network)', () => {
   function chain(count: number): FakeDns {
     const dns: FakeDns = {
-      'example.com': { TXT: txt(`v=spf1 ${Array.from({ length: count }, (_, i) => `include:s${i}.example.net`).join(' ')} include:relay.mailchannels.net ~all`) },
+      'example.com': {
+        TXT: txt(
+          `v=spf1 ${Array.from({ length: count }, (_, i) => `include:s${i}.example.net`).join(' ')} include:relay.mailchannels.net ~all`,
+        ),
+      },
       'relay.mailchannels.net': { TXT: txt('v=spf1 ip4:23.83.208.1/20 ~all') },
     };
     for (let i = 0; i < count; i++) dns[`s${i}.example.net`] = { TXT: txt(`v=spf1 ip4:198.51.100.${i} ~all`) };
@@ -141,7 +152,8 @@ describe('SPF evaluation with mailauth (fake resolver, no network)', () => {
       'example.com': { TXT: txt('v=spf1 include:_spf.host.example ~all') },
       '_spf.host.example': { TXT: txt(`v=spf1 ${Array.from({ length: 6 }, (_, i) => `include:n${i}.host.example`).join(' ')} ~all`) },
     };
-    for (let i = 0; i < 6; i++) dns[`n${i}.host.example`] = { TXT: txt('v=spf1 a mx ~all'), A: ['192.0.2.1'], MX: [{ exchange: 'mx.host.example', priority: 10 }] };
+    for (let i = 0; i < 6; i++)
+      dns[`n${i}.host.example`] = { TXT: txt('v=spf1 a mx ~all'), A: ['192.0.2.1'], MX: [{ exchange: 'mx.host.example', priority: 10 }] };
     dns['mx.host.example'] = { A: ['192.0.2.2'] };
     const r = await evaluateSpf({ domain: 'example.com', resolver: fakeResolver(dns) });
     expect(r.lookups).toBe(1 + 6 + 12);
@@ -184,7 +196,9 @@ describe('SPF evaluation with mailauth (fake resolver, no network)', () => {
   });
 
   it('when the client ip is not an IP address, then BAD_INPUT', async () => {
-    await expect(evaluateSpf({ domain: 'example.com', resolver: fakeResolver({}), ip: '999.1.2.3' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(evaluateSpf({ domain: 'example.com', resolver: fakeResolver({}), ip: '999.1.2.3' })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
   });
 
   it('when the domain is not a host name, then BAD_INPUT', async () => {

@@ -23,10 +23,14 @@ function zoneFile(name: string, lines: string[]): string {
   return path;
 }
 
-const SOA = ['$TTL 14400', 'example.com.\t86400\tIN\tSOA\tns1.example.net.\tadmin.example.net.\t2024030101 3600 1800 1209600 86400', 'example.com.\t86400\tIN\tNS\tns1.example.net.'];
+const SOA = [
+  '$TTL 14400',
+  'example.com.\t86400\tIN\tSOA\tns1.example.net.\tadmin.example.net.\t2024030101 3600 1800 1209600 86400',
+  'example.com.\t86400\tIN\tNS\tns1.example.net.',
+];
 
 describe('diagnose --zone-file', () => {
-  it('when a migrated zone is diagnosed with --json, then the document has exactly the contract\'s keys and a mass_edit_zone plan', async () => {
+  it("when a migrated zone is diagnosed with --json, then the document has exactly the contract's keys and a mass_edit_zone plan", async () => {
     const file = zoneFile('example.com.db', [...SOA, '_mailchannels\t3600\tIN\tTXT\t"v=mc1 auth=oldhost"']);
     const { code, out } = await cli(['diagnose', 'example.com', '--zone-file', file, '--auth-id', 'webhostingm', '--json']);
     expect(code).toBe(1);
@@ -36,11 +40,25 @@ describe('diagnose --zone-file', () => {
     expect(Object.keys(report).sort()).toEqual(['domain', 'findings', 'plan', 'status', 'zone']);
     expect(report).toMatchObject({ domain: 'example.com', zone: 'example.com', status: 'error' });
     for (const f of report.findings) {
-      expect(f).toEqual(expect.objectContaining({ code: expect.any(String), severity: expect.stringMatching(/^(ok|info|warning|error)$/), check: expect.any(String), message: expect.any(String), records: expect.any(Array) }));
+      expect(f).toEqual(
+        expect.objectContaining({
+          code: expect.any(String),
+          severity: expect.stringMatching(/^(ok|info|warning|error)$/),
+          check: expect.any(String),
+          message: expect.any(String),
+          records: expect.any(Array),
+        }),
+      );
     }
     expect(report.findings.map((f: { code: string }) => f.code)).toContain('LOCKDOWN_STALE');
     expect(Object.keys(report.plan).sort()).toEqual(['add', 'edit', 'remove', 'serial', 'zone']);
-    expect(report.plan).toEqual({ zone: 'example.com', serial: '2024030101', remove: [], add: [], edit: [{ line_index: 3, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }] });
+    expect(report.plan).toEqual({
+      zone: 'example.com',
+      serial: '2024030101',
+      remove: [],
+      add: [],
+      edit: [{ line_index: 3, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }],
+    });
   });
 
   it('when the record is already right, then plan is null and the exit code is 0 only if nothing else is wrong', async () => {
@@ -50,7 +68,17 @@ describe('diagnose --zone-file', () => {
       'example.com.\t14400\tIN\tTXT\t"v=spf1 +a +mx include:relay.mailchannels.net ~all"',
       '_dmarc\t14400\tIN\tTXT\t"v=DMARC1; p=quarantine;"',
     ]);
-    const { code, out } = await cli(['diagnose', 'example.com', '--zone-file', file, '--zone', 'example.com', '--auth-id', 'webhostingm', '--json']);
+    const { code, out } = await cli([
+      'diagnose',
+      'example.com',
+      '--zone-file',
+      file,
+      '--zone',
+      'example.com',
+      '--auth-id',
+      'webhostingm',
+      '--json',
+    ]);
     const [report] = JSON.parse(out).domains;
     expect(report.plan).toBeNull();
     expect(report.findings.find((f: { code: string }) => f.code === 'LOCKDOWN_OK')).toBeDefined();
@@ -84,7 +112,15 @@ describe('diagnose --zone-file', () => {
   });
 
   it('when the reference fixture is diagnosed, then every other check reads it as cPanel would', async () => {
-    const { out } = await cli(['diagnose', 'example.com', '--zone-file', join(ZONES, 'example.com.db'), '--auth-id', 'webhostingm', '--json']);
+    const { out } = await cli([
+      'diagnose',
+      'example.com',
+      '--zone-file',
+      join(ZONES, 'example.com.db'),
+      '--auth-id',
+      'webhostingm',
+      '--json',
+    ]);
     const codes = JSON.parse(out).domains[0].findings.map((f: { code: string }) => f.code);
     expect(codes).toEqual(expect.arrayContaining(['LOCKDOWN_MISSING', 'SPF_NO_MAILCHANNELS', 'DMARC_POLICY_NONE']));
   });
@@ -101,7 +137,21 @@ describe('command loading', () => {
   it('when the full help is printed, then every command of the contract is listed', async () => {
     const { code, out } = await cli(['--help']);
     expect(code).toBe(0);
-    for (const name of ['diagnose', 'scan', 'fix', 'rollback', 'history', 'verify', 'bounces', 'explain', 'serve', 'demo', 'jobs', 'job', 'test-email']) {
+    for (const name of [
+      'diagnose',
+      'scan',
+      'fix',
+      'rollback',
+      'history',
+      'verify',
+      'bounces',
+      'explain',
+      'serve',
+      'demo',
+      'jobs',
+      'job',
+      'test-email',
+    ]) {
       expect(out).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
   });

@@ -5,7 +5,10 @@ import { WhmApi } from '../../../src/adapters/cpanel/whmApi';
 import * as s from './samples';
 import { noSleep, ScriptedUapi, ScriptedWhm } from './scripted';
 
-const ok = (command: string, data?: unknown) => ({ metadata: { command, reason: 'OK', result: 1, version: 1 }, ...(data === undefined ? {} : { data }) });
+const ok = (command: string, data?: unknown) => ({
+  metadata: { command, reason: 'OK', result: 1, version: 1 },
+  ...(data === undefined ? {} : { data }),
+});
 
 function rootAccounts(extra: Record<string, unknown[]> = {}) {
   const whm = new ScriptedWhm({
@@ -47,13 +50,22 @@ describe('WhmAccounts', () => {
   it('when listing accounts, then fields are typed and the query maps to listaccts parameters', async () => {
     const { accounts, whm } = rootAccounts();
     const [alice] = await accounts.listAccounts({ searchType: 'owner', search: 'root', exact: true, want: ['domain', 'suspended'] });
-    expect(alice).toMatchObject({ user: 'alice', domain: 'alice.example', owner: 'root', suspended: false, suspendReason: 'not suspended', plan: 'default' });
+    expect(alice).toMatchObject({
+      user: 'alice',
+      domain: 'alice.example',
+      owner: 'root',
+      suspended: false,
+      suspendReason: 'not suspended',
+      plan: 'default',
+    });
     expect(alice?.fields.unix_startdate).toBe(1700000000);
     expect(whm.calls[0]?.params).toEqual({ searchtype: 'owner', search: 'root', searchmethod: 'exact', want: 'user,domain,suspended' });
   });
 
   it('when listaccts says “Unknown search type.”, then an API_ERROR with that text', async () => {
-    const { accounts } = rootAccounts({ listaccts: [{ metadata: { command: 'listaccts', result: 0, version: 1, reason: 'Unknown search type.' } }] });
+    const { accounts } = rootAccounts({
+      listaccts: [{ metadata: { command: 'listaccts', result: 0, version: 1, reason: 'Unknown search type.' } }],
+    });
     await expect(accounts.listAccounts({ search: 'x' })).rejects.toMatchObject({ code: 'API_ERROR', message: 'Unknown search type.' });
   });
 
@@ -80,13 +92,39 @@ describe('WhmAccounts', () => {
       metadata: { command: 'get_domain_info', reason: 'OK', result: 1, version: 1 },
       data: {
         domains: [
-          { domain: 'alice.example', user: 'alice', user_owner: 'root', domain_type: 'main', parent_domain: 'alice.example', docroot: '/home/alice/public_html' },
-          { domain: 'addon.tld', user: 'alice', user_owner: 'root', domain_type: 'addon', parent_domain: 'alice.example', docroot: '/home/alice/addon.tld' },
-          { domain: 'addon.alice.example', user: 'alice', user_owner: 'root', domain_type: 'sub', parent_domain: 'alice.example', docroot: '/home/alice/addon.tld' },
+          {
+            domain: 'alice.example',
+            user: 'alice',
+            user_owner: 'root',
+            domain_type: 'main',
+            parent_domain: 'alice.example',
+            docroot: '/home/alice/public_html',
+          },
+          {
+            domain: 'addon.tld',
+            user: 'alice',
+            user_owner: 'root',
+            domain_type: 'addon',
+            parent_domain: 'alice.example',
+            docroot: '/home/alice/addon.tld',
+          },
+          {
+            domain: 'addon.alice.example',
+            user: 'alice',
+            user_owner: 'root',
+            domain_type: 'sub',
+            parent_domain: 'alice.example',
+            docroot: '/home/alice/addon.tld',
+          },
         ],
       },
     };
-    const zones = ok('listzones', { zone: [{ domain: 'alice.example', zonefile: 'alice.example.db' }, { domain: 'addon.tld', zonefile: 'addon.tld.db' }] });
+    const zones = ok('listzones', {
+      zone: [
+        { domain: 'alice.example', zonefile: 'alice.example.db' },
+        { domain: 'addon.tld', zonefile: 'addon.tld.db' },
+      ],
+    });
     const { accounts } = rootAccounts({ get_domain_info: [info], listzones: [zones] });
     expect((await accounts.listDomains()).map((d) => d.domain)).toEqual(['alice.example', 'addon.tld']);
     expect(await accounts.findDomain('addon.alice.example')).toMatchObject({ type: 'sub', zone: 'alice.example' });
@@ -118,7 +156,13 @@ describe('UapiAccounts', () => {
     expect(await accounts.localAuthority(['example.com', 'example2.com', 'example3.com'])).toEqual([
       { domain: 'example.com', zone: 'example.com', local: true, nameservers: ['ns1.example.com', 'ns2.example.com'] },
       { domain: 'example2.com', zone: '', local: false, nameservers: [] },
-      { domain: 'example3.com', zone: 'example3.com', local: null, nameservers: [], error: '(XID 3z756a) DNS query (example3.com/SOA) timeout!' },
+      {
+        domain: 'example3.com',
+        zone: 'example3.com',
+        local: null,
+        nameservers: [],
+        error: '(XID 3z756a) DNS query (example3.com/SOA) timeout!',
+      },
     ]);
   });
 });

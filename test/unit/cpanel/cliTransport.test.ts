@@ -49,7 +49,11 @@ async function failure(promise: Promise<unknown>): Promise<FixEmailAuthError> {
 describe('whmapi1 (cpanel-api.md §3)', () => {
   it('when called, then argv is <fn> k=v … --output=json, with a JSON value as ONE item, form characters escaped', async () => {
     const add = '{"dname":"_mailchannels","ttl":300,"record_type":"TXT","data":["v=mc1 auth=webhostingm"," +a"]}';
-    const answer = await new WhmCliTransport(settings()).callWhm('mass_edit_dns_zone', { zone: 'example.com', serial: '2024030101', remove: [3, 4], add: [add] }, { step: 'apply', write: true });
+    const answer = await new WhmCliTransport(settings()).callWhm(
+      'mass_edit_dns_zone',
+      { zone: 'example.com', serial: '2024030101', remove: [3, 4], add: [add] },
+      { step: 'apply', write: true },
+    );
     expect(answer.httpStatus).toBeNull();
     expect(argvOf(answer.body)).toEqual([
       'mass_edit_dns_zone',
@@ -63,7 +67,11 @@ describe('whmapi1 (cpanel-api.md §3)', () => {
   });
 
   it('when raw values and numbered lists are configured, then they are used as given', async () => {
-    const answer = await new WhmCliTransport(settings(undefined, { escaping: 'none', listStyle: 'numbered' })).callWhm('has_local_authority', { domain: ['a b', 'c;d'] }, { step: 'read' });
+    const answer = await new WhmCliTransport(settings(undefined, { escaping: 'none', listStyle: 'numbered' })).callWhm(
+      'has_local_authority',
+      { domain: ['a b', 'c;d'] },
+      { step: 'read' },
+    );
     expect(argvOf(answer.body)).toEqual(['has_local_authority', 'domain=a b', 'domain-1=c;d', '--output=json']);
   });
 
@@ -75,7 +83,9 @@ describe('whmapi1 (cpanel-api.md §3)', () => {
   });
 
   it('when the binary does not exist, then a permanent TRANSPORT naming the config key', async () => {
-    const err = await failure(new WhmCliTransport(settings(undefined, { binary: join(dir, 'missing') })).callWhm('listzones', {}, { step: 'read' }));
+    const err = await failure(
+      new WhmCliTransport(settings(undefined, { binary: join(dir, 'missing') })).callWhm('listzones', {}, { step: 'read' }),
+    );
     expect([err.code, isTransient(err)]).toEqual(['TRANSPORT', false]);
     expect(err.message).toContain('cpanel.whmapi1');
   });

@@ -25,7 +25,8 @@ let server: LocalHttps;
 beforeAll(async () => {
   server = await startLocalHttps((req, res) => {
     if (req.url.startsWith('/json-api/listzones')) return json(res, s.whmListzones);
-    if (req.url.startsWith('/json-api/uapi_cpanel')) return json(res, { metadata: { command: 'uapi_cpanel', reason: 'OK', result: 1, version: 1 }, data: { uapi: s.parseZoneFixture } });
+    if (req.url.startsWith('/json-api/uapi_cpanel'))
+      return json(res, { metadata: { command: 'uapi_cpanel', reason: 'OK', result: 1, version: 1 }, data: { uapi: s.parseZoneFixture } });
     if (req.url.startsWith('/execute/DNS/parse_zone')) return json(res, s.parseZoneFixture);
     json(res, { metadata: { result: 0, reason: 'unexpected', command: 'x', version: 1 } });
   });
@@ -44,7 +45,10 @@ describe('createCpanelClient', () => {
   });
 
   it('when the transport is cli (the default), then whmapi1 and uapi --user from the config are run', async () => {
-    const config = parseConfig({ provider: { authId: 'x' }, cpanel: { whmapi1: fakeCli('whmapi1', false), uapi: fakeCli('uapi', true) } }).cpanel;
+    const config = parseConfig({
+      provider: { authId: 'x' },
+      cpanel: { whmapi1: fakeCli('whmapi1', false), uapi: fakeCli('uapi', true) },
+    }).cpanel;
     expect(config.transport).toBe('cli');
     const client = createCpanelClient(config, { sleep: noSleep });
     expect(await client.listZones()).toEqual([{ zone: 'listzones --output=json', zonefile: 'x.db' }]);
@@ -61,7 +65,12 @@ describe('createCpanelClient', () => {
     const zone = await client.userZones('alice').readZone('example.com');
     expect(zone.serial).toBe('2024030101');
     const params = new URLSearchParams(server.requests[1]?.url.split('?')[1]);
-    expect([params.get('cpanel.user'), params.get('cpanel.module'), params.get('cpanel.function'), params.get('zone')]).toEqual(['alice', 'DNS', 'parse_zone', 'example.com']);
+    expect([params.get('cpanel.user'), params.get('cpanel.module'), params.get('cpanel.function'), params.get('zone')]).toEqual([
+      'alice',
+      'DNS',
+      'parse_zone',
+      'example.com',
+    ]);
   });
 
   it('when the token file is readable by others, then the client is not created', () => {
@@ -75,7 +84,10 @@ describe('createCpanelClient', () => {
     const client = createCpanelClient(httpsConfig(), { user: 'alice', userToken: TOKEN, sleep: noSleep });
     expect(client.whm).toBeNull();
     await client.zones.readZone('example.com');
-    expect(server.requests[0]).toMatchObject({ url: '/execute/DNS/parse_zone?zone=example.com', headers: expect.objectContaining({ authorization: `cpanel alice:${TOKEN}` }) });
+    expect(server.requests[0]).toMatchObject({
+      url: '/execute/DNS/parse_zone?zone=example.com',
+      headers: expect.objectContaining({ authorization: `cpanel alice:${TOKEN}` }),
+    });
     expect(() => client.userZones('bob')).toThrow(expect.objectContaining({ code: 'NOT_OWNED' }));
     await expect(client.listAccounts()).rejects.toMatchObject({ code: 'NOT_OWNED' });
   });

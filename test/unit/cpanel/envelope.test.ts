@@ -121,7 +121,10 @@ describe('typed failures are recognised by data, not text (cpanel-api.md §6.4)'
 
   it('when data.type is InvalidZoneFile, then INVALID_ZONE', () => {
     expect(failureOf(() => expectUapi(s.uapiInvalidZone, 'bare', ctx)).code).toBe('INVALID_ZONE');
-    const whm = { metadata: { command: 'mass_edit_dns_zone', result: 0, version: 1, reason: 'bad zone' }, data: { type: 'InvalidZoneFile', detail: null } };
+    const whm = {
+      metadata: { command: 'mass_edit_dns_zone', result: 0, version: 1, reason: 'bad zone' },
+      data: { type: 'InvalidZoneFile', detail: null },
+    };
     expect(failureOf(() => expectWhm(whm, ctx)).code).toBe('INVALID_ZONE');
   });
 });
@@ -147,8 +150,16 @@ describe('validation texts of §6.5 and §4.1', () => {
       'API_ERROR',
     ],
     ['You do not have the features “simplezoneedit”, “zoneedit”, or “changemx”.', 'FEATURE_MISSING', 'FEATURE_MISSING'],
-    ['This interface cannot create “NS” records. It can only create A, AAAA, CAA, CNAME, MX, SRV, and TXT records.', 'FEATURE_MISSING', 'API_ERROR'],
-    ['Line 11 contains a record of type “NS”. You cannot edit or remove “NS” records. You can only edit or remove A and CNAME records.', 'FEATURE_MISSING', 'API_ERROR'],
+    [
+      'This interface cannot create “NS” records. It can only create A, AAAA, CAA, CNAME, MX, SRV, and TXT records.',
+      'FEATURE_MISSING',
+      'API_ERROR',
+    ],
+    [
+      'Line 11 contains a record of type “NS”. You cannot edit or remove “NS” records. You can only edit or remove A and CNAME records.',
+      'FEATURE_MISSING',
+      'API_ERROR',
+    ],
     ['You do not control a DNS zone named “bob.example”.', 'NOT_OWNED', 'NOT_OWNED'],
   ];
 
@@ -160,7 +171,9 @@ describe('validation texts of §6.5 and §4.1', () => {
   });
 
   it('when status is 0 without any error text, then the message says which call failed', () => {
-    const err = failureOf(() => expectUapi({ status: 0, errors: null, data: null, metadata: {} }, 'bare', { call: 'DNS::parse_zone', step: 'read' }));
+    const err = failureOf(() =>
+      expectUapi({ status: 0, errors: null, data: null, metadata: {} }, 'bare', { call: 'DNS::parse_zone', step: 'read' }),
+    );
     expect(err.message).toBe('DNS::parse_zone failed without an error message');
   });
 

@@ -22,7 +22,14 @@ beforeEach(() => {
 const TOKEN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const whm = (timeoutMs = 3000, baseUrl = server.baseUrl) =>
   new WhmHttpsTransport({ baseUrl, user: 'root', token: TOKEN, tls: tlsPolicy({ fingerprint: server.cert.fingerprint256 }), timeoutMs });
-const uapi = () => new UapiHttpsTransport({ baseUrl: server.baseUrl, user: 'alice', token: TOKEN, tls: tlsPolicy({ fingerprint: server.cert.fingerprint256 }), timeoutMs: 3000 });
+const uapi = () =>
+  new UapiHttpsTransport({
+    baseUrl: server.baseUrl,
+    user: 'alice',
+    token: TOKEN,
+    tls: tlsPolicy({ fingerprint: server.cert.fingerprint256 }),
+    timeoutMs: 3000,
+  });
 
 async function failure(promise: Promise<unknown>): Promise<FixEmailAuthError> {
   const err = await promise.then(
@@ -44,7 +51,11 @@ describe('WHM API 1 over HTTPS (cpanel-api.md §1, §2)', () => {
   });
 
   it('when a write is made, then it is a POST form carrying api.version and every list item', async () => {
-    await whm().callWhm('mass_edit_dns_zone', { zone: 'example.com', serial: '2024030101', remove: [17, 18], add: ['{"dname":"a b"}'] }, { step: 'apply', write: true });
+    await whm().callWhm(
+      'mass_edit_dns_zone',
+      { zone: 'example.com', serial: '2024030101', remove: [17, 18], add: ['{"dname":"a b"}'] },
+      { step: 'apply', write: true },
+    );
     const [req] = server.requests;
     expect(req?.method).toBe('POST');
     expect(req?.url).toBe('/json-api/mass_edit_dns_zone');
@@ -167,12 +178,16 @@ describe('UAPI over HTTPS with a cPanel token (cpanel-api.md §1, §2)', () => {
   it('when a write is made, then POST form to /execute/DNS/mass_edit_zone', async () => {
     handler = (_req, res) => json(res, s.uapiMassEditOk);
     await uapi().callUapi('DNS', 'mass_edit_zone', { zone: 'example.com', serial: '1', remove: [3] }, { step: 'apply', write: true });
-    expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/execute/DNS/mass_edit_zone', body: 'zone=example.com&serial=1&remove=3' });
+    expect(server.requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/execute/DNS/mass_edit_zone',
+      body: 'zone=example.com&serial=1&remove=3',
+    });
   });
 
   it('when the user name is not a cPanel user name, then BAD_INPUT', () => {
-    expect(() => new UapiHttpsTransport({ baseUrl: server.baseUrl, user: '--help', token: TOKEN, tls: tlsPolicy({}), timeoutMs: 1 })).toThrow(
-      expect.objectContaining({ code: 'BAD_INPUT' }),
-    );
+    expect(
+      () => new UapiHttpsTransport({ baseUrl: server.baseUrl, user: '--help', token: TOKEN, tls: tlsPolicy({}), timeoutMs: 1 }),
+    ).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
   });
 });

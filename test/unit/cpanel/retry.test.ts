@@ -42,11 +42,15 @@ describe('read retries (brief §3)', () => {
     for (const write of [true, false, undefined]) {
       const whm = new ScriptedWhm({ mass_edit_dns_zone: [timeout(), s.whmMassEditOk] });
       const { sleep } = recordingSleep();
-      await expect(new WhmApi(whm, { sleep }).call('mass_edit_dns_zone', {}, { step: 'apply', write })).rejects.toMatchObject({ code: 'TIMEOUT' });
+      await expect(new WhmApi(whm, { sleep }).call('mass_edit_dns_zone', {}, { step: 'apply', write })).rejects.toMatchObject({
+        code: 'TIMEOUT',
+      });
       expect(whm.calls).toHaveLength(1);
     }
     const uapi = new ScriptedUapi({ 'DNS::mass_edit_zone': [dropped(), s.uapiMassEditOk] });
-    await expect(new UapiApi(uapi, { sleep: recordingSleep().sleep }).call('DNS', 'mass_edit_zone', {}, { step: 'apply', write: true })).rejects.toMatchObject({
+    await expect(
+      new UapiApi(uapi, { sleep: recordingSleep().sleep }).call('DNS', 'mass_edit_zone', {}, { step: 'apply', write: true }),
+    ).rejects.toMatchObject({
       code: 'TRANSPORT',
     });
     expect(uapi.calls).toHaveLength(1);
@@ -54,13 +58,17 @@ describe('read retries (brief §3)', () => {
 
   it('when a read call is flagged write, then it is not retried either', async () => {
     const whm = new ScriptedWhm({ listaccts: [timeout(), s.listacctsSample] });
-    await expect(new WhmApi(whm, { sleep: recordingSleep().sleep }).call('listaccts', {}, { step: 'read', write: true })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(
+      new WhmApi(whm, { sleep: recordingSleep().sleep }).call('listaccts', {}, { step: 'read', write: true }),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(whm.calls).toHaveLength(1);
   });
 
   it('when cPanel answered with an API error, then it is not retried (an answer is not a transient failure)', async () => {
     const whm = new ScriptedWhm({ parse_dns_zone: [s.whmNoSuchDomain, s.whmListzones] });
-    await expect(new WhmApi(whm, { sleep: recordingSleep().sleep }).call('parse_dns_zone', {}, { step: 'read' })).rejects.toMatchObject({ code: 'NOT_OWNED' });
+    await expect(new WhmApi(whm, { sleep: recordingSleep().sleep }).call('parse_dns_zone', {}, { step: 'read' })).rejects.toMatchObject({
+      code: 'NOT_OWNED',
+    });
     expect(whm.calls).toHaveLength(1);
   });
 
@@ -90,9 +98,13 @@ describe('rate limit (config cpanel.rateLimitPerSecond)', () => {
   it('when calls come faster than the rate, then each waits for its slot', async () => {
     let now = 1000;
     const waits: number[] = [];
-    const limiter = new RateLimiter(20, async (ms) => {
-      waits.push(ms);
-    }, () => now);
+    const limiter = new RateLimiter(
+      20,
+      async (ms) => {
+        waits.push(ms);
+      },
+      () => now,
+    );
     await limiter.acquire();
     await limiter.acquire();
     await limiter.acquire();

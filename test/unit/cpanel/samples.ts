@@ -28,7 +28,9 @@ export const uapiWrappedParseZone = {
   func: 'parse_zone',
   module: 'DNS',
   result: {
-    data: [{ line_index: 22, type: 'record', data_b64: ['dGV4YXMuY29tLg=='], dname_b64: 'dGV4YXMuY29tLg==', record_type: 'MX', ttl: 14400 }],
+    data: [
+      { line_index: 22, type: 'record', data_b64: ['dGV4YXMuY29tLg=='], dname_b64: 'dGV4YXMuY29tLg==', record_type: 'MX', ttl: 14400 },
+    ],
     errors: null,
     messages: null,
     metadata: { transformed: 1 },
@@ -43,7 +45,12 @@ export const whmListzones = {
 }; // §4.3, §7.3
 
 export const whmNoSuchDomain = {
-  metadata: { command: 'parse_dns_zone', result: 0, version: 1, reason: 'API failure: (XID 7g2kqe) This system does not have a domain named “nope.example”.' },
+  metadata: {
+    command: 'parse_dns_zone',
+    result: 0,
+    version: 1,
+    reason: 'API failure: (XID 7g2kqe) This system does not have a domain named “nope.example”.',
+  },
 }; // §4.3
 
 export const uapiCpanelSuccess = {
@@ -60,7 +67,14 @@ export const uapiCpanelInnerFailure = {
 export const staleText =
   'The given serial number (2021031901) does not match the DNS zone’s serial number (2021031903). Refresh your view of the DNS zone, then resubmit.';
 
-export const uapiStale = { status: 0, errors: [staleText], messages: null, warnings: null, metadata: {}, data: { type: 'Stale', detail: null } }; // §6.4
+export const uapiStale = {
+  status: 0,
+  errors: [staleText],
+  messages: null,
+  warnings: null,
+  metadata: {},
+  data: { type: 'Stale', detail: null },
+}; // §6.4
 
 export const whmStale = {
   metadata: { command: 'mass_edit_dns_zone', result: 0, version: 1, reason: staleText },
@@ -77,7 +91,10 @@ export const uapiInvalidZone = {
 }; // §6.4 (text and by_line shape unverified)
 
 export const uapiMassEditOk = { status: 1, errors: null, messages: null, warnings: null, metadata: {}, data: { new_serial: 2021031903 } }; // §6.3
-export const whmMassEditOk = { metadata: { command: 'mass_edit_dns_zone', reason: 'OK', result: 1, version: 1 }, data: { new_serial: 2021031903 } }; // §6.3
+export const whmMassEditOk = {
+  metadata: { command: 'mass_edit_dns_zone', reason: 'OK', result: 1, version: 1 },
+  data: { new_serial: 2021031903 },
+}; // §6.3
 
 export const listacctsSample = {
   data: {
@@ -146,7 +163,13 @@ export const uapiLocalAuthorityWrapped = {
     data: [
       { domain: 'example.com', local_authority: 1, nameservers: ['ns1.example.com', 'ns2.example.com'], zone: 'example.com' },
       { domain: 'example2.com', local_authority: 0, nameservers: [] },
-      { domain: 'example3.com', error: '(XID 3z756a) DNS query (example3.com/SOA) timeout!', local_authority: 0, nameservers: [], zone: 'example3.com' },
+      {
+        domain: 'example3.com',
+        error: '(XID 3z756a) DNS query (example3.com/SOA) timeout!',
+        local_authority: 0,
+        nameservers: [],
+        zone: 'example3.com',
+      },
     ],
     errors: null,
     messages: null,
@@ -158,7 +181,9 @@ export const uapiLocalAuthorityWrapped = {
 
 /** WHM has_local_authority docs sample (`data.records`). */
 export const whmLocalAuthority = {
-  data: { records: [{ domain: 'example.com', local_authority: 1, nameservers: ['ns1.example.com', 'ns2.example.com'], zone: 'example.com' }] },
+  data: {
+    records: [{ domain: 'example.com', local_authority: 1, nameservers: ['ns1.example.com', 'ns2.example.com'], zone: 'example.com' }],
+  },
   metadata: { command: 'has_local_authority', reason: 'OK', result: 1, version: 1 },
 };
 

@@ -4,7 +4,8 @@
  */
 import type { CallOptions, Params, RawAnswer, UapiEnvelopeKind, UapiTransport, WhmTransport } from '../../../src/adapters/cpanel/types';
 
-export type Scripted = unknown | Error | (() => unknown);
+/** A canned answer: a value, an Error to throw, or a function that produces one. */
+export type Scripted = unknown;
 
 export interface RecordedCall {
   name: string;

@@ -17,7 +17,15 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const get = (tls: TlsPolicy, baseUrl = server.baseUrl) =>
-  httpsRequest({ url: new URL('/json-api/listzones?api.version=1', baseUrl), method: 'GET', headers: { Authorization: 'whm root:SECRET' }, timeoutMs: 5000, tls, step: 'read', what: 'WHM listzones' });
+  httpsRequest({
+    url: new URL('/json-api/listzones?api.version=1', baseUrl),
+    method: 'GET',
+    headers: { Authorization: 'whm root:SECRET' },
+    timeoutMs: 5000,
+    tls,
+    step: 'read',
+    what: 'WHM listzones',
+  });
 
 function otherFingerprint(fp: string): string {
   return (fp.startsWith('00') ? 'FF' : '00') + fp.slice(2);

@@ -20,7 +20,9 @@ describe('API token file (config cpanel.tokenFile)', () => {
 
   it.each([0o644, 0o640, 0o604, 0o660])('when the file mode is %o, then it is refused with the mode and a chmod hint', (mode) => {
     const path = tokenFile(`loose-${mode.toString(8)}`, TOKEN, mode);
-    expect(() => loadApiToken(path)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`mode ${mode.toString(8)}`) }));
+    expect(() => loadApiToken(path)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`mode ${mode.toString(8)}`) }),
+    );
     expect(() => loadApiToken(path)).toThrow(`chmod 600 ${path}`);
   });
 
@@ -29,7 +31,11 @@ describe('API token file (config cpanel.tokenFile)', () => {
   });
 
   it('when the file holds more than a token (user:token, spaces, two lines), then it is refused', () => {
-    for (const [name, text] of [['colon', `root:${TOKEN}`], ['space', `${TOKEN} x`], ['lines', `${TOKEN}\n${TOKEN}`]] as const) {
+    for (const [name, text] of [
+      ['colon', `root:${TOKEN}`],
+      ['space', `${TOKEN} x`],
+      ['lines', `${TOKEN}\n${TOKEN}`],
+    ] as const) {
       expect(() => loadApiToken(tokenFile(name, text, 0o600))).toThrow(/must hold only the token/);
     }
   });

@@ -51,7 +51,12 @@ describe('assignZones (rule in zoneMap.ts)', () => {
   });
 
   it('when acting as the user (no zone list), then main/addon/parked are the zones', () => {
-    const zoneOf = Object.fromEntries(assignZones(rows.filter((r) => r.user === 'alice'), null).map((d) => [d.domain, d.zone]));
+    const zoneOf = Object.fromEntries(
+      assignZones(
+        rows.filter((r) => r.user === 'alice'),
+        null,
+      ).map((d) => [d.domain, d.zone]),
+    );
     expect(zoneOf['shop.alice.example']).toBe('alice.example');
     expect(zoneOf['cdn.remote.tld']).toBe('remote.tld');
     expect(zoneOf['blog.addon.tld']).toBe('addon.tld');

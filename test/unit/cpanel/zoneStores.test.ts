@@ -29,13 +29,18 @@ describe('mass_edit parameters (cpanel-api.md §6.1)', () => {
 describe('WhmZoneStore', () => {
   it('when the zone is read, then parse_dns_zone data.payload becomes the Zone with its serial as text', async () => {
     const whm = new ScriptedWhm({
-      parse_dns_zone: [{ metadata: { command: 'parse_dns_zone', reason: 'OK', result: 1, version: 1 }, data: { payload: s.parseZoneFixture.data } }],
+      parse_dns_zone: [
+        { metadata: { command: 'parse_dns_zone', reason: 'OK', result: 1, version: 1 }, data: { payload: s.parseZoneFixture.data } },
+      ],
     });
     const zone = await new WhmZoneStore(new WhmApi(whm, { sleep: noSleep })).readZone('Example.com.');
     expect(whm.calls[0]).toMatchObject({ name: 'parse_dns_zone', params: { zone: 'example.com' }, options: { step: 'read' } });
     expect(zone.name).toBe('example.com');
     expect(zone.serial).toBe('2024030101');
-    expect(zone.records.find((r) => r.lineIndex === 18)?.data).toEqual(['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'IDAQAB;']);
+    expect(zone.records.find((r) => r.lineIndex === 18)?.data).toEqual([
+      'v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA',
+      'IDAQAB;',
+    ]);
   });
 
   it('when mass_edit succeeds with a numeric new_serial, then it is returned as a string and the call was a write', async () => {
@@ -61,7 +66,9 @@ describe('WhmZoneStore', () => {
   });
 
   it('when mass_edit succeeds without new_serial, then API_ERROR says the change probably landed', async () => {
-    const whm = new ScriptedWhm({ mass_edit_dns_zone: [{ metadata: { command: 'mass_edit_dns_zone', reason: 'OK', result: 1, version: 1 }, data: {} }] });
+    const whm = new ScriptedWhm({
+      mass_edit_dns_zone: [{ metadata: { command: 'mass_edit_dns_zone', reason: 'OK', result: 1, version: 1 }, data: {} }],
+    });
     await expect(new WhmZoneStore(new WhmApi(whm, { sleep: noSleep })).massEdit(edit)).rejects.toMatchObject({
       code: 'API_ERROR',
       message: expect.stringContaining('probably applied'),
@@ -111,7 +118,11 @@ describe('UapiZoneStore', () => {
   });
 
   it('when the user lacks zoneedit, then FEATURE_MISSING', async () => {
-    const uapi = new ScriptedUapi({ 'DNS::mass_edit_zone': [s.uapiFailure('You do not have the features “simplezoneedit”, “zoneedit”, or “changemx”.')] });
-    await expect(new UapiZoneStore(new UapiApi(uapi, { sleep: noSleep })).massEdit(edit)).rejects.toMatchObject({ code: 'FEATURE_MISSING' });
+    const uapi = new ScriptedUapi({
+      'DNS::mass_edit_zone': [s.uapiFailure('You do not have the features “simplezoneedit”, “zoneedit”, or “changemx”.')],
+    });
+    await expect(new UapiZoneStore(new UapiApi(uapi, { sleep: noSleep })).massEdit(edit)).rejects.toMatchObject({
+      code: 'FEATURE_MISSING',
+    });
   });
 });

@@ -15,11 +15,20 @@ describe('CSV', () => {
   });
 
   it('when a value would start a spreadsheet formula, then it is prefixed with a quote', () => {
-    for (const value of ['=HYPERLINK("x")', '+1', '-2', '@SUM(A1)', '\tx']) expect(csvCell(value).replace(/^"/, '').startsWith("'")).toBe(true);
+    for (const value of ['=HYPERLINK("x")', '+1', '-2', '@SUM(A1)', '\tx'])
+      expect(csvCell(value).replace(/^"/, '').startsWith("'")).toBe(true);
   });
 
   it('when rows are written, then there is a header line and CRLF line ends', () => {
-    expect(toCsv([{ d: 'a.example', n: 1 }], [{ header: 'domain', value: (r) => r.d }, { header: 'count', value: (r) => r.n }])).toBe('domain,count\r\na.example,1\r\n');
+    expect(
+      toCsv(
+        [{ d: 'a.example', n: 1 }],
+        [
+          { header: 'domain', value: (r) => r.d },
+          { header: 'count', value: (r) => r.n },
+        ],
+      ),
+    ).toBe('domain,count\r\na.example,1\r\n');
   });
 });
 
@@ -83,13 +92,24 @@ describe('mount URLs', () => {
 
   it("when the cPanel relay's template is given, then the route travels URL-encoded in its query, and GET forms carry it as a hidden field", () => {
     const m = createMount(parseMountTemplate('index.live.pl?route={route}'));
-    expect(m.url('/admin/domains?status=error&code=LOCKDOWN_STALE')).toBe('index.live.pl?route=%2Fadmin%2Fdomains%3Fstatus%3Derror%26code%3DLOCKDOWN_STALE');
+    expect(m.url('/admin/domains?status=error&code=LOCKDOWN_STALE')).toBe(
+      'index.live.pl?route=%2Fadmin%2Fdomains%3Fstatus%3Derror%26code%3DLOCKDOWN_STALE',
+    );
     expect(m.formGet('/admin/domains')).toEqual({ action: 'index.live.pl', hidden: [['route', '/admin/domains']] });
     expect(() => m.url('relative')).toThrow();
   });
 
   it('when a template could lead elsewhere or break out of an attribute, then it is not used', () => {
-    for (const bad of ['javascript:alert(1)//{route}', '//evil.example/{route}', 'https://evil.example/?r={route}', 'a"b?route={route}', 'index.cgi?route=x', 'a{route}b{route}', 'x'.repeat(400) + '{route}', 42]) {
+    for (const bad of [
+      'javascript:alert(1)//{route}',
+      '//evil.example/{route}',
+      'https://evil.example/?r={route}',
+      'a"b?route={route}',
+      'index.cgi?route=x',
+      'a{route}b{route}',
+      'x'.repeat(400) + '{route}',
+      42,
+    ]) {
       expect(parseMountTemplate(bad)).toBeNull();
     }
     expect(parseMountTemplate('/cgi/fix_email_auth/index.cgi?route={route}')).toBe('/cgi/fix_email_auth/index.cgi?route={route}');

@@ -26,11 +26,14 @@ describe('views', () => {
     for (const expression of raw) expect(expression).toMatch(/^include\('[^']+'(, \{[^}]*\})?\)$/);
   });
 
-  it.each(files.map((f) => [f.slice(VIEWS.length + 1), f]))('when %s has inline script or style, then the CSP would block it, so there is none', (_name, file) => {
-    const text = readFileSync(file, 'utf8');
-    expect(text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    expect(text).not.toMatch(/\son[a-z]+=/i);
-    expect(text).not.toMatch(/<style/);
-    expect(text).not.toMatch(/\sstyle="/);
-  });
+  it.each(files.map((f) => [f.slice(VIEWS.length + 1), f]))(
+    'when %s has inline script or style, then the CSP would block it, so there is none',
+    (_name, file) => {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(text).not.toMatch(/\son[a-z]+=/i);
+      expect(text).not.toMatch(/<style/);
+      expect(text).not.toMatch(/\sstyle="/);
+    },
+  );
 });

@@ -190,12 +190,16 @@ describe('DnsClient against hand-built servers', () => {
       const q = dnsPacket.decode(msg);
       return reply(q, { id: ((q.id ?? 0) + 1) & 0xffff });
     });
-    await expect(client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 20, retries: 0 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(
+      client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 20, retries: 0 }),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 
   test('when the server stays silent, then the datagram is sent 1 + retries times and the query fails with TIMEOUT', async () => {
     const s = await serve(() => null);
-    const err = await client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 20, retries: 2 }).catch((e: unknown) => e);
+    const err = await client
+      .query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 20, retries: 2 })
+      .catch((e: unknown) => e);
     expect(isFixEmailAuthError(err, 'TIMEOUT')).toBe(true);
     expect(s.stats.udp).toBe(3);
     expect(client.openSockets).toBeLessThanOrEqual(1);
@@ -203,7 +207,9 @@ describe('DnsClient against hand-built servers', () => {
 
   test('when the first datagram is lost, then the retransmission is answered', async () => {
     let seen = 0;
-    const s = await serve((msg) => (++seen === 1 ? null : reply(dnsPacket.decode(msg), { answers: [txtAnswer('x.example.com', 'second time')] })));
+    const s = await serve((msg) =>
+      ++seen === 1 ? null : reply(dnsPacket.decode(msg), { answers: [txtAnswer('x.example.com', 'second time')] }),
+    );
     const answer = await client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 50, retries: 3 });
     expect(txtOf(answer.answers).map(txtStrings)).toEqual([['second time']]);
     expect(s.stats.udp).toBe(2);
@@ -227,13 +233,18 @@ describe('DnsClient against hand-built servers', () => {
 
   test('when nothing listens on the port, then the query fails with DNS_ERROR, not a hang', async () => {
     const port = await unusedPort();
-    await expect(client.query({ address: '127.0.0.1', port }, 'x.example.com', 'TXT', { timeoutMs: 5000, retries: 0 })).rejects.toMatchObject({ code: 'DNS_ERROR' });
+    await expect(
+      client.query({ address: '127.0.0.1', port }, 'x.example.com', 'TXT', { timeoutMs: 5000, retries: 0 }),
+    ).rejects.toMatchObject({ code: 'DNS_ERROR' });
   });
 
   test('when the query is aborted, then it fails with DNS_ERROR and frees its socket slot', async () => {
     const s = await serve(() => null);
     const controller = new AbortController();
-    const pending = client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', { timeoutMs: 10_000, signal: controller.signal });
+    const pending = client.query({ address: s.address, port: s.port }, 'x.example.com', 'TXT', {
+      timeoutMs: 10_000,
+      signal: controller.signal,
+    });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'DNS_ERROR' });
   });
@@ -264,7 +275,10 @@ describe('DnsClient against hand-built servers', () => {
 
   test('when the server is on IPv6 loopback, then queries work over UDP and TCP', async () => {
     if (!(await ipv6Available())) return; // no ::1 on this machine: nothing to test
-    const s = await serve((msg, transport) => reply(dnsPacket.decode(msg), { answers: [txtAnswer('x.example.com', `v6 ${transport}`)] }), '::1');
+    const s = await serve(
+      (msg, transport) => reply(dnsPacket.decode(msg), { answers: [txtAnswer('x.example.com', `v6 ${transport}`)] }),
+      '::1',
+    );
     const udp = await client.query({ address: '::1', port: s.port }, 'x.example.com', 'TXT');
     const tcp = await client.query({ address: '::1', port: s.port }, 'x.example.com', 'TXT', { tcp: true });
     expect([udp, tcp].map((a) => txtOf(a.answers).map(txtStrings))).toEqual([[['v6 udp']], [['v6 tcp']]]);

@@ -36,7 +36,8 @@ describe('startDnsAnswerer over a directory of cPanel zone files', () => {
   let dir: string;
   let answerer: DnsAnswerer;
   let client: DnsClient;
-  const ask = (name: string, type: string, opts = {}) => client.query({ address: answerer.address, port: answerer.port }, name, type, { timeoutMs: 2000, ...opts });
+  const ask = (name: string, type: string, opts = {}) =>
+    client.query({ address: answerer.address, port: answerer.port }, name, type, { timeoutMs: 2000, ...opts });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dns-answerer-'));
@@ -110,7 +111,10 @@ describe('startDnsAnswerer over a directory of cPanel zone files', () => {
 
   test('when a lockdown record is split into many strings beyond 512 bytes, then UDP truncates and TCP delivers it', async () => {
     const strings = Array.from({ length: 8 }, (_, i) => `"${String.fromCharCode(97 + i).repeat(200)}"`).join(' ');
-    writeFileSync(join(dir, 'example.com.db'), zoneFile('example.com', '2024060103', 'v=mc1 auth=webhostingm', `long\t300\tIN\tTXT\t${strings}`));
+    writeFileSync(
+      join(dir, 'example.com.db'),
+      zoneFile('example.com', '2024060103', 'v=mc1 auth=webhostingm', `long\t300\tIN\tTXT\t${strings}`),
+    );
     utimesSync(join(dir, 'example.com.db'), new Date(), new Date(Date.now() + 5000));
     const before = answerer.stats.tcp;
     const answer = await ask('long.example.com', 'TXT', { edns: false });
@@ -133,7 +137,18 @@ describe('startDnsAnswerer over a directory of cPanel zone files', () => {
   test('when dig asks, then it reads an authoritative answer (an independent client agrees on the wire format)', async () => {
     let out: string;
     try {
-      out = (await promisify(execFile)('dig', ['+norec', '+time=1', '+tries=1', '-p', String(answerer.port), '@127.0.0.1', '_mailchannels.example.com', 'TXT'])).stdout;
+      out = (
+        await promisify(execFile)('dig', [
+          '+norec',
+          '+time=1',
+          '+tries=1',
+          '-p',
+          String(answerer.port),
+          '@127.0.0.1',
+          '_mailchannels.example.com',
+          'TXT',
+        ])
+      ).stdout;
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT') return; // dig is not installed here
       throw err;

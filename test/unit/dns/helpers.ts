@@ -10,7 +10,14 @@ export type Row = [string, number, string, ...string[]];
 
 export function makeZone(name: string, serial: string, rows: Row[]): Zone {
   const apex = `${name}.`;
-  const soa: ZoneRecord = { lineIndex: 0, dname: apex, name: apex, ttl: 3600, type: 'SOA', data: [`ns1.${name}.`, `hostmaster.${name}.`, serial, '3600', '1800', '1209600', '300'] };
+  const soa: ZoneRecord = {
+    lineIndex: 0,
+    dname: apex,
+    name: apex,
+    ttl: 3600,
+    type: 'SOA',
+    data: [`ns1.${name}.`, `hostmaster.${name}.`, serial, '3600', '1800', '1209600', '300'],
+  };
   const records = rows.map(([owner, ttl, type, ...data], i): ZoneRecord => {
     const abs = owner === '@' ? apex : owner.endsWith('.') ? owner.toLowerCase() : `${owner.toLowerCase()}.${apex}`;
     return { lineIndex: i + 1, dname: owner, name: abs, ttl, type, data };
@@ -39,7 +46,15 @@ export async function serveZones(zones: Zone[], options: ListenOptions = {}): Pr
 /** A hand-built response to `query` (a decoded packet) with the given pieces. */
 export function reply(
   query: dnsPacket.DecodedPacket,
-  parts: { id?: number; rcode?: number; aa?: boolean; tc?: boolean; name?: string; answers?: dnsPacket.Answer[]; authorities?: dnsPacket.Answer[] } = {},
+  parts: {
+    id?: number;
+    rcode?: number;
+    aa?: boolean;
+    tc?: boolean;
+    name?: string;
+    answers?: dnsPacket.Answer[];
+    authorities?: dnsPacket.Answer[];
+  } = {},
 ): Buffer {
   const q = query.questions?.[0];
   let flags = parts.rcode ?? 0;

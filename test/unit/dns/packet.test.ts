@@ -18,7 +18,12 @@ function response(overrides: Partial<dnsPacket.Packet> = {}): Buffer {
 describe('buildQuery', () => {
   test('when built, then the packet carries the ID, no RD by default, and an EDNS OPT offering 4096 bytes', () => {
     const decoded = dnsPacket.decode(query.packet);
-    expect([decoded.id, decoded.flag_rd, decoded.questions?.[0]?.name, decoded.questions?.[0]?.type]).toEqual([0x1234, false, '_mailchannels.Example.com', 'TXT']);
+    expect([decoded.id, decoded.flag_rd, decoded.questions?.[0]?.name, decoded.questions?.[0]?.type]).toEqual([
+      0x1234,
+      false,
+      '_mailchannels.Example.com',
+      'TXT',
+    ]);
     expect(decoded.additionals?.[0]).toMatchObject({ type: 'OPT', udpPayloadSize: 4096 });
     expect(query.name).toBe('_mailchannels.example.com');
   });

@@ -142,7 +142,22 @@ describe('checkPropagation', () => {
       const name = q.questions?.[0]?.name ?? '';
       const answers: dnsPacket.Answer[] =
         q.questions?.[0]?.type === 'SOA'
-          ? [{ type: 'SOA', name, ttl: 60, data: { mname: 'ns1.example.com', rname: 'h.example.com', serial: 2024060102, refresh: 1, retry: 1, expire: 1, minimum: 60 } }]
+          ? [
+              {
+                type: 'SOA',
+                name,
+                ttl: 60,
+                data: {
+                  mname: 'ns1.example.com',
+                  rname: 'h.example.com',
+                  serial: 2024060102,
+                  refresh: 1,
+                  retry: 1,
+                  expire: 1,
+                  minimum: 60,
+                },
+              },
+            ]
           : [{ type: 'TXT', name, ttl: 60, data: [Buffer.from(NEW)] }];
       return reply(q, { aa: false, answers });
     });
@@ -154,7 +169,9 @@ describe('checkPropagation', () => {
   test('when the record was deleted (expectedTxt null) and no server has it, then it is verified', async () => {
     const ns1 = await nameserver(exampleZone('2024060102', null));
     const ns2 = await nameserver(exampleZone('2024060102', null));
-    const report = await checkPropagation(input({ 'ns1.example.net': [at(ns1)], 'ns2.example.net': [at(ns2)] }, { expectedTxt: null, previousTtl: 300 }));
+    const report = await checkPropagation(
+      input({ 'ns1.example.net': [at(ns1)], 'ns2.example.net': [at(ns2)] }, { expectedTxt: null, previousTtl: 300 }),
+    );
     expect(report.state).toBe('verified');
     expect(report.servers.map((s) => s.txt)).toEqual([[], []]);
     expect(report.cachesExpireAt).toBe('2024-06-01T12:05:00.000Z');
@@ -217,7 +234,12 @@ describe('checkPropagation', () => {
     const ns1 = await nameserver(exampleZone('2024060102', [NEW]));
     const report = await checkPropagation(input({ 'ns1.example.net': [at(ns1)], 'ns2.example.net': [] }));
     expect(report.state).toBe('unknown');
-    expect(report.servers[1]).toMatchObject({ nameserver: 'ns2.example.net', address: '', state: 'unknown', error: 'has no A or AAAA record' });
+    expect(report.servers[1]).toMatchObject({
+      nameserver: 'ns2.example.net',
+      address: '',
+      state: 'unknown',
+      error: 'has no A or AAAA record',
+    });
   });
 
   test('when no nameservers are given, then the zone’s NS set and their addresses are looked up through the resolver', async () => {

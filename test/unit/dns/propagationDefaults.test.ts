@@ -15,11 +15,23 @@ describe('propagationDefaults', () => {
     const config = parseConfig({
       provider: { authId: 'webhostingm' },
       // The NS set is looked up through the configured resolver; its address comes from the map.
-      dns: { resolvers: [endpoint], nameserverAddresses: { 'ns1.example.net': ['127.0.0.1'] }, port: server.port, timeoutMs: 2000, retries: 0 },
+      dns: {
+        resolvers: [endpoint],
+        nameserverAddresses: { 'ns1.example.net': ['127.0.0.1'] },
+        port: server.port,
+        timeoutMs: 2000,
+        retries: 0,
+      },
     });
     const defaults = propagationDefaults(config.dns);
     try {
-      const report = await checkPropagation({ ...defaults, zone: 'example.com', name: '_mailchannels.example.com', expectedTxt: ['v=mc1 auth=webhostingm'], now: new Date('2024-06-01T12:00:00Z') });
+      const report = await checkPropagation({
+        ...defaults,
+        zone: 'example.com',
+        name: '_mailchannels.example.com',
+        expectedTxt: ['v=mc1 auth=webhostingm'],
+        now: new Date('2024-06-01T12:00:00Z'),
+      });
       expect(report.state).toBe('verified');
       expect(report.servers.map((s) => [s.nameserver, s.address, s.port])).toEqual([['ns1.example.net', '127.0.0.1', server.port]]);
     } finally {

@@ -70,7 +70,8 @@ describe('createResolver with configured resolvers', () => {
   test.each(sameAsNode)('when %s %s is resolved, then the result or error code is the same as Node’s', async (name, type) => {
     const expected = await outcome(node.resolve(name, type as 'TXT'));
     const actual = await outcome(ours(name, type));
-    const sortRows = (o: unknown) => (o && typeof o === 'object' && 'ok' in o && Array.isArray(o.ok) ? { ok: [...o.ok].map((x) => JSON.stringify(x)).sort() } : o);
+    const sortRows = (o: unknown) =>
+      o && typeof o === 'object' && 'ok' in o && Array.isArray(o.ok) ? { ok: [...o.ok].map((x) => JSON.stringify(x)).sort() } : o;
     expect(sortRows(actual)).toEqual(sortRows(expected));
   });
 
@@ -133,7 +134,9 @@ describe('createResolver failure modes', () => {
   });
 
   test('when a configured resolver is not an IP address, then creating the resolver fails with CONFIG_INVALID', () => {
-    expect(() => createResolver({ resolvers: ['dns.example.net'], timeoutMs: 100, retries: 0 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => createResolver({ resolvers: ['dns.example.net'], timeoutMs: 100, retries: 0 })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });
 

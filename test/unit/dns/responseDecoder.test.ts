@@ -10,7 +10,10 @@ function header(counts: [number, number, number, number], tc = false): Buffer {
   return h;
 }
 function labels(...parts: string[]): Buffer {
-  return Buffer.concat([...parts.map((p) => Buffer.concat([Buffer.from([Buffer.byteLength(p, 'latin1')]), Buffer.from(p, 'latin1')])), Buffer.from([0])]);
+  return Buffer.concat([
+    ...parts.map((p) => Buffer.concat([Buffer.from([Buffer.byteLength(p, 'latin1')]), Buffer.from(p, 'latin1')])),
+    Buffer.from([0]),
+  ]);
 }
 const pointer = (offset: number) => Buffer.from([0xc0 | (offset >> 8), offset & 0xff]);
 function rr(owner: Buffer, type: number, ttl: number, rdata: Buffer): Buffer {
@@ -32,13 +35,23 @@ describe('decodeResponse', () => {
     const msg = Buffer.concat([header([1, 1, 0, 0]), question(qname, 15), rr(pointer(12), 15, 300, mxData)]);
     const decoded = decodeResponse(msg);
     expect(decoded.question).toEqual({ name: 'mail.example.com', type: 15, class: 1 });
-    expect(decoded.answers).toEqual([{ name: 'mail.example.com', ttl: 300, class: 'IN', type: 'MX', data: { preference: 10, exchange: 'mx1.example.com' } }]);
+    expect(decoded.answers).toEqual([
+      { name: 'mail.example.com', ttl: 300, class: 'IN', type: 'MX', data: { preference: 10, exchange: 'mx1.example.com' } },
+    ]);
   });
 
   test('when a pointer points forward or at itself, then the packet is rejected (no loops)', () => {
-    const selfLoop = Buffer.concat([header([1, 1, 0, 0]), question(qname, 16), rr(pointer(12 + qname.length + 4), 16, 1, Buffer.from([0]))]);
+    const selfLoop = Buffer.concat([
+      header([1, 1, 0, 0]),
+      question(qname, 16),
+      rr(pointer(12 + qname.length + 4), 16, 1, Buffer.from([0])),
+    ]);
     expect(() => decodeResponse(selfLoop)).toThrow(RangeError);
-    const forward = Buffer.concat([header([1, 0, 0, 0]), question(Buffer.concat([labels('a').subarray(0, 2), pointer(40)]), 16), Buffer.alloc(40)]);
+    const forward = Buffer.concat([
+      header([1, 0, 0, 0]),
+      question(Buffer.concat([labels('a').subarray(0, 2), pointer(40)]), 16),
+      Buffer.alloc(40),
+    ]);
     expect(() => decodeHead(forward)).toThrow(RangeError);
   });
 
@@ -58,7 +71,11 @@ describe('decodeResponse', () => {
   });
 
   test('when a truncated (TC) response is cut in the middle of a record, then it decodes with empty sections', () => {
-    const full = Buffer.concat([header([1, 1, 0, 0], true), question(qname, 16), rr(pointer(12), 16, 1, Buffer.from([3, 0x61, 0x62, 0x63]))]);
+    const full = Buffer.concat([
+      header([1, 1, 0, 0], true),
+      question(qname, 16),
+      rr(pointer(12), 16, 1, Buffer.from([3, 0x61, 0x62, 0x63])),
+    ]);
     const decoded = decodeResponse(full.subarray(0, full.length - 3));
     expect([decoded.flags.tc, decoded.answers]).toEqual([true, []]);
   });
@@ -81,7 +98,14 @@ describe('decodeResponse', () => {
       id: 7,
       flags: dnsPacket.AUTHORITATIVE_ANSWER | 3,
       questions: [{ name: 'nx.example.com', type: 'TXT', class: 'IN' }],
-      authorities: [{ type: 'SOA', name: 'example.com', ttl: 300, data: { mname: 'ns1.example.com', rname: 'h.example.com', serial: 4294967295, refresh: 1, retry: 2, expire: 3, minimum: 4 } }],
+      authorities: [
+        {
+          type: 'SOA',
+          name: 'example.com',
+          ttl: 300,
+          data: { mname: 'ns1.example.com', rname: 'h.example.com', serial: 4294967295, refresh: 1, retry: 2, expire: 3, minimum: 4 },
+        },
+      ],
       additionals: [
         { type: 'A', name: 'ns1.example.com', ttl: 60, data: '192.0.2.1' },
         { type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] },
@@ -89,7 +113,13 @@ describe('decodeResponse', () => {
     });
     const d = decodeResponse(msg);
     expect([d.id, d.rcode, d.flags.aa, d.ednsUdpSize, d.answers.length]).toEqual([7, 'NXDOMAIN', true, 1232, 0]);
-    expect(d.authority[0]).toEqual({ name: 'example.com', ttl: 300, class: 'IN', type: 'SOA', data: { mname: 'ns1.example.com', rname: 'h.example.com', serial: '4294967295', refresh: 1, retry: 2, expire: 3, minimum: 4 } });
+    expect(d.authority[0]).toEqual({
+      name: 'example.com',
+      ttl: 300,
+      class: 'IN',
+      type: 'SOA',
+      data: { mname: 'ns1.example.com', rname: 'h.example.com', serial: '4294967295', refresh: 1, retry: 2, expire: 3, minimum: 4 },
+    });
     expect(d.additional).toEqual([{ name: 'ns1.example.com', ttl: 60, class: 'IN', type: 'A', data: '192.0.2.1' }]);
   });
 });

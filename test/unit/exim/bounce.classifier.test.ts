@@ -21,8 +21,14 @@ describe('classifyBounce: MailChannels lockdown (mailchannels.md §7.2 test vect
   });
 
   it('when the provider KB tail (TLS fields, example_domain.com) is pasted, then the domain keeps its underscore', () => {
-    const v = classifyBounce('TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example_domain.com.');
-    expect(v).toMatchObject({ class: 'LOCKDOWN_REJECTED', domain: 'example_domain.com', reply: '550 5.7.1 This sender is not authorized to send from example_domain.com.' });
+    const v = classifyBounce(
+      'TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example_domain.com.',
+    );
+    expect(v).toMatchObject({
+      class: 'LOCKDOWN_REJECTED',
+      domain: 'example_domain.com',
+      reply: '550 5.7.1 This sender is not authorized to send from example_domain.com.',
+    });
   });
 
   it('when the domain is in capitals, then it is lower-cased and the final dot dropped', () => {
@@ -30,10 +36,13 @@ describe('classifyBounce: MailChannels lockdown (mailchannels.md §7.2 test vect
   });
 
   it('when Exim logged a multi-line reply with literal \\n, then the domain stops at the line end and the reply keeps its lines', () => {
-    const logged = '550-5.7.1 This sender is not authorized to send from multi.example.\\n550-5.7.1 See https://bit.ly/domain-lockdown\\n550 5.7.1 for more information.';
+    const logged =
+      '550-5.7.1 This sender is not authorized to send from multi.example.\\n550-5.7.1 See https://bit.ly/domain-lockdown\\n550 5.7.1 for more information.';
     const v = classifyBounce(logged);
     expect(v.domain).toBe('multi.example');
-    expect(v.reply).toBe('550-5.7.1 This sender is not authorized to send from multi.example.\n550-5.7.1 See https://bit.ly/domain-lockdown\n550 5.7.1 for more information.');
+    expect(v.reply).toBe(
+      '550-5.7.1 This sender is not authorized to send from multi.example.\n550-5.7.1 See https://bit.ly/domain-lockdown\n550 5.7.1 for more information.',
+    );
   });
 
   it('when a customer pastes the bounce Exim mails back, then the lockdown and its domain are found', () => {
@@ -76,7 +85,7 @@ describe('classifyBounce: look-alikes that are not lockdown (mailchannels.md §7
     expect(classifyBounce(text).class).not.toBe('LOCKDOWN_REJECTED');
   });
 
-  it("when Gmail blocks unauthenticated mail (5.7.26), then it is OTHER: it is the receiver, not the _mailchannels record", () => {
+  it('when Gmail blocks unauthenticated mail (5.7.26), then it is OTHER: it is the receiver, not the _mailchannels record', () => {
     const v = classifyBounce(fixture('gmail-unauthenticated.txt'));
     expect(v.class).toBe('OTHER');
     expect(v.enhancedCode).toBe('5.7.26');
@@ -113,7 +122,9 @@ describe('classifyBounce: the other classes', () => {
   });
 
   it('when numbers appear in addresses, ports or the time, then they are not taken for the SMTP code', () => {
-    const v = classifyBounce('2026-11-28 23:37:35 host 192.168.63.111 port :2525 user 550x@example.com: 421 4.7.0 Try again later, closing connection.');
+    const v = classifyBounce(
+      '2026-11-28 23:37:35 host 192.168.63.111 port :2525 user 550x@example.com: 421 4.7.0 Try again later, closing connection.',
+    );
     expect(v.smtpCode).toBe('421');
     expect(v.enhancedCode).toBe('4.7.0');
     expect(v.class).toBe('DEFERRED');
@@ -125,7 +136,14 @@ describe('classifyBounce: the other classes', () => {
   });
 
   it('when every class is produced, then each has a plain-English explanation and fix', () => {
-    const texts = ['550 5.7.1 This sender is not authorized to send from a.example', '550 5.7.1 [BFD] Sender prohibited by SPF', '550 5.1.1 user unknown', '451 4.7.1 rate limit', '452 busy', 'nonsense'];
+    const texts = [
+      '550 5.7.1 This sender is not authorized to send from a.example',
+      '550 5.7.1 [BFD] Sender prohibited by SPF',
+      '550 5.1.1 user unknown',
+      '451 4.7.1 rate limit',
+      '452 busy',
+      'nonsense',
+    ];
     const seen = new Set<BounceClass>();
     for (const t of texts) {
       const v = classifyBounce(t);

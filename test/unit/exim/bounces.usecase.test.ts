@@ -15,7 +15,8 @@ describe('findBounces on a cPanel day', () => {
   it('when the JSON contract is taken, then it has exactly events and domains with exactly the contract fields', async () => {
     const json = bounceReportJson(await findBounces({ log, includeRotated: false }));
     expect(Object.keys(json)).toEqual(['events', 'domains']);
-    for (const e of json.events) expect(Object.keys(e)).toEqual(['messageId', 'time', 'recipient', 'domain', 'class', 'sender', 'authUser']);
+    for (const e of json.events)
+      expect(Object.keys(e)).toEqual(['messageId', 'time', 'recipient', 'domain', 'class', 'sender', 'authUser']);
     for (const d of json.domains) expect(Object.keys(d)).toEqual(['domain', 'class', 'count', 'lastSeen']);
   });
 
@@ -86,7 +87,7 @@ describe('findBounces on a cPanel day', () => {
     ]);
   });
 
-  it('when limited to a user\'s own domains, then no other domain\'s events, aggregates or accounts appear', async () => {
+  it("when limited to a user's own domains, then no other domain's events, aggregates or accounts appear", async () => {
     const report = await findBounces({ log, includeRotated: false, onlyDomains: ['Shop.Example.co.uk.', 'spf-broken.example'] });
     expect(report.events.map((e) => e.domain)).toEqual(['shop.example.co.uk', 'spf-broken.example']);
     expect(report.domains.map((d) => d.domain)).toEqual(['shop.example.co.uk', 'spf-broken.example']);
@@ -148,7 +149,9 @@ describe('findBounces: problems flag and injected reader', () => {
   it('when an SPF rejection occurs, then it is a problem and the domain is the envelope sender domain', async () => {
     const report = await findBounces({ log: 'unused' }, reader([failure('SMTP error: 550 5.7.1 [BFD] Sender prohibited by SPF')]));
     expect(report.problems).toBe(true);
-    expect(report.domains).toEqual([{ domain: 'mine.example', class: 'SPF_REJECTED', count: 1, lastSeen: isoLocal(new Date(2026, 10, 28, 10, 0, 0)) }]);
+    expect(report.domains).toEqual([
+      { domain: 'mine.example', class: 'SPF_REJECTED', count: 1, lastSeen: isoLocal(new Date(2026, 10, 28, 10, 0, 0)) },
+    ]);
   });
 
   it('when the log is missing, then the adapter error reaches the caller as BAD_INPUT', async () => {
@@ -175,12 +178,22 @@ describe('helpers', () => {
 
 describe('explainBounce', () => {
   it('when one Exim log line is pasted, then recipient and message id are shown and the fields do not confuse it', () => {
-    const e = explainBounce('2026-11-28 10:22:33 1xXQ0b-00000004Qx2-AbCd ** someone@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes : SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example.com.');
-    expect(e).toMatchObject({ class: 'LOCKDOWN_REJECTED', domain: 'example.com', messageId: '1xXQ0b-00000004Qx2-AbCd', recipient: 'someone@gmail.example', problem: true });
+    const e = explainBounce(
+      '2026-11-28 10:22:33 1xXQ0b-00000004Qx2-AbCd ** someone@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes : SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example.com.',
+    );
+    expect(e).toMatchObject({
+      class: 'LOCKDOWN_REJECTED',
+      domain: 'example.com',
+      messageId: '1xXQ0b-00000004Qx2-AbCd',
+      recipient: 'someone@gmail.example',
+      problem: true,
+    });
   });
 
   it('when a deferral line without a code is pasted, then it is DEFERRED with the deferral advice', () => {
-    const e = explainBounce('2026-11-28 09:00:05 [9102] 1xY9Ij-0009Ij-Kl == frank@mx.partner.example R=lookuphost T=remote_smtp defer (111): Connection refused');
+    const e = explainBounce(
+      '2026-11-28 09:00:05 [9102] 1xY9Ij-0009Ij-Kl == frank@mx.partner.example R=lookuphost T=remote_smtp defer (111): Connection refused',
+    );
     expect(e.class).toBe('DEFERRED');
     expect(e.fix).toMatch(/retried/);
   });
@@ -206,11 +219,17 @@ describe('findBounces: incremental through the use case', () => {
   it('when called twice with the same cursor store, then the second call reports only new events', async () => {
     const { MemoryCursorStore } = await import('../../../src/adapters/exim');
     const log = join(t.dir, 'inc.mainlog');
-    writeFileSync(log, '2026-11-28 10:00:00 1xZ100-000001-Aa ** r@x.example R=r T=t: 550 5.7.1 This sender is not authorized to send from one.example.\n');
+    writeFileSync(
+      log,
+      '2026-11-28 10:00:00 1xZ100-000001-Aa ** r@x.example R=r T=t: 550 5.7.1 This sender is not authorized to send from one.example.\n',
+    );
     const store = new MemoryCursorStore();
     expect((await findBounces({ log, cursorStore: store })).events.map((e) => e.domain)).toEqual(['one.example']);
     const { appendFileSync } = await import('fs');
-    appendFileSync(log, '2026-11-28 11:00:00 1xZ100-000002-Aa ** r@x.example R=r T=t: 550 5.7.1 This sender is not authorized to send from two.example.\n');
+    appendFileSync(
+      log,
+      '2026-11-28 11:00:00 1xZ100-000002-Aa ** r@x.example R=r T=t: 550 5.7.1 This sender is not authorized to send from two.example.\n',
+    );
     expect((await findBounces({ log, cursorStore: store })).events.map((e) => e.domain)).toEqual(['two.example']);
   });
 });

@@ -43,7 +43,14 @@ describe('fix-email-auth bounces', () => {
     expect(code).toBe(1);
     const json = JSON.parse(io.out());
     expect(Object.keys(json)).toEqual(['events', 'domains']);
-    expect(json.domains).toEqual([{ domain: 'example.com', class: 'LOCKDOWN_REJECTED', count: 4, lastSeen: expect.stringMatching(/^2026-11-28T23:37:35[+-]\d\d:\d\d$/) }]);
+    expect(json.domains).toEqual([
+      {
+        domain: 'example.com',
+        class: 'LOCKDOWN_REJECTED',
+        count: 4,
+        lastSeen: expect.stringMatching(/^2026-11-28T23:37:35[+-]\d\d:\d\d$/),
+      },
+    ]);
     expect(json.events.find((e: { messageId: string }) => e.messageId === '1xXRz5-0002X2-2t')).toEqual({
       messageId: '1xXRz5-0002X2-2t',
       time: expect.stringMatching(/^2026-11-28T23:37:35/),
@@ -89,7 +96,10 @@ describe('fix-email-auth bounces', () => {
 
   it('when --log is omitted and a config file names the log, then that path is used (and named when missing)', async () => {
     const config = join(t.dir, 'config-paths.json');
-    writeFileSync(config, JSON.stringify({ provider: { authId: 'webhostingm' }, paths: { eximMainlog: join(t.dir, 'configured_mainlog') } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ provider: { authId: 'webhostingm' }, paths: { eximMainlog: join(t.dir, 'configured_mainlog') } }),
+    );
     const io = fakeIO({ FIX_EMAIL_AUTH_CONFIG: config });
     expect(await run(['bounces'], io)).toBe(2);
     expect(io.err()).toContain('configured_mainlog: no such file');
@@ -119,7 +129,10 @@ describe('fix-email-auth explain', () => {
   });
 
   it('when the argument is -, then the bounce is read from stdin', async () => {
-    const io = fakeIO({}, `Delivery failed:\n  SMTP error from remote mail server after RCPT TO:<x@y>:\n  550 5.1.1 <x@y>: Recipient address rejected: User unknown\n`);
+    const io = fakeIO(
+      {},
+      `Delivery failed:\n  SMTP error from remote mail server after RCPT TO:<x@y>:\n  550 5.1.1 <x@y>: Recipient address rejected: User unknown\n`,
+    );
     expect(await run(['explain', '-'], io)).toBe(1);
     expect(io.out()).toContain('Class:   RECIPIENT_INVALID');
   });

@@ -18,7 +18,14 @@ export async function rows(options: ReadEximOptions) {
   const result = await readEximFailures(options);
   return {
     result,
-    rows: result.failures.map((f) => ({ id: f.messageId, kind: f.kind, rcpt: f.recipient, sender: f.sender, authUser: f.authUser, host: f.hostName })),
+    rows: result.failures.map((f) => ({
+      id: f.messageId,
+      kind: f.kind,
+      rcpt: f.recipient,
+      sender: f.sender,
+      authUser: f.authUser,
+      host: f.hostName,
+    })),
   };
 }
 

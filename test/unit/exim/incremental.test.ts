@@ -29,7 +29,12 @@ function newLogDir(name: string): string {
 
 async function look(log: string, store: LogCursorStore) {
   const r = await readEximFailures({ log, cursorStore: store });
-  return { ids: r.failures.map((f) => f.messageId), senders: r.failures.map((f) => f.sender), bytesRead: r.files.reduce((s, f) => s + f.bytesRead, 0), result: r };
+  return {
+    ids: r.failures.map((f) => f.messageId),
+    senders: r.failures.map((f) => f.sender),
+    bytesRead: r.files.reduce((s, f) => s + f.bytesRead, 0),
+    result: r,
+  };
 }
 
 describe('incremental reading with a cursor store', () => {
@@ -76,7 +81,10 @@ describe('incremental reading with a cursor store', () => {
     const id = '1xC000-000001-Aa';
     writeFileSync(log, `2026-11-28 10:00:00 ${id} <= early@d.example A=dovecot_login:early@d.example P=esmtpa S=1\n`);
     await look(log, store);
-    appendFileSync(log, `2026-11-28 11:00:00 ${id} ** r@x.example R=r T=t: 550 5.7.1 This sender is not authorized to send from d.example.\n`);
+    appendFileSync(
+      log,
+      `2026-11-28 11:00:00 ${id} ** r@x.example R=r T=t: 550 5.7.1 This sender is not authorized to send from d.example.\n`,
+    );
     const second = await look(log, store);
     expect(second.result.failures.map((f) => [f.sender, f.authUser])).toEqual([['early@d.example', 'early@d.example']]);
   });

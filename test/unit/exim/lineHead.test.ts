@@ -1,10 +1,25 @@
-import { KIND_ARRIVAL, KIND_COMPLETED, KIND_DEFERRED, KIND_FAILED, KIND_NONE, isMessageId, lineTime, newLineHead, readLineHead } from '../../../src/adapters/exim/lineHead';
+import {
+  KIND_ARRIVAL,
+  KIND_COMPLETED,
+  KIND_DEFERRED,
+  KIND_FAILED,
+  KIND_NONE,
+  isMessageId,
+  lineTime,
+  newLineHead,
+  readLineHead,
+} from '../../../src/adapters/exim/lineHead';
 
 function head(line: string) {
   const b = Buffer.from(line, 'utf8');
   const h = newLineHead();
   const kind = readLineHead(b, 0, b.length, h);
-  return { kind, id: kind === KIND_NONE ? null : b.toString('latin1', h.idStart, h.idEnd), rest: b.toString('utf8', h.restStart), time: kind === KIND_NONE ? null : lineTime(b, 0, h) };
+  return {
+    kind,
+    id: kind === KIND_NONE ? null : b.toString('latin1', h.idStart, h.idEnd),
+    rest: b.toString('utf8', h.restStart),
+    time: kind === KIND_NONE ? null : lineTime(b, 0, h),
+  };
 }
 
 describe('readLineHead', () => {
@@ -38,12 +53,17 @@ describe('readLineHead', () => {
 
   it('when +pid, +millisec and log_timezone are on (real Exim 4.96 shapes), then the head is still found', () => {
     expect(head('2026-11-29 00:08:39 [9632] 1xXST9-0002VK-2S ** someone@gmail.example R=smarthost').id).toBe('1xXST9-0002VK-2S');
-    expect(head('2026-11-29 00:09:06.051 +0000 1xXSTZ-0002cE-31 ** someone@gmail.example F=<tiff@example.com>').id).toBe('1xXSTZ-0002cE-31');
+    expect(head('2026-11-29 00:09:06.051 +0000 1xXSTZ-0002cE-31 ** someone@gmail.example F=<tiff@example.com>').id).toBe(
+      '1xXSTZ-0002cE-31',
+    );
     expect(head('2017-07-30 18:51:05.712 [123] 10HmbA-000000005vi-0000 ** d@test.ex R=to_server').id).toBe('10HmbA-000000005vi-0000');
   });
 
   it.each([
-    ['flagless per-host line', '2026-11-28 10:00:00 1xXRz5-0002X2-2t H=127.0.0.1 [127.0.0.1]: SMTP error from remote mail server after end of data: 452 busy'],
+    [
+      'flagless per-host line',
+      '2026-11-28 10:00:00 1xXRz5-0002X2-2t H=127.0.0.1 [127.0.0.1]: SMTP error from remote mail server after end of data: 452 busy',
+    ],
     ['no id', '2026-11-29 00:08:39 [9632] exim user lost privilege for using -C option'],
     ['continuation line', ' Suggested action: use keep_environment.'],
     ['cPanel doc odd date', '2015-12-4 08:27:23 refused relay (host) to <user@example.com> from <example@user.com> H=x [192.168.0.20]'],
@@ -69,7 +89,9 @@ describe('lineTime', () => {
   });
 
   it('when there are milliseconds, then they are kept', () => {
-    expect(head('2017-07-30 18:51:05.712 10HmbA-000000005vi-0000 ** d@test.ex x').time?.getTime()).toBe(new Date(2017, 6, 30, 18, 51, 5, 712).getTime());
+    expect(head('2017-07-30 18:51:05.712 10HmbA-000000005vi-0000 ** d@test.ex x').time?.getTime()).toBe(
+      new Date(2017, 6, 30, 18, 51, 5, 712).getTime(),
+    );
   });
 
   it('when log_timezone wrote an offset, then the offset is applied', () => {

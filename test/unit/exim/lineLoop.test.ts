@@ -19,7 +19,11 @@ function source(data: Buffer, pieces: number[]): ByteSource {
 
 async function collect(data: Buffer, options: Parameters<typeof forEachLine>[2] & { pieces?: number[] } = {}) {
   const lines: Array<[string, number]> = [];
-  const result = await forEachLine(source(data, options.pieces ?? [1 << 20]), (b, s, e, offset) => lines.push([b.toString('latin1', s, e), offset]), options);
+  const result = await forEachLine(
+    source(data, options.pieces ?? [1 << 20]),
+    (b, s, e, offset) => lines.push([b.toString('latin1', s, e), offset]),
+    options,
+  );
   return { lines, result };
 }
 

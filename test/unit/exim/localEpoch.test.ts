@@ -26,12 +26,33 @@ process.stdout.write(JSON.stringify(out));
 
 describe('localEpoch', () => {
   it.each([
-    ['Europe/Berlin', [[2, 29], [9, 25]]],
-    ['America/New_York', [[2, 8], [10, 1]]],
-    ['Australia/Lord_Howe', [[3, 5], [9, 4]]],
+    [
+      'Europe/Berlin',
+      [
+        [2, 29],
+        [9, 25],
+      ],
+    ],
+    [
+      'America/New_York',
+      [
+        [2, 8],
+        [10, 1],
+      ],
+    ],
+    [
+      'Australia/Lord_Howe',
+      [
+        [3, 5],
+        [9, 4],
+      ],
+    ],
     ['UTC', [[0, 15]]],
   ])('when the server zone is %s, then it equals the Date constructor every 10 minutes around both DST changes', (zone, days) => {
-    const r = spawnSync(process.execPath, ['-e', check], { env: { TZ: zone, LINEHEAD_JS: js, DAYS: JSON.stringify(days) }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', check], {
+      env: { TZ: zone, LINEHEAD_JS: js, DAYS: JSON.stringify(days) },
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual([]);
   });

@@ -13,11 +13,32 @@ describe('readEximFailures on the reference lines A–F (jetbackup-and-exim.md �
     const { rows: r } = await rows({ log: fixture('reference-lines.mainlog'), includeRotated: false });
     expect(r).toEqual([
       // A: failure listed before its arrival (as the reference lists them); joined when the arrival comes
-      { id: '1xXRz5-0002X2-2t', kind: 'failed', rcpt: 'someone@gmail.example', sender: 'tiff@example.com', authUser: 'root', host: '127.0.0.1' },
+      {
+        id: '1xXRz5-0002X2-2t',
+        kind: 'failed',
+        rcpt: 'someone@gmail.example',
+        sender: 'tiff@example.com',
+        authUser: 'root',
+        host: '127.0.0.1',
+      },
       // B: arrival first (cPanel-style SMTP AUTH, §2.9)
-      { id: '1xXQ0b-0004Qx-2Z', kind: 'failed', rcpt: 'someone@gmail.example', sender: 'joe@example.com', authUser: 'joe@example.com', host: 'smtp.mailchannels.net' },
+      {
+        id: '1xXQ0b-0004Qx-2Z',
+        kind: 'failed',
+        rcpt: 'someone@gmail.example',
+        sender: 'joe@example.com',
+        authUser: 'joe@example.com',
+        host: 'smtp.mailchannels.net',
+      },
       // C and D: ≥ 4.99 lines without their arrival
-      { id: '1xXQ0b-00000004Qx2-AbCd', kind: 'failed', rcpt: 'someone@gmail.example', sender: null, authUser: null, host: 'smtp.mailchannels.net' },
+      {
+        id: '1xXQ0b-00000004Qx2-AbCd',
+        kind: 'failed',
+        rcpt: 'someone@gmail.example',
+        sender: null,
+        authUser: null,
+        host: 'smtp.mailchannels.net',
+      },
       { id: '1xXRz5-00000002X2a-2tQp', kind: 'failed', rcpt: 'someone@gmail.example', sender: null, authUser: null, host: '127.0.0.1' },
       { id: '10HmbA-000000005vi-0000', kind: 'failed', rcpt: 'd@test.ex', sender: null, authUser: null, host: '127.0.0.1' },
       { id: '10HmbB-000000005vj-0000', kind: 'failed', rcpt: 'f1@test.ex', sender: null, authUser: null, host: '127.0.0.1' },
@@ -30,7 +51,9 @@ describe('readEximFailures on the reference lines A–F (jetbackup-and-exim.md �
   it('when line A is read, then the message is the SMTP error after the fields', async () => {
     const { result } = await rows({ log: fixture('reference-lines.mainlog'), includeRotated: false });
     const a = result.failures.find((f) => f.messageId === '1xXRz5-0002X2-2t');
-    expect(a?.message).toBe('SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example.com.');
+    expect(a?.message).toBe(
+      'SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example.com.',
+    );
     expect(a?.time.getTime()).toBe(new Date(2026, 10, 28, 23, 37, 35).getTime());
   });
 });
@@ -50,7 +73,9 @@ describe('readEximFailures on logs written by a real Exim 4.96', () => {
       ['1xXSTZ-0002by-1b', 'failed', 'rcpt@multi.test', 'dave@good.example', 'root'],
       ['1xXSTZ-0002c6-2B', 'failed', 'rcpt@tls.test', 'tiff@example.com', 'root'],
     ]);
-    expect(result.failures.find((f) => f.recipient === 'rcpt@multi.test')?.message).toContain('550-5.7.1 This sender is not authorized to send from multi.example.\\n550-5.7.1 See');
+    expect(result.failures.find((f) => f.recipient === 'rcpt@multi.test')?.message).toContain(
+      '550-5.7.1 This sender is not authorized to send from multi.example.\\n550-5.7.1 See',
+    );
   });
 
   it('when the +millisec log_timezone log is read, then times carry the logged offset and milliseconds', async () => {
@@ -85,7 +110,16 @@ describe('readEximFailures on a cPanel day', () => {
 
   it('when a relay host is given, then failures without that H= (local limits, other MX) are left out', async () => {
     const { rows: r } = await rows({ log, includeRotated: false, relayHost: 'SMTP.MailChannels.net.' });
-    expect(r.map((x) => x.id)).toEqual(['1xY0aa-0001Aa-Ab', '1xY1Bc-0000000Ab3c-Xy9Z', '1xY3De-0003De-Fg', '1xY4Ef-0004Ef-Gh', '1xY5Fg-0005Fg-Hi', '1xY8Hi-0008Hi-Jk', '1xYAJk-000AJk-Lm', '1xYBKl-000BKl-Mn']);
+    expect(r.map((x) => x.id)).toEqual([
+      '1xY0aa-0001Aa-Ab',
+      '1xY1Bc-0000000Ab3c-Xy9Z',
+      '1xY3De-0003De-Fg',
+      '1xY4Ef-0004Ef-Gh',
+      '1xY5Fg-0005Fg-Hi',
+      '1xY8Hi-0008Hi-Jk',
+      '1xYAJk-000AJk-Lm',
+      '1xYBKl-000BKl-Mn',
+    ]);
   });
 
   it('when the relay is given as an IP, then the bracketed address matches', async () => {
@@ -117,7 +151,8 @@ describe('readEximFailures: memory bounds', () => {
   it('when more messages are open than the limit, then the oldest arrivals are evicted and counted, never the newest', async () => {
     const log = join(t.dir, 'many-open.mainlog');
     let text = '';
-    for (let i = 0; i < 50; i++) text += `2026-11-28 10:00:00 1xY0aa-0000${String(i).padStart(2, '0')}-Ab <= u${i}@example.org U=u${i} P=local S=1\n`;
+    for (let i = 0; i < 50; i++)
+      text += `2026-11-28 10:00:00 1xY0aa-0000${String(i).padStart(2, '0')}-Ab <= u${i}@example.org U=u${i} P=local S=1\n`;
     text += '2026-11-28 10:00:01 1xY0aa-000000-Ab ** a@gmail.example R=r T=t: 550 5.1.1 user unknown\n';
     text += '2026-11-28 10:00:01 1xY0aa-000049-Ab ** a@gmail.example R=r T=t: 550 5.1.1 user unknown\n';
     writeFileSync(log, text);
@@ -134,7 +169,8 @@ describe('readEximFailures: memory bounds', () => {
     const id = (i: number) => `1xY1aa-${String(i).padStart(6, '0')}-Ab`;
     let text = '';
     for (let i = 0; i < 1000; i++) text += `2026-11-28 10:00:00 ${id(i)} <= u${i}@example.org U=u${i} P=local S=1\n`;
-    for (const i of [0, 699, 700, 935, 936, 999]) text += `2026-11-28 10:00:01 ${id(i)} ** a@gmail.example R=r T=t: 550 5.1.1 user unknown\n`;
+    for (const i of [0, 699, 700, 935, 936, 999])
+      text += `2026-11-28 10:00:01 ${id(i)} ** a@gmail.example R=r T=t: 550 5.1.1 user unknown\n`;
     writeFileSync(log, text);
     const result = await readEximFailures({ log, includeRotated: false, limits: { maxOpenMessages: 300 } });
     expect(result.evictedArrivals).toBe(700);
@@ -152,7 +188,8 @@ describe('readEximFailures: memory bounds', () => {
     const log = join(t.dir, 'orphan.mainlog');
     const orphan = '2026-11-28 10:00:00 1xY2aa-000000-Ab ** a@gmail.example R=r T=t: 550 5.1.1 user unknown\n';
     let text = orphan;
-    for (let i = 1; i <= 2500; i++) text += `2026-11-28 10:00:01 1xY2aa-${String(i).padStart(6, '0')}-Ab <= u${i}@example.org U=u${i} P=local S=1\n`;
+    for (let i = 1; i <= 2500; i++)
+      text += `2026-11-28 10:00:01 1xY2aa-${String(i).padStart(6, '0')}-Ab <= u${i}@example.org U=u${i} P=local S=1\n`;
     text += '2026-11-28 10:00:02 1xY2aa-000000-Ab <= late@example.org U=late P=local S=1\n';
     writeFileSync(log, text);
     const result = await readEximFailures({ log, includeRotated: false });
@@ -176,14 +213,20 @@ describe('readEximFailures: rotated and compressed files', () => {
     mkdirSync(dir);
     const main = join(dir, 'exim_mainlog');
     const arrival = '2026-11-26 23:59:59 1xA000-0000A1-Aa <= old@example.org U=old P=local S=1\n';
-    const fail = (day: string, id: string) => `2026-11-${day} 10:00:00 ${id} ** r@gmail.example R=r T=t H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from d${day}.example.\n`;
+    const fail = (day: string, id: string) =>
+      `2026-11-${day} 10:00:00 ${id} ** r@gmail.example R=r T=t H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from d${day}.example.\n`;
     writeFileSync(`${main}-20261125.gz`, gzipSync(fail('25', '1xA000-0000A0-Aa')));
     writeFileSync(`${main}-20261126`, arrival);
     writeFileSync(`${main}-20261127.gz`, gzipSync(fail('27', '1xA000-0000A1-Aa')));
     writeFileSync(main, fail('28', '1xA000-0000A2-Aa'));
     writeFileSync(`${main}-notes.txt`, fail('29', '1xA000-0000A3-Aa'));
     const result = await readEximFailures({ log: main });
-    expect(result.files.map((f) => f.path.slice(dir.length + 1))).toEqual(['exim_mainlog-20261125.gz', 'exim_mainlog-20261126', 'exim_mainlog-20261127.gz', 'exim_mainlog']);
+    expect(result.files.map((f) => f.path.slice(dir.length + 1))).toEqual([
+      'exim_mainlog-20261125.gz',
+      'exim_mainlog-20261126',
+      'exim_mainlog-20261127.gz',
+      'exim_mainlog',
+    ]);
     expect(result.failures.map((f) => [f.message.slice(-12), f.sender])).toEqual([
       ['d25.example.', null],
       ['d27.example.', 'old@example.org'],
@@ -195,12 +238,22 @@ describe('readEximFailures: rotated and compressed files', () => {
     const dir = join(t.dir, 'num');
     mkdirSync(dir);
     const main = join(dir, 'mainlog');
-    for (const [name, day] of [['.3.gz', '25'], ['.2', '26'], ['.1', '27'], ['', '28']] as const) {
+    for (const [name, day] of [
+      ['.3.gz', '25'],
+      ['.2', '26'],
+      ['.1', '27'],
+      ['', '28'],
+    ] as const) {
       const body = `2026-11-${day} 10:00:00 1xA000-000B${day}-Aa ** r@x.example R=r T=t: 550 5.1.1 unknown\n`;
       writeFileSync(main + name, name.endsWith('.gz') ? gzipSync(body) : body);
     }
     const result = await readEximFailures({ log: main });
-    expect(result.failures.map((f) => f.messageId)).toEqual(['1xA000-000B25-Aa', '1xA000-000B26-Aa', '1xA000-000B27-Aa', '1xA000-000B28-Aa']);
+    expect(result.failures.map((f) => f.messageId)).toEqual([
+      '1xA000-000B25-Aa',
+      '1xA000-000B26-Aa',
+      '1xA000-000B27-Aa',
+      '1xA000-000B28-Aa',
+    ]);
   });
 
   it('when a rotated .gz is corrupt, then it is skipped with a warning and the others are still read', async () => {
@@ -228,7 +281,12 @@ describe('readEximFailures: rotated and compressed files', () => {
 
   it('when the given log is itself a .gz file, then it is inflated and read alone', async () => {
     const gz = join(t.dir, 'single.mainlog.gz');
-    writeFileSync(gz, gzipSync('2026-11-28 10:00:00 1xA000-0000E1-Aa <= s@example.org U=s P=local S=1\n2026-11-28 10:00:01 1xA000-0000E1-Aa ** r@x.example R=r T=t: 550 5.1.1 unknown\n'));
+    writeFileSync(
+      gz,
+      gzipSync(
+        '2026-11-28 10:00:00 1xA000-0000E1-Aa <= s@example.org U=s P=local S=1\n2026-11-28 10:00:01 1xA000-0000E1-Aa ** r@x.example R=r T=t: 550 5.1.1 unknown\n',
+      ),
+    );
     const result = await readEximFailures({ log: gz });
     expect(result.failures.map((f) => f.sender)).toEqual(['s@example.org']);
   });
@@ -253,7 +311,10 @@ describe('readEximFailures: bad input', () => {
     const good = Buffer.from('2026-11-28 10:00:00 1xA000-0000F1-Aa ** r@x.example R=r T=t: 550 5.1.1 unknown\n');
     const long = Buffer.alloc(10 << 20, 0x41);
     const log = join(t.dir, 'junk.mainlog');
-    writeFileSync(log, Buffer.concat([junk, Buffer.from('\n'), long, Buffer.from('\n'), good, Buffer.alloc(100, 0), Buffer.from('\n'), good]));
+    writeFileSync(
+      log,
+      Buffer.concat([junk, Buffer.from('\n'), long, Buffer.from('\n'), good, Buffer.alloc(100, 0), Buffer.from('\n'), good]),
+    );
     const result = await readEximFailures({ log, includeRotated: false });
     expect(result.failures.map((f) => f.messageId)).toEqual(['1xA000-0000F1-Aa', '1xA000-0000F1-Aa']);
     expect(result.skippedLongLines).toBeGreaterThanOrEqual(1);

@@ -44,28 +44,42 @@ function generate(messages: number, seed: number): { text: string; expected: Exp
     const mailbox = n % 3 === 0;
     const sender = `u${n % 101}@${domain}`;
     const subject = rand() < 0.1 ? 'T="A=dovecot_login:forged@evil.example"' : `T="Subject ${n}"`;
-    parts.push(`${time} ${pid}${id} <= ${sender} ${mailbox ? `H=(pc) [198.51.100.${n % 250}]:4${n % 999} P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_login:${sender}` : `U=cp${n % 17} P=local`} S=${300 + (n % 999)} ${subject}\n`);
+    parts.push(
+      `${time} ${pid}${id} <= ${sender} ${mailbox ? `H=(pc) [198.51.100.${n % 250}]:4${n % 999} P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_login:${sender}` : `U=cp${n % 17} P=local`} S=${300 + (n % 999)} ${subject}\n`,
+    );
     const authUser = mailbox ? sender : `cp${n % 17}`;
     if (rand() < 0.05) parts.push(`${time} ${pid}SMTP connection from (x) [203.0.113.${n % 250}]:1234 I=[192.0.2.1]:25 closed by QUIT\n`);
     const r = rand();
     if (r < 0.015) {
       const sep = n % 4 === 0 ? ' : ' : ': ';
-      parts.push(`${time} ${pid}${id} ** rcpt${n}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes${sep.trimEnd()} SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from ${domain}.\n`);
-      parts.push(`${time} ${pid}${id} H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from ${domain}.\n`);
+      parts.push(
+        `${time} ${pid}${id} ** rcpt${n}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes${sep.trimEnd()} SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from ${domain}.\n`,
+      );
+      parts.push(
+        `${time} ${pid}${id} H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from ${domain}.\n`,
+      );
       expected.lockdown.set(domain, (expected.lockdown.get(domain) ?? 0) + 1);
       expected.senders.set(id, authUser);
     } else if (r < 0.02) {
-      parts.push(`${time} ${pid}${id} ** nobody${n}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after RCPT TO:<nobody${n}@gmail.example>: 550 5.1.1 user unknown\n`);
+      parts.push(
+        `${time} ${pid}${id} ** nobody${n}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after RCPT TO:<nobody${n}@gmail.example>: 550 5.1.1 user unknown\n`,
+      );
       expected.recipientInvalid++;
       expected.senders.set(id, authUser);
     } else if (r < 0.03) {
-      parts.push(`${time} ${pid}${id} == rcpt${n}@yahoo.example R=dkim_lookuphost T=dkim_remote_smtp defer (-46) H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after end of data: 452 4.3.1 Insufficient system storage\n`);
-      parts.push(`${time} ${pid}${id} == rcpt${n}@yahoo.example R=dkim_lookuphost T=dkim_remote_smtp defer (-54): retry time not reached for any host for 'yahoo.example'\n`);
+      parts.push(
+        `${time} ${pid}${id} == rcpt${n}@yahoo.example R=dkim_lookuphost T=dkim_remote_smtp defer (-46) H=smtp.mailchannels.net [203.0.113.7]: SMTP error from remote mail server after end of data: 452 4.3.1 Insufficient system storage\n`,
+      );
+      parts.push(
+        `${time} ${pid}${id} == rcpt${n}@yahoo.example R=dkim_lookuphost T=dkim_remote_smtp defer (-54): retry time not reached for any host for 'yahoo.example'\n`,
+      );
       expected.deferred++;
       expected.senders.set(id, authUser);
       continue; // stays queued: no Completed
     } else {
-      parts.push(`${time} ${pid}${id} => rcpt${n}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 Ok: queued as ${n}"\n`);
+      parts.push(
+        `${time} ${pid}${id} => rcpt${n}@gmail.example R=dkim_lookuphost T=dkim_remote_smtp H=smtp.mailchannels.net [203.0.113.7] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 Ok: queued as ${n}"\n`,
+      );
     }
     parts.push(`${time} ${pid}${id} Completed\n`);
   }
@@ -79,7 +93,11 @@ describe('self-check on a generated busy log', () => {
 
   it('when read, then every failure is found once, joined to its own sender across chunk boundaries', async () => {
     const failures: Array<{ id: string; authUser: string | null }> = [];
-    const result = await readEximFailures({ log, includeRotated: false, onFailure: (f) => failures.push({ id: f.messageId, authUser: f.authUser }) });
+    const result = await readEximFailures({
+      log,
+      includeRotated: false,
+      onFailure: (f) => failures.push({ id: f.messageId, authUser: f.authUser }),
+    });
     expect(text.length).toBeGreaterThan(4 << 20); // several 2 MiB chunks
     expect(failures).toHaveLength(expected.senders.size);
     expect(new Map(failures.map((f) => [f.id, f.authUser]))).toEqual(expected.senders);
@@ -99,7 +117,9 @@ describe('self-check on a generated busy log', () => {
     writeFileSync(gz, gzipSync(text));
     const plain = await readEximFailures({ log, includeRotated: false });
     const inflated = await readEximFailures({ log: gz });
-    expect(inflated.failures.map((f) => [f.messageId, f.sender, f.message])).toEqual(plain.failures.map((f) => [f.messageId, f.sender, f.message]));
+    expect(inflated.failures.map((f) => [f.messageId, f.sender, f.message])).toEqual(
+      plain.failures.map((f) => [f.messageId, f.sender, f.message]),
+    );
   });
 
   it('when read incrementally in two halves, then the union equals one full read and still-queued senders carry over', async () => {

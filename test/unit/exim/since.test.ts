@@ -26,14 +26,17 @@ describe('parseSince', () => {
     expect(parseSince('2026-11-27T10:30:00+02:00', now).toISOString()).toBe('2026-11-27T08:30:00.000Z');
   });
 
-  it.each(['', 'yesterday', '24', 'h24', '2026-02-30', '2026-11-27T25:00', '-1h', '1y', '2026/11/27'])('when the value is %j, then it is a BAD_INPUT error that shows the accepted forms', (text) => {
-    let err: unknown;
-    try {
-      parseSince(text, now);
-    } catch (e) {
-      err = e;
-    }
-    expect(isFixEmailAuthError(err, 'BAD_INPUT')).toBe(true);
-    expect((err as Error).message).toMatch(/24h/);
-  });
+  it.each(['', 'yesterday', '24', 'h24', '2026-02-30', '2026-11-27T25:00', '-1h', '1y', '2026/11/27'])(
+    'when the value is %j, then it is a BAD_INPUT error that shows the accepted forms',
+    (text) => {
+      let err: unknown;
+      try {
+        parseSince(text, now);
+      } catch (e) {
+        err = e;
+      }
+      expect(isFixEmailAuthError(err, 'BAD_INPUT')).toBe(true);
+      expect((err as Error).message).toMatch(/24h/);
+    },
+  );
 });

@@ -2,7 +2,10 @@ import { JetBackupCli } from '../../../src/adapters/jetbackup/cli-client';
 import { ExecFailure, type ExecFn, type ExecResult } from '../../../src/adapters/jetbackup/exec';
 import { isJetBackupError } from '../../../src/adapters/jetbackup/jetbackup-error';
 
-function answering(result: Partial<ExecResult> | Error, calls: Array<{ file: string; args: readonly string[]; timeoutMs: number }> = []): ExecFn {
+function answering(
+  result: Partial<ExecResult> | Error,
+  calls: Array<{ file: string; args: readonly string[]; timeoutMs: number }> = [],
+): ExecFn {
   return async (file, args, request) => {
     calls.push({ file, args, timeoutMs: request.timeoutMs });
     if (result instanceof Error) throw result;
@@ -40,14 +43,27 @@ describe('JetBackup CLI client (jetbackup-and-exim.md §1.1)', () => {
 
   it('when the JSON says success 0 (whatever the exit code), then it is an api-error carrying the message and envelope', async () => {
     const envelope = { success: 0, message: 'Account not found', data: [], system: {} };
-    const cli = new JetBackupCli({ apiPath: 'jb', callTimeoutMs: 1000, exec: answering({ stdout: JSON.stringify(envelope), exitCode: 0 }) });
+    const cli = new JetBackupCli({
+      apiPath: 'jb',
+      callTimeoutMs: 1000,
+      exec: answering({ stdout: JSON.stringify(envelope), exitCode: 0 }),
+    });
     const err = await failureOf(cli.call('getAccount', { _id: 'x' }, 'rollback'));
     expect(isJetBackupError(err, 'api-error')).toBe(true);
-    expect(err).toMatchObject({ code: 'BACKUP_FAILED', step: 'rollback', message: "JetBackup's getAccount failed: Account not found", upstream: { success: false } });
+    expect(err).toMatchObject({
+      code: 'BACKUP_FAILED',
+      step: 'rollback',
+      message: "JetBackup's getAccount failed: Account not found",
+      upstream: { success: false },
+    });
   });
 
   it('when the binary is missing, then the error says JetBackup is not installed and names the path', async () => {
-    const cli = new JetBackupCli({ apiPath: '/opt/none/jetbackup5api', callTimeoutMs: 1000, exec: answering(new ExecFailure('not-found', 'gone')) });
+    const cli = new JetBackupCli({
+      apiPath: '/opt/none/jetbackup5api',
+      callTimeoutMs: 1000,
+      exec: answering(new ExecFailure('not-found', 'gone')),
+    });
     const err = await failureOf(cli.call('f', {}, 'backup'));
     expect(isJetBackupError(err, 'not-installed')).toBe(true);
     expect((err as Error).message).toContain('/opt/none/jetbackup5api');
@@ -59,7 +75,11 @@ describe('JetBackup CLI client (jetbackup-and-exim.md §1.1)', () => {
   });
 
   it('when the output is not an envelope, then it is bad-output with the exit code and stderr', async () => {
-    const cli = new JetBackupCli({ apiPath: 'jb', callTimeoutMs: 1000, exec: answering({ stdout: 'Segmentation fault', stderr: 'core dumped', exitCode: 139 }) });
+    const cli = new JetBackupCli({
+      apiPath: 'jb',
+      callTimeoutMs: 1000,
+      exec: answering({ stdout: 'Segmentation fault', stderr: 'core dumped', exitCode: 139 }),
+    });
     const err = await failureOf(cli.call('f', {}, 'backup'));
     expect(isJetBackupError(err, 'bad-output')).toBe(true);
     expect((err as Error).message).toMatch(/exit code 139.*core dumped/);
@@ -67,7 +87,12 @@ describe('JetBackup CLI client (jetbackup-and-exim.md §1.1)', () => {
 
   it('when the boolean switch is set, then every function gets that style', async () => {
     const calls: Array<{ file: string; args: readonly string[]; timeoutMs: number }> = [];
-    const cli = new JetBackupCli({ apiPath: 'jb', callTimeoutMs: 1000, booleanStyle: 'numeric', exec: answering({ stdout: ok({}) }, calls) });
+    const cli = new JetBackupCli({
+      apiPath: 'jb',
+      callTimeoutMs: 1000,
+      booleanStyle: 'numeric',
+      exec: answering({ stdout: ok({}) }, calls),
+    });
     await cli.call('addQueueItems', { options: { merge: true } }, 'rollback');
     expect(calls[0]?.args).toContain('options[merge]=1');
   });

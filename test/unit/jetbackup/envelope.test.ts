@@ -18,7 +18,10 @@ describe('JetBackup envelope (jetbackup-and-exim.md §1.1)', () => {
   });
 
   it('when success is 0, then it reads as a failure and keeps the message', () => {
-    expect(parsed('{"success":0,"message":"No such account","data":{},"system":{}}')).toMatchObject({ success: false, message: 'No such account' });
+    expect(parsed('{"success":0,"message":"No such account","data":{},"system":{}}')).toMatchObject({
+      success: false,
+      message: 'No such account',
+    });
   });
 
   it('when success is a string or a boolean, then it is understood', () => {
@@ -27,7 +30,9 @@ describe('JetBackup envelope (jetbackup-and-exim.md §1.1)', () => {
   });
 
   it('when a PHP notice precedes the JSON, then the envelope is still found', () => {
-    expect(parsed('PHP Notice:  Undefined index: x in /usr/local/jetapps/api.php on line 3\n{"success":1,"message":"ok","data":{}}').message).toBe('ok');
+    expect(
+      parsed('PHP Notice:  Undefined index: x in /usr/local/jetapps/api.php on line 3\n{"success":1,"message":"ok","data":{}}').message,
+    ).toBe('ok');
   });
 
   it('when the output is empty, not JSON, or lacks success, then it is rejected with the reason', () => {

@@ -18,9 +18,12 @@ describe('JetBackup times (created format unverified, jetbackup-and-exim.md §1.
     expect(parseJetBackupTime(value)?.toISOString()).toBe(expected);
   });
 
-  it.each([[''], [null], [undefined], [0], ['0000-00-00 00:00:00'], ['yesterday'], [[1]], [{}]])('when the time is %p, then it is unknown', (value) => {
-    expect(parseJetBackupTime(value)).toBeNull();
-  });
+  it.each([[''], [null], [undefined], [0], ['0000-00-00 00:00:00'], ['yesterday'], [[1]], [{}]])(
+    'when the time is %p, then it is unknown',
+    (value) => {
+      expect(parseJetBackupTime(value)).toBeNull();
+    },
+  );
 
   it('when flooring, then milliseconds are dropped', () => {
     expect(floorToSecond(new Date('2024-01-01T00:00:00.999Z')).toISOString()).toBe('2024-01-01T00:00:00.000Z');

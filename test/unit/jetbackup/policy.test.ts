@@ -3,7 +3,14 @@ import { withBackupPolicy } from '../../../src/adapters/jetbackup/policy';
 import { isFixEmailAuthError } from '../../../src/errors';
 import type { Backup, BackupRef } from '../../../src/ports';
 
-const ref: BackupRef = { kind: 'jetbackup', accountId: 'a1', user: 'alice', queuedAt: '2024-05-01T10:00:00.000Z', snapshotId: 's1', dnsItemId: 'd1' };
+const ref: BackupRef = {
+  kind: 'jetbackup',
+  accountId: 'a1',
+  user: 'alice',
+  queuedAt: '2024-05-01T10:00:00.000Z',
+  snapshotId: 's1',
+  dnsItemId: 'd1',
+};
 
 function backupThat(outcome: BackupRef | Error): Backup & { calls: string[] } {
   const calls: string[] = [];
@@ -28,7 +35,10 @@ async function failureOf(promise: Promise<unknown>) {
 }
 
 describe('backup policy (config backup.policy)', () => {
-  const failure = new JetBackupError('finished-not-clean', "JetBackup's backup of alice ended with status 200 (failed?), not 100 (completed)");
+  const failure = new JetBackupError(
+    'finished-not-clean',
+    "JetBackup's backup of alice ended with status 200 (failed?), not 100 (completed)",
+  );
   const missing = new JetBackupError('not-installed', 'JetBackup is not installed: /usr/bin/jetbackup5api does not exist');
 
   it('when the snapshot works, then every policy but off returns its reference', async () => {
@@ -70,6 +80,9 @@ describe('backup policy (config backup.policy)', () => {
 
   it('when there is no adapter at all, then required fails and best-effort warns', async () => {
     await expect(withBackupPolicy(null, 'required').snapshotBeforeChange('alice')).rejects.toMatchObject({ code: 'BACKUP_FAILED' });
-    await expect(withBackupPolicy(null, 'best-effort').snapshotBeforeChange('alice')).resolves.toMatchObject({ ref: null, skipped: 'unavailable' });
+    await expect(withBackupPolicy(null, 'best-effort').snapshotBeforeChange('alice')).resolves.toMatchObject({
+      ref: null,
+      skipped: 'unavailable',
+    });
   });
 });

@@ -10,7 +10,8 @@ describe('the safe status rule (jetbackup-and-exim.md §1.9)', () => {
   });
 
   it('when a group ended with anything else, then it finished not clean (warnings and partial too)', () => {
-    for (const status of [1, 2, 101, 102, 103, 104, 200, 201, null]) expect(judgeQueueGroup({ ended: true, status })).toBe('finished_not_clean');
+    for (const status of [1, 2, 101, 102, 103, 104, 200, 201, null])
+      expect(judgeQueueGroup({ ended: true, status })).toBe('finished_not_clean');
   });
 
   it('when describing a status, then third-party names are marked as guesses', () => {

@@ -8,7 +8,15 @@ import {
   parseQueueGroups,
   parseSettingsSnapshots,
 } from '../../../src/adapters/jetbackup/schemas';
-import { backupItemsData, listAccountsData, listBackupsData, queueGroupData, queuedGroupData, settingsWithJob, settingsWithoutJob } from './samples';
+import {
+  backupItemsData,
+  listAccountsData,
+  listBackupsData,
+  queueGroupData,
+  queuedGroupData,
+  settingsWithJob,
+  settingsWithoutJob,
+} from './samples';
 
 describe('JetBackup data parsers (jetbackup-and-exim.md §1.4–§1.9)', () => {
   describe('listAccounts', () => {
@@ -109,7 +117,11 @@ describe('JetBackup data parsers (jetbackup-and-exim.md §1.4–§1.9)', () => {
     });
 
     it('when a row has no parent_id, then its own _id is the snapshot id', () => {
-      expect(parseBackups({ backups: [{ _id: 'only', created: '' }] })[0]).toMatchObject({ snapshotId: 'only', created: null, contains: null });
+      expect(parseBackups({ backups: [{ _id: 'only', created: '' }] })[0]).toMatchObject({
+        snapshotId: 'only',
+        created: null,
+        contains: null,
+      });
     });
 
     it("when the vendor's getBackupItems sample (a bare list) is read, then each item keeps its contains", () => {

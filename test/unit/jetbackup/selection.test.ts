@@ -5,7 +5,17 @@ const account = { id: 'acc1', username: 'alice' };
 const window = { queuedAt: new Date('2024-05-01T10:00:00Z'), clockSkewToleranceMs: 5000 };
 
 function group(fields: Partial<QueueGroup> & { id: string }): QueueGroup {
-  return { type: 1, status: 1, ended: false, created: new Date('2024-05-01T10:00:01Z'), accountIds: ['acc1'], accountNames: ['alice'], logContents: '', raw: {}, ...fields };
+  return {
+    type: 1,
+    status: 1,
+    ended: false,
+    created: new Date('2024-05-01T10:00:01Z'),
+    accountIds: ['acc1'],
+    accountNames: ['alice'],
+    logContents: '',
+    raw: {},
+    ...fields,
+  };
 }
 
 function row(fields: Partial<BackupRow> & { snapshotId: string }): BackupRow {
@@ -17,7 +27,7 @@ describe('finding this run in JetBackup lists (createBackupOnDemand returns no i
     expect(pickQueuedBackupGroup([group({ id: 'old' })], account, new Set(['old']), window)).toBeNull();
   });
 
-  it("when a new group belongs to another account or is a restore, then it is not ours", () => {
+  it('when a new group belongs to another account or is a restore, then it is not ours', () => {
     const other = group({ id: 'g1', accountIds: ['acc2'], accountNames: ['bob'] });
     const restore = group({ id: 'g2', type: 2 });
     expect(pickQueuedBackupGroup([other, restore], account, new Set(), window)).toBeNull();
@@ -30,7 +40,9 @@ describe('finding this run in JetBackup lists (createBackupOnDemand returns no i
 
   it('when a new group was created well before we queued, then it is not ours; within the skew tolerance, it is', () => {
     expect(pickQueuedBackupGroup([group({ id: 'g', created: new Date('2024-05-01T09:59:00Z') })], account, new Set(), window)).toBeNull();
-    expect(pickQueuedBackupGroup([group({ id: 'g', created: new Date('2024-05-01T09:59:57Z') })], account, new Set(), window)?.id).toBe('g');
+    expect(pickQueuedBackupGroup([group({ id: 'g', created: new Date('2024-05-01T09:59:57Z') })], account, new Set(), window)?.id).toBe(
+      'g',
+    );
   });
 
   it('when created is unreadable but the group is new, then it is ours', () => {

@@ -16,7 +16,16 @@ describe('job recovery from the journal', () => {
   function crashedJob() {
     const job = store.createJob({ kind: 'bulk-fix', actor: admin, keys: ['a.com', 'b.com', 'c.com', 'd.com'] });
     for (let i = 0; i < 4; i++) store.claimNextItem(job.id);
-    const change = (domain: string) => store.createChange(newRepair({ domain, zone: domain, jobId: job.id, plan: repairPlan('2024060101', domain), removed: [staleLockdownRecord({ name: `_mailchannels.${domain}.` })] }));
+    const change = (domain: string) =>
+      store.createChange(
+        newRepair({
+          domain,
+          zone: domain,
+          jobId: job.id,
+          plan: repairPlan('2024060101', domain),
+          removed: [staleLockdownRecord({ name: `_mailchannels.${domain}.` })],
+        }),
+      );
     const applied = change('a.com');
     store.advance(applied.id, 'applying');
     store.advance(applied.id, 'applied', { serialAfter: '2024060102' });
@@ -27,7 +36,7 @@ describe('job recovery from the journal', () => {
     return { job, applied, backedUp, uncertain };
   }
 
-  it('when an item\'s change reached the zone, then the item is done; when it never was sent, then the change is closed and the item runs again; when it is still uncertain, then the item stays unresolved', async () => {
+  it("when an item's change reached the zone, then the item is done; when it never was sent, then the change is closed and the item runs again; when it is still uncertain, then the item stays unresolved", async () => {
     const { job, applied, backedUp, uncertain } = crashedJob();
     const report = await store.recoverInterrupted(reconcileItemFromJournal(store), dead);
     const items = store.listJobItems(job.id);

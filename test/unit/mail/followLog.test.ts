@@ -9,9 +9,11 @@ import { join } from 'path';
 import { followMessage, markLog } from '../../../src/adapters/mail/followLog';
 
 const MATCH = { messageId: 'fea-test-0123456789abcdef@example.com', subjectMarker: '0123456789abcdef' };
-const ARRIVAL = '2026-11-28 23:37:35 [9630] 1xXRz5-0002X2-2t <= tiff@example.com U=alice P=local S=344 id=fea-test-0123456789abcdef@example.com T="Fix Email Authorization test 0123456789abcdef"';
+const ARRIVAL =
+  '2026-11-28 23:37:35 [9630] 1xXRz5-0002X2-2t <= tiff@example.com U=alice P=local S=344 id=fea-test-0123456789abcdef@example.com T="Fix Email Authorization test 0123456789abcdef"';
 const OTHER_ARRIVAL = '2026-11-28 23:37:35 [9631] 1xXRz6-0002X3-3u <= bob@example.com U=bob P=local S=300 id=other@example.com T="hello"';
-const DELIVERED = '2026-11-28 23:37:36 [9632] 1xXRz5-0002X2-2t => someone@gmail.example R=mailchannels T=mailchannels_smtp H=127.0.0.1 [127.0.0.1] A=mailchannels_login C="250 2.0.0 Message accepted for delivery"';
+const DELIVERED =
+  '2026-11-28 23:37:36 [9632] 1xXRz5-0002X2-2t => someone@gmail.example R=mailchannels T=mailchannels_smtp H=127.0.0.1 [127.0.0.1] A=mailchannels_login C="250 2.0.0 Message accepted for delivery"';
 const OTHER_BOUNCE =
   '2026-11-28 23:37:36 [9633] 1xXRz6-0002X3-3u ** x@gmail.example R=mailchannels T=mailchannels_smtp H=127.0.0.1 [127.0.0.1]: SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example.com.';
 const BOUNCED =
@@ -35,7 +37,15 @@ describe('followMessage', () => {
     const mark = await markLog(log);
     later(() => appendFileSync(log, `${OTHER_ARRIVAL}\n${ARRIVAL}\n${OTHER_BOUNCE}\n${DELIVERED}\n`));
     const result = await followMessage(mark, MATCH, { timeoutMs: 5000, pollMs: 10 });
-    expect(result).toMatchObject({ state: 'delivered', timedOut: false, eximId: '1xXRz5-0002X2-2t', recipient: 'someone@gmail.example', host: '127.0.0.1', hostIp: '127.0.0.1', reply: '250 2.0.0 Message accepted for delivery' });
+    expect(result).toMatchObject({
+      state: 'delivered',
+      timedOut: false,
+      eximId: '1xXRz5-0002X2-2t',
+      recipient: 'someone@gmail.example',
+      host: '127.0.0.1',
+      hostIp: '127.0.0.1',
+      reply: '250 2.0.0 Message accepted for delivery',
+    });
     expect(result.lines).toEqual([ARRIVAL, DELIVERED]);
   });
 
@@ -52,7 +62,10 @@ describe('followMessage', () => {
     appendFileSync(log, `${ARRIVAL}\n${BOUNCED.slice(0, half)}`);
     later(() => appendFileSync(log, `${BOUNCED.slice(half)}\n`), 60);
     const result = await followMessage(mark, MATCH, { timeoutMs: 5000, pollMs: 10 });
-    expect(result).toMatchObject({ state: 'bounced', reply: 'SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example.com.' });
+    expect(result).toMatchObject({
+      state: 'bounced',
+      reply: 'SMTP error from remote mail server after end of data: 550 5.7.1 This sender is not authorized to send from example.com.',
+    });
   });
 
   test('when the message is only deferred, then we keep waiting and report the deferral when the time is up', async () => {
@@ -80,7 +93,11 @@ describe('followMessage', () => {
   test('when only the arrival appears, then the result is queued after the deadline', async () => {
     const mark = await markLog(log);
     appendFileSync(log, `${ARRIVAL}\n`);
-    expect(await followMessage(mark, MATCH, { timeoutMs: 200, pollMs: 10 })).toMatchObject({ state: 'queued', timedOut: true, eximId: '1xXRz5-0002X2-2t' });
+    expect(await followMessage(mark, MATCH, { timeoutMs: 200, pollMs: 10 })).toMatchObject({
+      state: 'queued',
+      timedOut: true,
+      eximId: '1xXRz5-0002X2-2t',
+    });
   });
 
   test('when the log is rotated after the mark, then the new file is read from its start', async () => {

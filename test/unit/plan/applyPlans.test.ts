@@ -39,13 +39,19 @@ function touchedLines(text: string, zoneName: string, plan: MassEditParams): Set
 }
 
 /** Apply, re-read, re-diagnose; check convergence and that nothing else moved. */
-async function repairAndCheck(text: string, zoneName: string, domain: string, user?: string): Promise<{ before: DomainReport; after: DomainReport; text: string }> {
+async function repairAndCheck(
+  text: string,
+  zoneName: string,
+  domain: string,
+  user?: string,
+): Promise<{ before: DomainReport; after: DomainReport; text: string }> {
   const before = await diagnoseText(text, zoneName, domain, user);
   const plan = before.plan as MassEditParams;
   expect(plan).not.toBeNull();
   // The plan names only lines the lockdown findings showed.
   const shown = new Set(before.findings.filter((f) => f.check === 'lockdown').flatMap((f) => f.records.map((r) => r.lineIndex)));
-  for (const line of [...plan.remove, ...plan.edit.map((e) => e.line_index)]) expect({ line, shown: shown.has(line) }).toEqual({ line, shown: true });
+  for (const line of [...plan.remove, ...plan.edit.map((e) => e.line_index)])
+    expect({ line, shown: shown.has(line) }).toEqual({ line, shown: true });
   const { text: repaired, newSerial } = applyMassEdit(text, zoneName, plan, { now: NOW });
   expect(newSerial).not.toBe(plan.serial);
 
@@ -71,7 +77,8 @@ async function repairAndCheck(text: string, zoneName: string, domain: string, us
   }
   // Every record the plan did not name is still there, identical, at its line_index.
   for (const record of oldDetails.zone.records) {
-    if (record.type === 'SOA' || plan.remove.includes(record.lineIndex) || plan.edit.some((e) => e.line_index === record.lineIndex)) continue;
+    if (record.type === 'SOA' || plan.remove.includes(record.lineIndex) || plan.edit.some((e) => e.line_index === record.lineIndex))
+      continue;
     expect(newRecords.get(record.lineIndex)).toEqual(record);
   }
   // Only the adds may follow the old end of the file.
@@ -85,7 +92,11 @@ describe('plans applied with cPanel mass_edit semantics (applyMassEdit) and re-d
     const text = fixture('migrated.example.db');
     const { before, text: repaired } = await repairAndCheck(text, 'migrated.example', 'migrated.example');
     expect(before.findings.map((f) => f.code)).toContain('LOCKDOWN_STALE');
-    expect(before.plan).toMatchObject({ remove: [], add: [], edit: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }] });
+    expect(before.plan).toMatchObject({
+      remove: [],
+      add: [],
+      edit: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }],
+    });
     expect(repaired).toMatch(/_mailchannels\s+300\s+IN\s+TXT\s+"v=mc1 auth=webhostingm"/i);
   });
 
@@ -106,7 +117,7 @@ describe('plans applied with cPanel mass_edit semantics (applyMassEdit) and re-d
     ['case.lockdown.example', 'a case-folded id and an upper-case owner'],
     ['comma.lockdown.example', 'a comma list'],
     ['empty.lockdown.example', 'an empty TXT'],
-    ['shop.lockdown.example', "a sender ID plus a stray non-lockdown TXT at the name"],
+    ['shop.lockdown.example', 'a sender ID plus a stray non-lockdown TXT at the name'],
     ['new.lockdown.example', 'no record (a sub-domain in the parent zone)'],
   ])('when %s has %s, then its repair converges and touches nothing else', async (domain) => {
     await repairAndCheck(fixture('lockdown.example.db'), 'lockdown.example', domain, 'alice');
@@ -118,7 +129,14 @@ describe('plans applied with cPanel mass_edit semantics (applyMassEdit) and re-d
 
   it('when every domain of the zone is repaired one after the other, then each plan applies to the previous result', async () => {
     let text = fixture('lockdown.example.db');
-    for (const domain of ['lockdown.example', 'blog.lockdown.example', 'old.lockdown.example', 'comma.lockdown.example', 'empty.lockdown.example', 'shop.lockdown.example']) {
+    for (const domain of [
+      'lockdown.example',
+      'blog.lockdown.example',
+      'old.lockdown.example',
+      'comma.lockdown.example',
+      'empty.lockdown.example',
+      'shop.lockdown.example',
+    ]) {
       text = (await repairAndCheck(text, 'lockdown.example', domain, 'alice')).text;
     }
     for (const domain of ['lockdown.example', 'blog.lockdown.example', 'shop.lockdown.example', 'split.lockdown.example']) {

@@ -19,7 +19,7 @@ function migratedZone(extra: RecordSpec[] = []): Zone {
     ['www', 'CNAME', 'example.com.'],
     ['example.com.', 'MX', ['0', 'example.com.']],
     ['example.com.', 'TXT', 'v=spf1 +a +mx +ip4:192.0.2.10 ~all'],
-    ['default._domainkey', 'TXT', (`v=DKIM1; k=rsa; p=${keyB64};`.match(/.{1,255}/g) as string[])],
+    ['default._domainkey', 'TXT', `v=DKIM1; k=rsa; p=${keyB64};`.match(/.{1,255}/g) as string[]],
     ['_dmarc', 'TXT', 'v=DMARC1; p=none;'],
     ['_mailchannels', 'TXT', 'v=mc1 auth=oldhost'],
     ...extra,
@@ -46,7 +46,7 @@ describe('diagnoseDomain', () => {
   it('when the lockdown record is right, then plan null and the status is the worst of the other checks', async () => {
     const zone = buildZone('example.com', [
       ['example.com.', 'TXT', 'v=spf1 +a include:relay.mailchannels.net ~all'],
-      ['default._domainkey', 'TXT', (`v=DKIM1; k=rsa; p=${keyB64};`.match(/.{1,255}/g) as string[])],
+      ['default._domainkey', 'TXT', `v=DKIM1; k=rsa; p=${keyB64};`.match(/.{1,255}/g) as string[]],
       ['_dmarc', 'TXT', 'v=DMARC1; p=none;'],
       ['_mailchannels', 'TXT', 'v=mc1 auth=webhostingm'],
     ]);
@@ -63,8 +63,12 @@ describe('diagnoseDomain', () => {
 
   it('when keepForeign is passed, then it overrides the config policy', async () => {
     const keeping = parseConfig({ provider: { authId: 'webhostingm' }, policy: { keepForeign: true } });
-    expect((await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: keeping })).plan?.edit[0]?.data).toEqual(['v=mc1 auth=webhostingm auth=oldhost']);
-    expect((await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: keeping, keepForeign: false })).plan?.edit[0]?.data).toEqual(['v=mc1 auth=webhostingm']);
+    expect((await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: keeping })).plan?.edit[0]?.data).toEqual([
+      'v=mc1 auth=webhostingm auth=oldhost',
+    ]);
+    expect(
+      (await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: keeping, keepForeign: false })).plan?.edit[0]?.data,
+    ).toEqual(['v=mc1 auth=webhostingm']);
   });
 
   it('when the configured TTL is 600, then the plan uses it', async () => {
@@ -81,17 +85,33 @@ describe('diagnoseDomain', () => {
     });
     const dns = report.findings.find((f) => f.code === 'DNS_NOT_AUTHORITATIVE');
     expect(dns?.details?.publish).toEqual([
-      { name: '_mailchannels.example.com.', type: 'TXT', ttl: 300, data: ['v=mc1 auth=webhostingm'], value: 'v=mc1 auth=webhostingm', zoneFileLine: '_mailchannels.example.com.\t300\tIN\tTXT\t"v=mc1 auth=webhostingm"' },
+      {
+        name: '_mailchannels.example.com.',
+        type: 'TXT',
+        ttl: 300,
+        data: ['v=mc1 auth=webhostingm'],
+        value: 'v=mc1 auth=webhostingm',
+        zoneFileLine: '_mailchannels.example.com.\t300\tIN\tTXT\t"v=mc1 auth=webhostingm"',
+      },
     ]);
     expect((dns?.details?.remove as Array<{ value: string }>).map((r) => r.value)).toEqual(['v=mc1 auth=oldhost']);
     expect(dns?.message).toContain('ns1.cloudflare.example');
-    const unknown = await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config, authority: { domain: 'example.com', zone: 'example.com', local: null, nameservers: [] } });
+    const unknown = await diagnoseDomain({
+      domain: 'example.com',
+      zone: migratedZone(),
+      config,
+      authority: { domain: 'example.com', zone: 'example.com', local: null, nameservers: [] },
+    });
     expect(codes(unknown)).not.toContain('DNS_NOT_AUTHORITATIVE');
   });
 
   it('when a resolver is given, then SPF is evaluated: a nested MailChannels include clears NO_MAILCHANNELS', async () => {
     const resolver = fakeResolver({
-      'example.com': { TXT: txt('v=spf1 +a +mx +ip4:192.0.2.10 include:_spf.webhostingm.example ~all'), A: ['192.0.2.10'], MX: [{ exchange: 'example.com', priority: 0 }] },
+      'example.com': {
+        TXT: txt('v=spf1 +a +mx +ip4:192.0.2.10 include:_spf.webhostingm.example ~all'),
+        A: ['192.0.2.10'],
+        MX: [{ exchange: 'example.com', priority: 0 }],
+      },
       '_spf.webhostingm.example': { TXT: txt('v=spf1 include:relay.mailchannels.net ~all') },
       'relay.mailchannels.net': { TXT: txt('v=spf1 ip4:23.83.208.1/20 ~all') },
     });
@@ -115,7 +135,9 @@ describe('diagnoseDomain', () => {
 
   it('when a resolver shows more than 10 lookups, then SPF_TOO_MANY_LOOKUPS with the evaluated count', async () => {
     const includes = Array.from({ length: 11 }, (_, i) => `include:s${i}.example.net`).join(' ');
-    const dns: Record<string, Record<string, unknown[]>> = { 'example.com': { TXT: txt(`v=spf1 ${includes} include:relay.mailchannels.net ~all`) } };
+    const dns: Record<string, Record<string, unknown[]>> = {
+      'example.com': { TXT: txt(`v=spf1 ${includes} include:relay.mailchannels.net ~all`) },
+    };
     for (let i = 0; i < 11; i++) dns[`s${i}.example.net`] = { TXT: txt('v=spf1 a ~all'), A: ['198.51.100.1'] };
     dns['relay.mailchannels.net'] = { TXT: txt('v=spf1 ip4:23.83.208.1/20 ~all') };
     const zone = buildZone('example.com', [['example.com.', 'TXT', `v=spf1 ${includes} include:relay.mailchannels.net ~all`]]);
@@ -127,7 +149,9 @@ describe('diagnoseDomain', () => {
 
   it("when the server's DKIM key differs, then DKIM_MISMATCH", async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    expect(codes(await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config, dkimPublicKey: other }))).toContain('DKIM_MISMATCH');
+    expect(codes(await diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config, dkimPublicKey: other }))).toContain(
+      'DKIM_MISMATCH',
+    );
   });
 
   it('when the domain is a sub-domain, then the report names its parent zone and a relative dname', async () => {
@@ -145,12 +169,16 @@ describe('diagnoseDomain', () => {
     ['non-ASCII', 'alicé'],
     ['an over-long name', 'a'.repeat(65)],
   ])('when the user has %s, then UNSAFE_VALUE before anything is planned', async (_, user) => {
-    await expect(diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: withTemplate, user })).rejects.toMatchObject({ code: 'UNSAFE_VALUE' });
+    await expect(diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: withTemplate, user })).rejects.toMatchObject({
+      code: 'UNSAFE_VALUE',
+    });
   });
 
   it('when the config carries an unsafe auth id, then UNSAFE_VALUE', async () => {
     const bad = { ...config, provider: { ...config.provider, authId: 'web"hostingm' } };
-    await expect(diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: bad })).rejects.toMatchObject({ code: 'UNSAFE_VALUE' });
+    await expect(diagnoseDomain({ domain: 'example.com', zone: migratedZone(), config: bad })).rejects.toMatchObject({
+      code: 'UNSAFE_VALUE',
+    });
   });
 
   it('when the domain is outside the zone, then BAD_INPUT', async () => {

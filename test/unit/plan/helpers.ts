@@ -48,8 +48,26 @@ export function applyToZone(zone: Zone, plan: MassEditParams): Zone {
     .filter((r) => !plan.remove.includes(r.lineIndex))
     .map((r) => {
       const edit = plan.edit.find((e) => e.line_index === r.lineIndex);
-      return edit ? { lineIndex: r.lineIndex, dname: edit.dname, name: absoluteName(edit.dname, zone.name), ttl: edit.ttl, type: edit.record_type, data: [...edit.data] } : r;
+      return edit
+        ? {
+            lineIndex: r.lineIndex,
+            dname: edit.dname,
+            name: absoluteName(edit.dname, zone.name),
+            ttl: edit.ttl,
+            type: edit.record_type,
+            data: [...edit.data],
+          }
+        : r;
     });
-  plan.add.forEach((a, i) => records.push({ lineIndex: lastLine + 1 + i, dname: a.dname, name: absoluteName(a.dname, zone.name), ttl: a.ttl, type: a.record_type, data: [...a.data] }));
+  plan.add.forEach((a, i) =>
+    records.push({
+      lineIndex: lastLine + 1 + i,
+      dname: a.dname,
+      name: absoluteName(a.dname, zone.name),
+      ttl: a.ttl,
+      type: a.record_type,
+      data: [...a.data],
+    }),
+  );
   return { ...zone, serial: String(Number(zone.serial) + 1), records };
 }

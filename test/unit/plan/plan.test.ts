@@ -59,7 +59,9 @@ describe('repair planner', () => {
   it('when there are two records, then the first is edited to the merged record and the second removed', () => {
     const zone = lockdownZone(['v=mc1 auth=oldhost', 'v=mc1 auth=webhostingm foo=bar']);
     const { plan } = converges(zone);
-    expect(plan.edit).toEqual([{ line_index: 13, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm foo=bar'] }]);
+    expect(plan.edit).toEqual([
+      { line_index: 13, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm foo=bar'] },
+    ]);
     expect(plan.remove).toEqual([14]);
     expect(plan.add).toEqual([]);
   });
@@ -67,7 +69,13 @@ describe('repair planner', () => {
   it('when there is no record, then one add at _mailchannels with TTL 300', () => {
     const zone = lockdownZone([]);
     const { plan } = converges(zone);
-    expect(plan).toEqual({ zone: 'example.com', serial: '2024030101', remove: [], edit: [], add: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }] });
+    expect(plan).toEqual({
+      zone: 'example.com',
+      serial: '2024030101',
+      remove: [],
+      edit: [],
+      add: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }],
+    });
   });
 
   it('when the only record is misplaced (typed without the final dot), then that line is edited to the right owner', () => {
@@ -102,14 +110,18 @@ describe('repair planner', () => {
       ['_mailchannels.shop', 'TXT', 'v=mc1 auth=oldhost'],
     ]);
     const { plan } = converges(zone, { domain: 'shop.example.com' });
-    expect(plan.edit).toEqual([{ line_index: 12, dname: '_mailchannels.shop', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }]);
+    expect(plan.edit).toEqual([
+      { line_index: 12, dname: '_mailchannels.shop', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] },
+    ]);
     const missing = buildZone('example.com', [['_mailchannels', 'TXT', 'v=mc1 auth=webhostingm']]);
     expect(converges(missing, { domain: 'blog.example.com' }).plan.add[0]?.dname).toBe('_mailchannels.blog');
   });
 
   it('when keepForeign is on, then the old host stays after ours; when off, it is dropped', () => {
     const zone = lockdownZone(['v=mc1 auth=oldhost senderid=oldhost|x-authuser|joe']);
-    expect(converges(zone, { keepForeign: true }).plan.edit[0]?.data).toEqual(['v=mc1 auth=webhostingm auth=oldhost senderid=oldhost|x-authuser|joe']);
+    expect(converges(zone, { keepForeign: true }).plan.edit[0]?.data).toEqual([
+      'v=mc1 auth=webhostingm auth=oldhost senderid=oldhost|x-authuser|joe',
+    ]);
     expect(converges(zone, { keepForeign: false }).plan.edit[0]?.data).toEqual(['v=mc1 auth=webhostingm']);
   });
 
@@ -125,12 +137,18 @@ describe('repair planner', () => {
 
   it('when the record is already exactly right, then null', () => {
     expect(planFor(lockdownZone(['v=mc1 auth=webhostingm']))).toBeNull();
-    expect(planFor(lockdownZone(['v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice']), { user: 'alice', senderIdTemplate: TPL })).toBeNull();
+    expect(
+      planFor(lockdownZone(['v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice']), { user: 'alice', senderIdTemplate: TPL }),
+    ).toBeNull();
     expect(planFor(lockdownZone([['v=mc1 auth=webhostingm ', 'senderid=webhostingm|x-authuser|alice']]), { user: 'alice' })).toBeNull();
   });
 
   it('when a tenant-isolated record of sender IDs works, then null: the planner never widens it with auth=', () => {
-    expect(planFor(lockdownZone(['v=mc1 senderid=webhostingm|x-authuser|alice senderid=webhostingm|x-authuser|joe@example.com']), { user: 'alice' })).toBeNull();
+    expect(
+      planFor(lockdownZone(['v=mc1 senderid=webhostingm|x-authuser|alice senderid=webhostingm|x-authuser|joe@example.com']), {
+        user: 'alice',
+      }),
+    ).toBeNull();
   });
 
   it('when a working record has upper-case tags or is split inside a field, then it is rewritten to normal form', () => {
@@ -145,7 +163,9 @@ describe('repair planner', () => {
   });
 
   it('when a comma list is present, then its values become separate fields (ours once, foreign per keepForeign)', () => {
-    expect(converges(lockdownZone(['v=mc1 auth=oldhost,webhostingm']), { keepForeign: true }).plan.edit[0]?.data).toEqual(['v=mc1 auth=webhostingm auth=oldhost']);
+    expect(converges(lockdownZone(['v=mc1 auth=oldhost,webhostingm']), { keepForeign: true }).plan.edit[0]?.data).toEqual([
+      'v=mc1 auth=webhostingm auth=oldhost',
+    ]);
   });
 
   it('when a TXT without v=mc1 is the only one at the name, then that shown line is edited into the record', () => {
@@ -156,7 +176,9 @@ describe('repair planner', () => {
 
   it('when a TXT without v=mc1 sits next to a lockdown record, then it is removed because the findings show it', () => {
     const zone = lockdownZone(['v=mc1 auth=oldhost', 'site-verification=abc']);
-    const shown = lockdownFindings(zone).filter((f) => f.code === 'LOCKDOWN_MALFORMED').flatMap((f) => f.records.map((r) => r.lineIndex));
+    const shown = lockdownFindings(zone)
+      .filter((f) => f.code === 'LOCKDOWN_MALFORMED')
+      .flatMap((f) => f.records.map((r) => r.lineIndex));
     expect(shown).toEqual([14]);
     expect(converges(zone).plan.remove).toEqual([14]);
   });
@@ -208,14 +230,20 @@ describe('repair planner', () => {
     const before = lockdownZone(['v=mc1 auth=oldhost']);
     const findings = lockdownFindings(before);
     const changed = lockdownZone(['v=mc1 auth=somebodyelse']);
-    expect(thrown(() => planLockdownRepair({ domain: 'example.com', zone: changed, findings, authId: 'webhostingm' })).code).toBe('CONFLICT');
+    expect(thrown(() => planLockdownRepair({ domain: 'example.com', zone: changed, findings, authId: 'webhostingm' })).code).toBe(
+      'CONFLICT',
+    );
     const okFindings = lockdownFindings(lockdownZone(['v=mc1 auth=webhostingm']));
     const nowTwo = lockdownZone(['v=mc1 auth=webhostingm', 'v=mc1 auth=x']);
-    expect(thrown(() => planLockdownRepair({ domain: 'example.com', zone: nowTwo, findings: okFindings, authId: 'webhostingm' })).code).toBe('CONFLICT');
+    expect(
+      thrown(() => planLockdownRepair({ domain: 'example.com', zone: nowTwo, findings: okFindings, authId: 'webhostingm' })).code,
+    ).toBe('CONFLICT');
   });
 
   it('when no lockdown findings are given, then BAD_INPUT (the planner acts only on what was shown)', () => {
-    expect(thrown(() => planLockdownRepair({ domain: 'example.com', zone: lockdownZone([]), findings: [], authId: 'webhostingm' })).code).toBe('BAD_INPUT');
+    expect(
+      thrown(() => planLockdownRepair({ domain: 'example.com', zone: lockdownZone([]), findings: [], authId: 'webhostingm' })).code,
+    ).toBe('BAD_INPUT');
   });
 
   it.each([
@@ -245,7 +273,9 @@ describe('repair planner', () => {
     ['an over-long identity', `webhostingm|x-authuser|${'a'.repeat(250)}`],
   ])('when the sender ID has %s, then UNSAFE_VALUE', (_, senderId) => {
     const zone = lockdownZone([]);
-    const err = thrown(() => planLockdownRepair({ domain: 'example.com', zone, findings: lockdownFindings(zone), authId: 'webhostingm', senderId }));
+    const err = thrown(() =>
+      planLockdownRepair({ domain: 'example.com', zone, findings: lockdownFindings(zone), authId: 'webhostingm', senderId }),
+    );
     expect(err.code).toBe('UNSAFE_VALUE');
     expect(err.step).toBe('plan');
   });

@@ -67,7 +67,10 @@ describe('relay lockdown rule', () => {
 
   test('when the record is a bare v=mc1, then every message is rejected (block-all); the knob can treat it as no record', () => {
     expect(decideLockdown(record('v=mc1'), bobLocal)).toEqual({ allowed: false, reason: 'block-all' });
-    expect(decideLockdown(record('v=mc1'), bobLocal, { bareRecord: 'no-record' })).toEqual({ allowed: true, reason: 'bare-record-ignored' });
+    expect(decideLockdown(record('v=mc1'), bobLocal, { bareRecord: 'no-record' })).toEqual({
+      allowed: true,
+      reason: 'bare-record-ignored',
+    });
   });
 
   test('when the record holds only a dead cfid=, then it matches nothing and the message is rejected (§4)', () => {

@@ -56,7 +56,14 @@ export function makeHarness(options: { policy?: BackupPolicy; zoneText?: string 
     async snapshot(user) {
       backups.calls.push(user);
       if (backups.fail) throw new FixEmailAuthError('BACKUP_FAILED', backups.fail, { step: 'backup' });
-      return { kind: 'jetbackup', accountId: `id-${user}`, user, queuedAt: cpanel.now.toISOString(), snapshotId: `snap-${backups.calls.length}`, dnsItemId: 'dns-1' };
+      return {
+        kind: 'jetbackup',
+        accountId: `id-${user}`,
+        user,
+        queuedAt: cpanel.now.toISOString(),
+        snapshotId: `snap-${backups.calls.length}`,
+        dnsItemId: 'dns-1',
+      };
     },
     async restoreDns(ref) {
       backups.restored.push(ref);
@@ -66,9 +73,13 @@ export function makeHarness(options: { policy?: BackupPolicy; zoneText?: string 
   const verify: Verifier = async (input) => {
     if (verifyState.mode === 'throw') throw new Error('no route to nameservers (test)');
     const zone = parseZoneFile(cpanel.text(input.zone), input.zone);
-    const served = zone.records.filter((r) => r.type === 'TXT' && r.name === input.name).map(txtValue).sort();
+    const served = zone.records
+      .filter((r) => r.type === 'TXT' && r.name === input.name)
+      .map(txtValue)
+      .sort();
     const expected = [...(input.expectedTxt ?? [])].sort();
-    const current = verifyState.mode === 'serve-zone' && JSON.stringify(served) === JSON.stringify(expected) && zone.serial === input.expectedSerial;
+    const current =
+      verifyState.mode === 'serve-zone' && JSON.stringify(served) === JSON.stringify(expected) && zone.serial === input.expectedSerial;
     const state = current ? 'verified' : 'pending';
     return {
       zone: input.zone,

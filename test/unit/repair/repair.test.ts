@@ -9,7 +9,7 @@ const lockdownValues = (text: string, name = '_mailchannels.example.com.') =>
     .map(txtValue);
 
 describe('repairDomain', () => {
-  it('when the zone carries the old host\'s record, then it is replaced, verified, journalled, and a second run changes nothing', async () => {
+  it("when the zone carries the old host's record, then it is replaced, verified, journalled, and a second run changes nothing", async () => {
     const h = makeHarness();
     const result = await repairDomain(h.ctx, { domain: 'example.com', actor: ACTOR, verifyOptions: FAST_VERIFY });
 
@@ -44,12 +44,16 @@ describe('repairDomain', () => {
     const h = makeHarness();
     const result = await repairDomain(h.ctx, { domain: 'example.com', actor: ACTOR, dryRun: true });
     expect(result.status).toBe('planned');
-    expect(result.plan).toMatchObject({ zone: 'example.com', serial: '2024030101', edit: [{ line_index: 18, data: ['v=mc1 auth=webhostingm'] }] });
+    expect(result.plan).toMatchObject({
+      zone: 'example.com',
+      serial: '2024030101',
+      edit: [{ line_index: 18, data: ['v=mc1 auth=webhostingm'] }],
+    });
     expect(h.cpanel.text('example.com')).toBe(INCIDENT_ZONE);
     expect(h.store.listChanges()).toHaveLength(0);
   });
 
-  it('when a cPanel user asks for another account\'s domain, then it is refused and nothing changes', async () => {
+  it("when a cPanel user asks for another account's domain, then it is refused and nothing changes", async () => {
     const h = makeHarness();
     await expect(repairDomain(h.ctx, { domain: 'other.org', actor: ACTOR, asUser: 'alice' })).rejects.toMatchObject({ code: 'NOT_OWNED' });
     expect(h.cpanel.writes).toHaveLength(0);
@@ -85,7 +89,8 @@ describe('repairDomain', () => {
 
   it('when someone edits the zone between read and write, then their edit survives and ours lands after a re-plan', async () => {
     const h = makeHarness();
-    h.cpanel.beforeNextWrite = (zone) => h.cpanel.foreignEdit(zone, [{ dname: 'blog', ttl: 14400, record_type: 'A', data: ['192.0.2.20'] }]);
+    h.cpanel.beforeNextWrite = (zone) =>
+      h.cpanel.foreignEdit(zone, [{ dname: 'blog', ttl: 14400, record_type: 'A', data: ['192.0.2.20'] }]);
     const result = await repairDomain(h.ctx, { domain: 'example.com', actor: ACTOR, verifyOptions: FAST_VERIFY });
     expect(result.status).toBe('verified');
     expect(result.attempts).toBe(2);
@@ -116,7 +121,19 @@ describe('repairDomain', () => {
       const zoneNow = parseZoneFile(h.cpanel.text(zone), zone);
       const line = zoneNow.records.find((r) => r.name === '_mailchannels.example.com.')!.lineIndex;
       const { applyMassEdit } = require('../../../src/zone/lineEdit');
-      h.cpanel.texts.set(zone, applyMassEdit(h.cpanel.text(zone), zone, { add: [], remove: [], edit: [{ line_index: line, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }] }, { now: h.cpanel.now }).text);
+      h.cpanel.texts.set(
+        zone,
+        applyMassEdit(
+          h.cpanel.text(zone),
+          zone,
+          {
+            add: [],
+            remove: [],
+            edit: [{ line_index: line, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }],
+          },
+          { now: h.cpanel.now },
+        ).text,
+      );
     };
     const result = await repairDomain(h.ctx, { domain: 'example.com', actor: ACTOR, verifyOptions: FAST_VERIFY });
     expect(result.status).toBe('unchanged');
@@ -186,7 +203,12 @@ describe('repairDomain', () => {
     const h = makeHarness();
     const preview = await repairDomain(h.ctx, { domain: 'example.com', actor: ACTOR, dryRun: true });
     h.cpanel.foreignEdit('example.com', [{ dname: 'blog', ttl: 300, record_type: 'A', data: ['192.0.2.20'] }]);
-    const result = await repairDomain(h.ctx, { domain: 'example.com', actor: ACTOR, confirmedPlan: preview.plan!, verifyOptions: FAST_VERIFY });
+    const result = await repairDomain(h.ctx, {
+      domain: 'example.com',
+      actor: ACTOR,
+      confirmedPlan: preview.plan!,
+      verifyOptions: FAST_VERIFY,
+    });
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('CONFLICT');
     expect(h.cpanel.writes).toHaveLength(0);
@@ -201,7 +223,8 @@ describe('rollbackChange', () => {
     expect(undone.status).toBe('verified');
     const zone = parseZoneFile(h.cpanel.text('example.com'), 'example.com');
     const original = parseZoneFile(INCIDENT_ZONE, 'example.com');
-    const strip = (z: typeof zone) => z.records.filter((r) => r.type !== 'SOA').map((r) => ({ line: r.lineIndex, name: r.name, ttl: r.ttl, type: r.type, data: r.data }));
+    const strip = (z: typeof zone) =>
+      z.records.filter((r) => r.type !== 'SOA').map((r) => ({ line: r.lineIndex, name: r.name, ttl: r.ttl, type: r.type, data: r.data }));
     expect(strip(zone)).toEqual(strip(original));
     expect(h.store.getChange(repaired.changeId!)!.status).toBe('rolled_back');
     expect(undone.rollback).toMatchObject({ kind: 'rollback', rollbackOf: repaired.changeId, status: 'verified' });
@@ -213,7 +236,19 @@ describe('rollbackChange', () => {
     const zoneNow = parseZoneFile(h.cpanel.text('example.com'), 'example.com');
     const line = zoneNow.records.find((r) => r.name === '_mailchannels.example.com.')!.lineIndex;
     const { applyMassEdit } = require('../../../src/zone/lineEdit');
-    h.cpanel.texts.set('example.com', applyMassEdit(h.cpanel.text('example.com'), 'example.com', { add: [], remove: [], edit: [{ line_index: line, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm auth=partner'] }] }, { now: h.cpanel.now }).text);
+    h.cpanel.texts.set(
+      'example.com',
+      applyMassEdit(
+        h.cpanel.text('example.com'),
+        'example.com',
+        {
+          add: [],
+          remove: [],
+          edit: [{ line_index: line, dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm auth=partner'] }],
+        },
+        { now: h.cpanel.now },
+      ).text,
+    );
     const writes = h.cpanel.writes.length;
 
     const refused = await rollbackChange(h.ctx, { changeId: repaired.changeId!, actor: ACTOR, verifyOptions: FAST_VERIFY });
@@ -226,10 +261,12 @@ describe('rollbackChange', () => {
     expect(lockdownValues(h.cpanel.text('example.com'))).toEqual(['v=mc1 auth=oldhost']);
   });
 
-  it('when a user asks to undo another account\'s change, then it is refused as not found', async () => {
+  it("when a user asks to undo another account's change, then it is refused as not found", async () => {
     const h = makeHarness();
     const repaired = await repairDomain(h.ctx, { domain: 'other.org', actor: ACTOR, verifyOptions: FAST_VERIFY });
-    await expect(rollbackChange(h.ctx, { changeId: repaired.changeId!, actor: ACTOR, asUser: 'alice' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(rollbackChange(h.ctx, { changeId: repaired.changeId!, actor: ACTOR, asUser: 'alice' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(h.store.getChange(repaired.changeId!)!.status).toBe('verified');
   });
 

@@ -60,7 +60,12 @@ describe('fix-email-auth scan', () => {
     await run(['scan', '--csv', '--code', 'LOCKDOWN_STALE', '--auth-id', 'webhostingm', '--no-progress'], cli);
     const lines = cli.out().trim().split('\r\n');
     expect(lines[0]).toBe('domain,user,owner,zone,status,codes');
-    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual([...summary.staleDomains].sort());
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual([...summary.staleDomains].sort());
     expect(lines[1]).toMatch(/^site000000\.example,u000000,resa,site000000\.example,error,.*LOCKDOWN_STALE/);
   });
 
@@ -103,7 +108,10 @@ describe('fix-email-auth jobs and job', () => {
     const done = store.createJob({ kind: 'bulk-fix', actor: admin, keys: ['a.example', 'blog.a.example'] });
     for (const key of ['a.example', 'blog.a.example']) {
       const item = store.claimNextItem(done.id)!;
-      store.finishItem(done.id, item.seq, { status: 'done', result: { status: 'verified', domain: key, zone: 'a.example', message: 'Fixed', changeId: item.seq } });
+      store.finishItem(done.id, item.seq, {
+        status: 'done',
+        result: { status: 'verified', domain: key, zone: 'a.example', message: 'Fixed', changeId: item.seq },
+      });
     }
     const pending = store.createJob({ kind: 'bulk-fix', actor: admin, keys: ['b.example', 'c.example'], dryRun: true });
     store.close();
@@ -115,7 +123,9 @@ describe('fix-email-auth jobs and job', () => {
     const show = io(env);
     expect(await run(['job', String(done.id)], show)).toBe(0);
     expect(show.out()).toContain(`Job ${done.id}: bulk-fix — done, 2/2`);
-    expect(show.out()).toMatch(/a\.example: verified\n {4}a\.example: verified \(change 1\) — Fixed\n {4}blog\.a\.example: verified \(change 2\)/);
+    expect(show.out()).toMatch(
+      /a\.example: verified\n {4}a\.example: verified \(change 1\) — Fixed\n {4}blog\.a\.example: verified \(change 2\)/,
+    );
 
     const cancel = io(env);
     expect(await run(['job', 'cancel', String(pending.id)], cancel)).toBe(0);

@@ -2,7 +2,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { fileScanSource, filesReadable, listZoneFiles, parseCpanelUserFile, parseUserDomains, readCpanelUserFile, readZoneFile } from '../../../src/adapters/fastpath';
+import {
+  fileScanSource,
+  filesReadable,
+  listZoneFiles,
+  parseCpanelUserFile,
+  parseUserDomains,
+  readCpanelUserFile,
+  readZoneFile,
+} from '../../../src/adapters/fastpath';
 import { isFixEmailAuthError } from '../../../src/errors';
 
 let dir: string;
@@ -25,7 +33,9 @@ describe('/etc/userdomains', () => {
   });
 
   it('when lines are odd (no colon, bad names, a path as user, CRLF), then they are skipped and counted, never fatal', () => {
-    const { domains, skipped } = parseUserDomains('good.example: good\r\nnocolon\n../etc/passwd: x\nbad.example: ../root\nspaces in.example: u\n: nobody2\n');
+    const { domains, skipped } = parseUserDomains(
+      'good.example: good\r\nnocolon\n../etc/passwd: x\nbad.example: ../root\nspaces in.example: u\n: nobody2\n',
+    );
     expect([...domains]).toEqual([['good.example', 'good']]);
     expect(skipped).toBe(5);
   });
@@ -82,11 +92,23 @@ describe('fileScanSource', () => {
     writeFileSync(join(root, 'users', 'bob'), 'DNS=bob.example\nOWNER=resell\n');
     writeFileSync(
       join(root, 'userdomains'),
-      ['alice.example: alice', 'addon.tld: alice', 'addon.alice.example: alice', 'shop.alice.example: alice', 'bob.example: bob', 'deep.shop.bob.example: bob', '*: nobody'].join('\n'),
+      [
+        'alice.example: alice',
+        'addon.tld: alice',
+        'addon.alice.example: alice',
+        'shop.alice.example: alice',
+        'bob.example: bob',
+        'deep.shop.bob.example: bob',
+        '*: nobody',
+      ].join('\n'),
     );
     // A sub-domain with a zone file of its own is its own zone (zoneMap.ts rule 2, as for the API).
     writeFileSync(join(root, 'named', 'shop.alice.example.db'), '');
-    const domains = await fileScanSource({ namedDir: join(root, 'named'), userdomains: join(root, 'userdomains'), cpanelUsers: join(root, 'users') }).listDomains();
+    const domains = await fileScanSource({
+      namedDir: join(root, 'named'),
+      userdomains: join(root, 'userdomains'),
+      cpanelUsers: join(root, 'users'),
+    }).listDomains();
     const view = Object.fromEntries(domains.map((d) => [d.domain, [d.zone, d.user, d.owner, d.type]]));
     expect(view).toEqual({
       'alice.example': ['alice.example', 'alice', 'root', 'main'],

@@ -33,7 +33,9 @@ describe('scan job', () => {
       const { paths, summary } = writeServerFiles(dir, { accounts: 30 });
       const source = fileScanSource(paths);
       const runner = createJobRunner({ queue: store });
-      registerScanJobs(runner, { context: async () => ({ source, diagnoser: inThreadDiagnoser(config), scans: store, clock: { now: () => new Date() } }) });
+      registerScanJobs(runner, {
+        context: async () => ({ source, diagnoser: inThreadDiagnoser(config), scans: store, clock: { now: () => new Date() } }),
+      });
       const job = await startScan({ runner, source }, admin, { sliceZones: 10 });
       expect(job.progress.total).toBe(Math.ceil(summary.zones / 10));
       await runner.settled(job.id);
@@ -56,7 +58,9 @@ describe('scan job', () => {
       const { paths } = writeServerFiles(dir, { accounts: 12 });
       const source = fileScanSource(paths);
       const runner = createJobRunner({ queue: store });
-      registerScanJobs(runner, { context: async () => ({ source, diagnoser: inThreadDiagnoser(config), scans: store, clock: { now: () => new Date() } }) });
+      registerScanJobs(runner, {
+        context: async () => ({ source, diagnoser: inThreadDiagnoser(config), scans: store, clock: { now: () => new Date() } }),
+      });
       const job = await startScan({ runner, accounts: source }, admin, { users: ['u000009'] });
       await runner.settled(job.id);
       expect(store.queryScanResults({ limit: 100 }).rows.map((r) => r.user)).toEqual(['u000009', 'u000009', 'u000009', 'u000009']);

@@ -121,12 +121,38 @@ describe('reduceZoneText', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
     /** Mostly lines the reader accepts (so dropping is exercised), some it refuses or reads specially. */
     const either = <T>(good: readonly T[], odd: readonly T[]): T => (rnd() < 0.93 ? pick(good) : pick(odd));
-    const owner = () => either(['www', '@', 'example.com.', '_mailchannels', 'mail.example.com.', '*', '_dmarc', 'default._domainkey', ''], ['a..b', 'x'.repeat(64), '.', 'other.example.net.']);
+    const owner = () =>
+      either(
+        ['www', '@', 'example.com.', '_mailchannels', 'mail.example.com.', '*', '_dmarc', 'default._domainkey', ''],
+        ['a..b', 'x'.repeat(64), '.', 'other.example.net.'],
+      );
     const middle = () => either(['300 IN', 'IN 300', '300', 'IN', ''], ['1h IN', 'CH', '300 IN IN', '99999999999', 'CLASS1']);
     const body = () =>
       either(
-        ['A 192.0.2.1', 'AAAA 2001:db8::1', 'NS ns1.example.net.', 'MX 10 mail', 'SRV 0 5 5060 sip.example.com.', 'CNAME target.example.net.', 'TXT "v=mc1 auth=webhostingm"', 'TXT "v=spf1 include:relay.mailchannels.net ~all"', 'TXT "a" "b"', 'A 192.0.2.1 ; comment'],
-        ['A 192.0.2.256', 'MX 99999 mail', 'SRV 0 5 sip', 'TXT "unterminated', 'TXT ( "a"\n "b" )', 'A ( 192.0.2.1 )', 'TXT "x\\\ny"', 'A 192.0.2.\\\n1', 'A 010.0.0.1', 'AAAA 1::2::3'],
+        [
+          'A 192.0.2.1',
+          'AAAA 2001:db8::1',
+          'NS ns1.example.net.',
+          'MX 10 mail',
+          'SRV 0 5 5060 sip.example.com.',
+          'CNAME target.example.net.',
+          'TXT "v=mc1 auth=webhostingm"',
+          'TXT "v=spf1 include:relay.mailchannels.net ~all"',
+          'TXT "a" "b"',
+          'A 192.0.2.1 ; comment',
+        ],
+        [
+          'A 192.0.2.256',
+          'MX 99999 mail',
+          'SRV 0 5 sip',
+          'TXT "unterminated',
+          'TXT ( "a"\n "b" )',
+          'A ( 192.0.2.1 )',
+          'TXT "x\\\ny"',
+          'A 192.0.2.\\\n1',
+          'A 010.0.0.1',
+          'AAAA 1::2::3',
+        ],
       );
     const lineOf = () => {
       if (rnd() < 0.05) return pick(['', '; comment', '\t; indented comment', '$TTL 300', '$ORIGIN sub.example.com.', ')', '(']);

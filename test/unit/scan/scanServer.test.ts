@@ -10,7 +10,15 @@ import { fileScanSource, type FilePaths } from '../../../src/adapters/fastpath';
 import { openStore, type Store } from '../../../src/adapters/store';
 import { parseConfig } from '../../../src/config';
 import { diagnoseDomain } from '../../../src/usecases/diagnose';
-import { inThreadDiagnoser, reportOf, runScan, scanServer, type ScanContext, type ScannedDomain, type ScanSource } from '../../../src/usecases/scan';
+import {
+  inThreadDiagnoser,
+  reportOf,
+  runScan,
+  scanServer,
+  type ScanContext,
+  type ScannedDomain,
+  type ScanSource,
+} from '../../../src/usecases/scan';
 import { parseZoneFile } from '../../../src/zone/bindReader';
 import { writeServerFiles, zonesOf, type ServerSummary } from '../../fixtures/bulk/synthetic';
 
@@ -49,7 +57,10 @@ describe('scanServer on the fast path', () => {
     const rows = await all(scanServer(context(store)));
     expect(rows).toHaveLength(summary.domains);
     expect(store.scanSummary().total).toBe(summary.domains);
-    const stale = store.queryScanResults({ code: 'LOCKDOWN_STALE', limit: 1000 }).rows.map((r) => r.domain).sort();
+    const stale = store
+      .queryScanResults({ code: 'LOCKDOWN_STALE', limit: 1000 })
+      .rows.map((r) => r.domain)
+      .sort();
     expect(stale).toEqual([...summary.staleDomains].sort());
     const row = store.getScanResult('site000003.example')!;
     expect(row).toMatchObject({ zone: 'site000003.example', user: 'u000003', owner: 'resd' });
@@ -57,13 +68,19 @@ describe('scanServer on the fast path', () => {
     expect(store.getScanResult('blog.site000001.example')).toMatchObject({ zone: 'site000001.example', user: 'u000001' });
   });
 
-  it('when a domain is scanned, then its object is exactly diagnose --json\'s for that zone, plus the user', async () => {
+  it("when a domain is scanned, then its object is exactly diagnose --json's for that zone, plus the user", async () => {
     const rows = await all(scanServer(context(store)));
     const zone = [...zonesOf({ accounts: ACCOUNTS, staleEvery: 10 })].find((z) => z.stale && z.lockdownDomains.length > 1)!;
     const full = parseZoneFile(Buffer.from(zone.text, 'latin1'), zone.name);
     const key = readFileSync(join(paths.dkimPublicKeys, zone.name), 'utf8');
     for (const domain of zone.lockdownDomains) {
-      const expected = await diagnoseDomain({ domain, zone: full, user: zone.user, config, ...(domain === zone.name ? { dkimPublicKey: key } : {}) });
+      const expected = await diagnoseDomain({
+        domain,
+        zone: full,
+        user: zone.user,
+        config,
+        ...(domain === zone.name ? { dkimPublicKey: key } : {}),
+      });
       expect(reportOf(rows.find((r) => r.domain === domain)!)).toEqual({ ...expected, user: zone.user });
     }
   });
@@ -87,7 +104,12 @@ describe('scanServer on the fast path', () => {
 
   it('when a user or a reseller is given, then only their domains are scanned', async () => {
     const mine = await all(scanServer(context(store), { user: 'u000009' }));
-    expect(mine.map((r) => r.domain).sort()).toEqual(['blog.site000009.example', 'shop000009.example', 'shop000009.site000009.example', 'site000009.example']);
+    expect(mine.map((r) => r.domain).sort()).toEqual([
+      'blog.site000009.example',
+      'shop000009.example',
+      'shop000009.site000009.example',
+      'site000009.example',
+    ]);
     expect(store.scanSummary().total).toBe(4);
     const resold = await all(scanServer(context(store), { reseller: 'resa' }));
     expect(resold.length).toBeGreaterThan(0);
@@ -163,7 +185,15 @@ describe('scanServer on the fast path', () => {
       const { paths: p } = writeServerFiles(p2, { accounts: 4 });
       rmSync(join(p.cpanelUsers, 'u000001'));
       const asked: string[] = [];
-      const source = fileScanSource(p, { owners: async () => (asked.push('listaccts'), new Map([['u000000', 'api-says'], ['u000001', 'resz']])) });
+      const source = fileScanSource(p, {
+        owners: async () => (
+          asked.push('listaccts'),
+          new Map([
+            ['u000000', 'api-says'],
+            ['u000001', 'resz'],
+          ])
+        ),
+      });
       const domains = await source.listDomains();
       expect(domains.find((d) => d.domain === 'site000001.example')?.owner).toBe('resz');
       // A readable cpuser file wins over the API.
@@ -177,7 +207,16 @@ describe('scanServer on the fast path', () => {
   });
 
   it('when a whole-server scan ends, then domains no longer on the server leave the table; a scan of one account removes nothing', async () => {
-    const gone = { domain: 'removed.example', zone: 'removed.example', user: 'old', owner: 'root', status: 'error' as const, codes: ['LOCKDOWN_STALE'], report: {}, scannedAt: new Date('2026-11-01T00:00:00Z') };
+    const gone = {
+      domain: 'removed.example',
+      zone: 'removed.example',
+      user: 'old',
+      owner: 'root',
+      status: 'error' as const,
+      codes: ['LOCKDOWN_STALE'],
+      report: {},
+      scannedAt: new Date('2026-11-01T00:00:00Z'),
+    };
     store.upsertScanResults([gone]);
     await runScan(context(store), { user: 'u000003' });
     expect(store.getScanResult('removed.example')).toBeDefined();

@@ -28,11 +28,19 @@ function tasks(): ZoneTask[] {
 
 describe('scan worker pool', () => {
   it('when zones are diagnosed in two worker threads, then the results are those of the in-thread diagnoser', async () => {
-    const pool = createWorkerPool<ZoneTask, ScannedDomain[]>({ script: WORKER, size: 2, workerData: { config: diagnosisConfig }, execArgv: ['-r', REGISTER] });
+    const pool = createWorkerPool<ZoneTask, ScannedDomain[]>({
+      script: WORKER,
+      size: 2,
+      workerData: { config: diagnosisConfig },
+      execArgv: ['-r', REGISTER],
+    });
     try {
       const inThread = inThreadDiagnoser(diagnosisConfig);
       const list = tasks();
-      const [viaWorkers, here] = await Promise.all([Promise.all(list.map((t) => pool.run(t))), Promise.all(list.map((t) => inThread.diagnose(t)))]);
+      const [viaWorkers, here] = await Promise.all([
+        Promise.all(list.map((t) => pool.run(t))),
+        Promise.all(list.map((t) => inThread.diagnose(t))),
+      ]);
       expect(viaWorkers).toEqual(here);
       expect(viaWorkers.flat().some((r) => r.codes.includes('LOCKDOWN_STALE'))).toBe(true);
     } finally {

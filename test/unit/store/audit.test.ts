@@ -20,8 +20,20 @@ describe('audit log', () => {
   const admin = { kind: 'admin' as const, name: 'root' };
 
   it('when an entry is appended, then it is listed with its time, actor and detail', () => {
-    const entry = store.appendAudit({ actor: admin, action: 'scan.started', domain: 'Example.com.', detail: { accounts: 12, note: '<b>\u00ff' } });
-    expect(entry).toEqual({ id: 1, at: '2024-06-01T12:00:01.000Z', actor: admin, action: 'scan.started', domain: 'example.com', detail: { accounts: 12, note: '<b>\u00ff' } });
+    const entry = store.appendAudit({
+      actor: admin,
+      action: 'scan.started',
+      domain: 'Example.com.',
+      detail: { accounts: 12, note: '<b>\u00ff' },
+    });
+    expect(entry).toEqual({
+      id: 1,
+      at: '2024-06-01T12:00:01.000Z',
+      actor: admin,
+      action: 'scan.started',
+      domain: 'example.com',
+      detail: { accounts: 12, note: '<b>\u00ff' },
+    });
     expect(store.listAudit()).toEqual([entry]);
   });
 

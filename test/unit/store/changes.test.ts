@@ -9,7 +9,9 @@ const FAIL = { code: 'API_ERROR', step: 'apply', message: 'cPanel said no' };
 /** Walk a change along the happy path up to `status`. */
 function bringTo(store: Store, status: 'backed_up' | 'applying' | 'applied' | 'verified'): number {
   const { id } = store.createChange(newRepair());
-  store.advance(id, 'backed_up', { backup: { kind: 'jetbackup', accountId: 'acc1', user: 'exampleuser', queuedAt: '2024-06-01T12:00:00Z' } });
+  store.advance(id, 'backed_up', {
+    backup: { kind: 'jetbackup', accountId: 'acc1', user: 'exampleuser', queuedAt: '2024-06-01T12:00:00Z' },
+  });
   if (status === 'backed_up') return id;
   store.advance(id, 'applying');
   if (status === 'applying') return id;
@@ -35,7 +37,15 @@ describe('change journal', () => {
 
   it('when a change is created, then it is planned, holds what was given, and an audit row says so', () => {
     const change = store.createChange(newRepair({ domain: 'Example.COM.' }));
-    expect(change).toMatchObject({ id: 1, status: 'planned', kind: 'repair', domain: 'example.com', zone: 'example.com', user: 'exampleuser', serialBefore: '2024060101' });
+    expect(change).toMatchObject({
+      id: 1,
+      status: 'planned',
+      kind: 'repair',
+      domain: 'example.com',
+      zone: 'example.com',
+      user: 'exampleuser',
+      serialBefore: '2024060101',
+    });
     expect(change.createdAt).toBe('2024-06-01T12:00:01.000Z');
     expect(store.getChange(change.id)).toEqual(change);
     const audit = store.listAudit({ changeId: change.id });
@@ -49,7 +59,9 @@ describe('change journal', () => {
     const removed = [staleLockdownRecord({ data: nasty, dname: '_mailchannels\u00ff', name: '_mailchannels\u00ff.example.com.' })];
     const plan = repairPlan();
     plan.edit[0]!.data = ['kept \u00fe foreign'];
-    const change = store.createChange(newRepair({ removed, plan, added: [{ dname: 'x\u0000y', ttl: 300, record_type: 'TXT', data: [every] }] }));
+    const change = store.createChange(
+      newRepair({ removed, plan, added: [{ dname: 'x\u0000y', ttl: 300, record_type: 'TXT', data: [every] }] }),
+    );
     store.close();
     store = openStore(path);
     const back = store.getChange(change.id)!;
@@ -87,7 +99,13 @@ describe('change journal', () => {
     expect(change.serialAfter).toBe('2024060102');
     expect(change.backup).toEqual({ kind: 'jetbackup', accountId: 'acc1', user: 'exampleuser', queuedAt: '2024-06-01T12:00:00Z' });
     expect(change.verification).toEqual({ nameservers: [{ host: 'ns1.example.net', ok: true }] });
-    expect(store.listAudit({ changeId: id }).map((a) => a.action)).toEqual(['change.verified', 'change.applied', 'change.applying', 'change.backed_up', 'change.planned']);
+    expect(store.listAudit({ changeId: id }).map((a) => a.action)).toEqual([
+      'change.verified',
+      'change.applied',
+      'change.applying',
+      'change.backed_up',
+      'change.planned',
+    ]);
   });
 
   it('when the backup is skipped, then planned may go straight to applying with the warning kept', () => {
@@ -120,7 +138,8 @@ describe('change journal', () => {
   });
 
   it('when a change is in any state before verified, then it may be marked failed', () => {
-    for (const from of CHANGE_STATUSES.filter((s) => !['verified', 'failed', 'rolled_back'].includes(s))) expect(allowedNext(from)).toContain('failed');
+    for (const from of CHANGE_STATUSES.filter((s) => !['verified', 'failed', 'rolled_back'].includes(s)))
+      expect(allowedNext(from)).toContain('failed');
   });
 
   it('when a change actually in another state is moved, then the transition from a stale status returns false and changes nothing', () => {
@@ -159,7 +178,12 @@ describe('change journal', () => {
 
   it('when cPanel answers Stale, then applying goes back to planned with the fresh snapshot, and only a re-plan may change the snapshot', () => {
     const id = bringTo(store, 'applying');
-    const fresh = { serialBefore: '2024060105', removed: [staleLockdownRecord({ lineIndex: 30 })], added: [], plan: repairPlan('2024060105') };
+    const fresh = {
+      serialBefore: '2024060105',
+      removed: [staleLockdownRecord({ lineIndex: 30 })],
+      added: [],
+      plan: repairPlan('2024060105'),
+    };
     expect(() => store.advance(id, 'planned')).toThrow(/replan/);
     store.advance(id, 'planned', { replan: fresh });
     expect(store.getChange(id)).toMatchObject({ status: 'planned', serialBefore: '2024060105', removed: fresh.removed });
@@ -175,7 +199,9 @@ describe('change journal', () => {
 
   it('when listed with filters, then it returns matching changes newest first with paging', () => {
     store.createChange(newRepair());
-    store.createChange(newRepair({ domain: 'other.org', zone: 'other.org', user: 'otheruser', plan: repairPlan('2024060101', 'other.org') }));
+    store.createChange(
+      newRepair({ domain: 'other.org', zone: 'other.org', user: 'otheruser', plan: repairPlan('2024060101', 'other.org') }),
+    );
     const third = store.createChange(newRepair());
     store.advance(third.id, 'failed', { error: FAIL });
     expect(store.listChanges().map((c) => c.id)).toEqual([3, 2, 1]);
@@ -205,7 +231,13 @@ describe('change journal', () => {
       serialBefore: '2024060102',
       removed: [staleLockdownRecord({ data: ['v=mc1 auth=webhostingm'], ttl: 300 })],
       added: before.removed.map((r) => ({ dname: r.dname, ttl: r.ttl, record_type: r.type, data: r.data })),
-      plan: { zone: 'example.com', serial: '2024060102', remove: [], edit: [{ line_index: 21, dname: '_mailchannels', ttl: 14400, record_type: 'TXT', data: ['v=mc1 auth=oldhost'] }], add: [] },
+      plan: {
+        zone: 'example.com',
+        serial: '2024060102',
+        remove: [],
+        edit: [{ line_index: 21, dname: '_mailchannels', ttl: 14400, record_type: 'TXT', data: ['v=mc1 auth=oldhost'] }],
+        add: [],
+      },
     });
     expect(rollback.kind).toBe('rollback');
     store.advance(rollback.id, 'applying');
@@ -215,12 +247,16 @@ describe('change journal', () => {
     });
     expect(store.getChange(original)?.status).toBe('rolled_back');
     expect(store.listChanges({ rollbackOf: original }).map((c) => c.id)).toEqual([rollback.id]);
-    expect(store.listAudit({ changeId: original, action: 'change.rolled_back' })[0]).toMatchObject({ actor: { kind: 'admin', name: 'root' }, detail: { rollbackChangeId: rollback.id } });
+    expect(store.listAudit({ changeId: original, action: 'change.rolled_back' })[0]).toMatchObject({
+      actor: { kind: 'admin', name: 'root' },
+      detail: { rollbackChangeId: rollback.id },
+    });
   });
 
   it('when a second rollback of the same change is started while one is live, then it is refused', () => {
     const original = bringTo(store, 'applied');
-    const rollback = () => store.createChange(newRepair({ rollbackOf: original, serialBefore: '2024060102', plan: repairPlan('2024060102') }));
+    const rollback = () =>
+      store.createChange(newRepair({ rollbackOf: original, serialBefore: '2024060102', plan: repairPlan('2024060102') }));
     const first = rollback();
     expect(() => rollback()).toThrow(/already being rolled back/);
     store.advance(first.id, 'failed', { error: FAIL });
@@ -255,7 +291,9 @@ describe('change journal', () => {
   });
 
   it('when the added records are located after the edit, then only their line may be recorded, and only once applied', () => {
-    const { id } = store.createChange(newRepair({ added: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }] }));
+    const { id } = store.createChange(
+      newRepair({ added: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }] }),
+    );
     const located = [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'], lineIndex: 40 }];
     expect(() => store.recordAdded(id, located)).toThrow(/not reached the zone/);
     store.advance(id, 'applying');
@@ -272,7 +310,10 @@ describe('change journal', () => {
     const pending = { state: 'pending', nameservers: [{ host: 'ns2.example.net', serial: '2024060101' }] };
     const change = store.recordVerification(id, pending);
     expect(change).toMatchObject({ status: 'applied', verification: pending });
-    expect(store.listAudit({ changeId: id, action: 'change.verification_recorded' })[0]?.detail).toMatchObject({ status: 'applied', state: 'pending' });
+    expect(store.listAudit({ changeId: id, action: 'change.verification_recorded' })[0]?.detail).toMatchObject({
+      status: 'applied',
+      state: 'pending',
+    });
     const { id: early } = store.createChange(newRepair());
     expect(() => store.recordVerification(early, pending)).toThrow(/not reached the zone/);
   });

@@ -25,7 +25,11 @@ describe('openDatabase', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
     const inside = db.transaction(() => withRelaxedDurability(db, () => db.pragma('synchronous', { simple: true })))();
     expect(inside).toBe(FULL);
-    expect(() => withRelaxedDurability(db, () => { throw new Error('x'); })).toThrow('x');
+    expect(() =>
+      withRelaxedDurability(db, () => {
+        throw new Error('x');
+      }),
+    ).toThrow('x');
     expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
     db.close();
   });

@@ -19,11 +19,19 @@ describe('job queue', () => {
     tmp.cleanup();
   });
 
-  const bulk = (keys = KEYS, dryRun = false) => store.createJob({ kind: 'bulk-fix', actor: admin, params: { filter: { code: 'LOCKDOWN_STALE' } }, dryRun, keys });
+  const bulk = (keys = KEYS, dryRun = false) =>
+    store.createJob({ kind: 'bulk-fix', actor: admin, params: { filter: { code: 'LOCKDOWN_STALE' } }, dryRun, keys });
 
   it('when a job is created, then it is queued with every item pending and progress counted from the items', () => {
     const job = bulk(KEYS, true);
-    expect(job).toMatchObject({ id: 1, kind: 'bulk-fix', status: 'queued', dryRun: true, actor: admin, params: { filter: { code: 'LOCKDOWN_STALE' } } });
+    expect(job).toMatchObject({
+      id: 1,
+      kind: 'bulk-fix',
+      status: 'queued',
+      dryRun: true,
+      actor: admin,
+      params: { filter: { code: 'LOCKDOWN_STALE' } },
+    });
     expect(job.progress).toEqual({ total: 4, pending: 4, running: 0, done: 0, failed: 0, skipped: 0, cancelled: 0 });
     expect(store.listJobItems(job.id).map((i) => [i.seq, i.key, i.status])).toEqual([
       [1, 'a.com', 'pending'],
@@ -117,7 +125,12 @@ describe('job queue', () => {
     store.finishItem(id, running.seq, { status: 'done' });
     expect(store.getJob(id)).toMatchObject({ status: 'cancelled', finishedAt: expect.any(String) });
     expect(store.cancelJob(id, admin)).toBe(false);
-    expect(store.listAudit({ jobId: id }).map((a) => a.action)).toEqual(['job.cancelled', 'job.cancel_requested', 'job.running', 'job.created']);
+    expect(store.listAudit({ jobId: id }).map((a) => a.action)).toEqual([
+      'job.cancelled',
+      'job.cancel_requested',
+      'job.running',
+      'job.created',
+    ]);
   });
 
   it('when a queued job is cancelled, then it is cancelled at once', () => {

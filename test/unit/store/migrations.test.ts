@@ -15,7 +15,8 @@ describe('migrate', () => {
     tmp.cleanup();
   });
 
-  const tableNames = () => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  const tableNames = () =>
+    (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
 
   it('when run twice, then each step runs once and the version is the last step', () => {
     const runs: number[] = [];

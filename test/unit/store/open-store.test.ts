@@ -90,7 +90,9 @@ describe('openStore', () => {
     first.close();
     const second = openStore(path);
     expect(second.getChange(change.id)?.removed).toEqual(change.removed);
-    const tables = (new Database(path).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      new Database(path).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
+    ).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['audit', 'changes', 'job_items', 'jobs', 'log_cursors', 'scan_codes', 'scan_results']));
     second.close();
   });

@@ -7,7 +7,17 @@ import { makeTempDir } from './store-fixtures';
 const AT = '2024-06-01T12:00:00.000Z';
 
 function result(domain: string, overrides: Partial<ScanResultInput> = {}): ScanResultInput {
-  return { domain, zone: domain, user: 'alice', owner: 'root', status: 'ok', codes: ['LOCKDOWN_OK'], report: { domain }, scannedAt: AT, ...overrides };
+  return {
+    domain,
+    zone: domain,
+    user: 'alice',
+    owner: 'root',
+    status: 'ok',
+    codes: ['LOCKDOWN_OK'],
+    report: { domain },
+    scannedAt: AT,
+    ...overrides,
+  };
 }
 
 /** A small server: two resellers, three users, every status. */
@@ -38,7 +48,16 @@ describe('scan results', () => {
   const domains = (q: Parameters<Store['queryScanResults']>[0]) => store.queryScanResults(q).rows.map((r) => r.domain);
 
   it('when stored, then a result reads back whole', () => {
-    expect(store.getScanResult('ALICE.com.')).toEqual({ domain: 'alice.com', zone: 'alice.com', user: 'alice', owner: 'root', status: 'error', codes: ['LOCKDOWN_STALE', 'SPF_OK'], report: { domain: 'alice.com' }, scannedAt: AT });
+    expect(store.getScanResult('ALICE.com.')).toEqual({
+      domain: 'alice.com',
+      zone: 'alice.com',
+      user: 'alice',
+      owner: 'root',
+      status: 'error',
+      codes: ['LOCKDOWN_STALE', 'SPF_OK'],
+      report: { domain: 'alice.com' },
+      scannedAt: AT,
+    });
   });
 
   it('when filtered by user, owner, status or finding code, then only matching domains come back', () => {
@@ -54,7 +73,14 @@ describe('scan results', () => {
   });
 
   it('when sorted by status, then the worst come first and ties go by domain', () => {
-    expect(domains({ sort: 'status', order: 'desc' })).toEqual(['alice.com', 'bob.net', 'dave.dev', 'shop.alice.com', 'carol.io', 'bob.org']);
+    expect(domains({ sort: 'status', order: 'desc' })).toEqual([
+      'alice.com',
+      'bob.net',
+      'dave.dev',
+      'shop.alice.com',
+      'carol.io',
+      'bob.org',
+    ]);
   });
 
   it('when paged, then total counts every match and rows hold one page', () => {
@@ -68,15 +94,31 @@ describe('scan results', () => {
     expect(store.scanSummary()).toEqual({
       total: 6,
       byStatus: { ok: 1, info: 1, warning: 1, error: 2, unknown: 1 },
-      byCode: { DMARC_MISSING: 1, DMARC_POLICY_NONE: 1, LOCKDOWN_CFID: 1, LOCKDOWN_MISSING: 1, LOCKDOWN_OK: 2, LOCKDOWN_STALE: 1, SPF_OK: 1 },
+      byCode: {
+        DMARC_MISSING: 1,
+        DMARC_POLICY_NONE: 1,
+        LOCKDOWN_CFID: 1,
+        LOCKDOWN_MISSING: 1,
+        LOCKDOWN_OK: 2,
+        LOCKDOWN_STALE: 1,
+        SPF_OK: 1,
+      },
       lastScannedAt: AT,
     });
-    expect(store.scanSummary({ owner: 'reseller1' })).toMatchObject({ total: 3, byStatus: { error: 1, ok: 1, info: 1, warning: 0 }, byCode: { LOCKDOWN_OK: 2, LOCKDOWN_CFID: 1, DMARC_POLICY_NONE: 1 } });
+    expect(store.scanSummary({ owner: 'reseller1' })).toMatchObject({
+      total: 3,
+      byStatus: { error: 1, ok: 1, info: 1, warning: 0 },
+      byCode: { LOCKDOWN_OK: 2, LOCKDOWN_CFID: 1, DMARC_POLICY_NONE: 1 },
+    });
   });
 
   it('when a domain is scanned again, then the latest result and its codes replace the old ones, and an older result is ignored', () => {
-    expect(store.upsertScanResult(result('alice.com', { status: 'ok', codes: ['LOCKDOWN_OK'], scannedAt: '2024-06-02T00:00:00Z' }))).toBe(true);
-    expect(store.upsertScanResult(result('alice.com', { status: 'error', codes: ['LOCKDOWN_STALE'], scannedAt: '2024-06-01T18:00:00Z' }))).toBe(false);
+    expect(store.upsertScanResult(result('alice.com', { status: 'ok', codes: ['LOCKDOWN_OK'], scannedAt: '2024-06-02T00:00:00Z' }))).toBe(
+      true,
+    );
+    expect(
+      store.upsertScanResult(result('alice.com', { status: 'error', codes: ['LOCKDOWN_STALE'], scannedAt: '2024-06-01T18:00:00Z' })),
+    ).toBe(false);
     expect(store.getScanResult('alice.com')).toMatchObject({ status: 'ok', codes: ['LOCKDOWN_OK'], scannedAt: '2024-06-02T00:00:00.000Z' });
     expect(domains({ code: 'LOCKDOWN_STALE' })).toEqual([]);
   });
@@ -89,7 +131,9 @@ describe('scan results', () => {
   });
 
   it('when the status is not one we know, then the whole batch is refused', () => {
-    expect(() => store.upsertScanResults([result('new.com'), result('bad.com', { status: 'fine' as never })])).toThrow(/Unknown scan status/);
+    expect(() => store.upsertScanResults([result('new.com'), result('bad.com', { status: 'fine' as never })])).toThrow(
+      /Unknown scan status/,
+    );
     expect(store.getScanResult('new.com')).toBeUndefined();
   });
 
@@ -108,7 +152,13 @@ describe('scan results', () => {
 
   it('when a bulk scan writes 30 000 results in one batch, then it finishes within seconds', () => {
     const many = Array.from({ length: 30_000 }, (_, i) =>
-      result(`d${i}.example`, { user: `u${i % 500}`, owner: `r${i % 7}`, status: i % 3 ? 'ok' : 'error', codes: i % 3 ? ['LOCKDOWN_OK', 'SPF_OK'] : ['LOCKDOWN_STALE', 'SPF_MISSING', 'DMARC_MISSING'], report: { findings: [{ code: 'X', message: 'y'.repeat(200) }] } }),
+      result(`d${i}.example`, {
+        user: `u${i % 500}`,
+        owner: `r${i % 7}`,
+        status: i % 3 ? 'ok' : 'error',
+        codes: i % 3 ? ['LOCKDOWN_OK', 'SPF_OK'] : ['LOCKDOWN_STALE', 'SPF_MISSING', 'DMARC_MISSING'],
+        report: { findings: [{ code: 'X', message: 'y'.repeat(200) }] },
+      }),
     );
     const started = process.hrtime.bigint();
     expect(store.upsertScanResults(many)).toBe(30_000);

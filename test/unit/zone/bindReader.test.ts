@@ -7,7 +7,8 @@ import { FixEmailAuthError } from '../../../src/errors';
 import type { Zone, ZoneRecord } from '../../../src/zone/model';
 
 /** Three lines of head (0–2): $TTL, SOA, NS; the body starts at line 3. */
-const HEAD = '$TTL 300\nexample.com. IN SOA ns1.example.net. admin.example.net. 7 3600 1800 1209600 300\nexample.com. IN NS ns1.example.net.\n';
+const HEAD =
+  '$TTL 300\nexample.com. IN SOA ns1.example.net. admin.example.net. 7 3600 1800 1209600 300\nexample.com. IN NS ns1.example.net.\n';
 
 function parse(body: string, zone = 'example.com'): Zone {
   return parseZoneFile(HEAD + body, zone);
@@ -49,7 +50,9 @@ describe('bindReader: syntax', () => {
   });
 
   test('when owners are relative, absolute, @ or blank, then dname follows cPanel’s rules', () => {
-    const records = body('www A 192.0.2.1\nwww.example.com. A 192.0.2.2\n@ A 192.0.2.3\n A 192.0.2.4\nhost.elsewhere.example. A 192.0.2.5\nEXAMPLE.COM. A 192.0.2.6\n');
+    const records = body(
+      'www A 192.0.2.1\nwww.example.com. A 192.0.2.2\n@ A 192.0.2.3\n A 192.0.2.4\nhost.elsewhere.example. A 192.0.2.5\nEXAMPLE.COM. A 192.0.2.6\n',
+    );
     expect(records.map((r) => [r.dname, r.name])).toEqual([
       ['www', 'www.example.com.'],
       ['www', 'www.example.com.'],
@@ -86,7 +89,10 @@ describe('bindReader: syntax', () => {
   });
 
   test('when comment and directive lines appear, then they are items with the text of their line', () => {
-    const zone = parseZoneFile('; first\n$TTL 1h ; one hour\n\n@ SOA ns1 admin 1 2 3 4 5\n@ NS ns1\n\t; indented\n$ORIGIN sub.example.com.\nx A 192.0.2.1\n', 'example.com');
+    const zone = parseZoneFile(
+      '; first\n$TTL 1h ; one hour\n\n@ SOA ns1 admin 1 2 3 4 5\n@ NS ns1\n\t; indented\n$ORIGIN sub.example.com.\nx A 192.0.2.1\n',
+      'example.com',
+    );
     expect(zone.lines).toEqual([
       { kind: 'comment', lineIndex: 0, text: '; first' },
       { kind: 'control', lineIndex: 1, text: '$TTL 1h ; one hour' },
@@ -103,7 +109,12 @@ describe('bindReader: syntax', () => {
 
   test('when RDATA names are relative or @, then they are absolute with a dot', () => {
     const records = body('@ MX 10 mail\nw CNAME @\nsrv SRV 1 2 3 target\nn NS ns.other.example.\n');
-    expect(records.map((r) => r.data)).toEqual([['10', 'mail.example.com.'], ['example.com.'], ['1', '2', '3', 'target.example.com.'], ['ns.other.example.']]);
+    expect(records.map((r) => r.data)).toEqual([
+      ['10', 'mail.example.com.'],
+      ['example.com.'],
+      ['1', '2', '3', 'target.example.com.'],
+      ['ns.other.example.'],
+    ]);
   });
 
   test('when numbers have leading zeros, then they are printed in decimal like ldns', () => {
@@ -136,14 +147,26 @@ describe('bindReader: errors', () => {
     ['a quote open at the end of the file', `${HEAD}t TXT "abc`, /^example\.com\.db:4: unbalanced quotes/],
     ['a “(” never closed', `${HEAD}\nt TXT ( "a"\n"b"\n`, /^example\.com\.db:5: unbalanced parentheses/],
     ['a “)” without “(”', `${HEAD}t TXT "a" )\n`, /^example\.com\.db:4: unbalanced parentheses/],
-    ['a character-string over 255 bytes', `${HEAD}t TXT "${'x'.repeat(256)}"\n`, /^example\.com\.db:4: TXT: a character-string is 256 bytes/],
-    ['RDATA over 65535 bytes', `${HEAD}t TXT ${`"${'x'.repeat(255)}" `.repeat(257)}\n`, /^example\.com\.db:4: TXT RDATA is longer than 65535 bytes/],
+    [
+      'a character-string over 255 bytes',
+      `${HEAD}t TXT "${'x'.repeat(256)}"\n`,
+      /^example\.com\.db:4: TXT: a character-string is 256 bytes/,
+    ],
+    [
+      'RDATA over 65535 bytes',
+      `${HEAD}t TXT ${`"${'x'.repeat(255)}" `.repeat(257)}\n`,
+      /^example\.com\.db:4: TXT RDATA is longer than 65535 bytes/,
+    ],
     ['an unknown directive', `${HEAD}$FOO bar\n`, /^example\.com\.db:4: unknown directive “\$FOO”/],
     ['$INCLUDE', `${HEAD}$INCLUDE /etc/passwd\n`, /^example\.com\.db:4: \$INCLUDE is not supported/],
     ['$TTL without a value', `${HEAD}$TTL\n`, /^example\.com\.db:4: \$TTL needs a value/],
     ['$TTL with a bad value', `${HEAD}$TTL soon\n`, /^example\.com\.db:4: \$TTL “soon” is not a TTL/],
     ['an unknown record type', `${HEAD}t FOO bar\n`, /^example\.com\.db:4: unknown or unsupported record type “FOO”/],
-    ['a type number without generic RDATA', `${HEAD}t TYPE999 abc\n`, /^example\.com\.db:4: type TYPE999 needs its RDATA in the generic form/],
+    [
+      'a type number without generic RDATA',
+      `${HEAD}t TYPE999 abc\n`,
+      /^example\.com\.db:4: type TYPE999 needs its RDATA in the generic form/,
+    ],
     ['a record without type', `${HEAD}t 300 IN\n`, /^example\.com\.db:4: the record has no type/],
     ['a bad IPv4 address', `${HEAD}t A 192.0.2\n`, /^example\.com\.db:4: A: “192\.0\.2” is not an IPv4 address/],
     ['a bad IPv6 address', `${HEAD}t AAAA 2001:db8:::1\n`, /^example\.com\.db:4: AAAA: “2001:db8:::1” is not an IPv6 address/],
@@ -156,16 +179,32 @@ describe('bindReader: errors', () => {
     ['a short \\DDD escape', `${HEAD}t TXT "\\12x"\n`, /^example\.com\.db:4: bad escape/],
     ['an empty label', `${HEAD}a..b A 192.0.2.1\n`, /^example\.com\.db:4: bad name “a\.\.b”: empty label/],
     ['a label over 63 bytes', `${HEAD}${'a'.repeat(64)} A 192.0.2.1\n`, /^example\.com\.db:4: bad name .*longer than 63 bytes/],
-    ['a name over 255 bytes', `${HEAD}${`${'a'.repeat(60)}.`.repeat(4)}x A 192.0.2.1\n`, /^example\.com\.db:4: bad name .*longer than 255 bytes/],
-    ['a blank owner before any record', '\tA 192.0.2.1\n', /^example\.com\.db:1: the record starts with white space but no record before it/],
+    [
+      'a name over 255 bytes',
+      `${HEAD}${`${'a'.repeat(60)}.`.repeat(4)}x A 192.0.2.1\n`,
+      /^example\.com\.db:4: bad name .*longer than 255 bytes/,
+    ],
+    [
+      'a blank owner before any record',
+      '\tA 192.0.2.1\n',
+      /^example\.com\.db:1: the record starts with white space but no record before it/,
+    ],
     ['no SOA at all', '$TTL 300\nexample.com. NS ns1.example.net.\n', /^example\.com\.db: no SOA record/],
     ['a second SOA', `${HEAD}@ SOA ns1 admin 8 1 1 1 1\n`, /^example\.com\.db:4: a second SOA record \(the first is at line 2\)/],
-    ['an SOA away from the apex', '$TTL 300\nsub SOA ns1 admin 1 2 3 4 5\n', /^example\.com\.db:2: the SOA record must be at the zone apex/],
+    [
+      'an SOA away from the apex',
+      '$TTL 300\nsub SOA ns1 admin 1 2 3 4 5\n',
+      /^example\.com\.db:2: the SOA record must be at the zone apex/,
+    ],
     ['a record with no TTL anywhere', 'x A 192.0.2.1\n', /^example\.com\.db:1: the record has no TTL and no \$TTL/],
     ['a quoted owner', `${HEAD}"www" A 192.0.2.1\n`, /^example\.com\.db:4: an owner name cannot be a quoted string/],
     ['a quoted domain name in RDATA', `${HEAD}w CNAME "x"\n`, /^example\.com\.db:4: CNAME domain name cannot be a quoted string/],
     ['generic RDATA for a known type', `${HEAD}w A \\# 4 C0000201\n`, /^example\.com\.db:4: generic RDATA .* is not supported/],
-    ['generic RDATA with a wrong length', `${HEAD}w TYPE999 \\# 3 C0000201\n`, /^example\.com\.db:4: TYPE999: generic RDATA says 3 bytes but has 4/],
+    [
+      'generic RDATA with a wrong length',
+      `${HEAD}w TYPE999 \\# 3 C0000201\n`,
+      /^example\.com\.db:4: TYPE999: generic RDATA says 3 bytes but has 4/,
+    ],
     ['odd hexadecimal', `${HEAD}w DS 1 2 3 ABC\n`, /^example\.com\.db:4: DS: the data must be hexadecimal digits in pairs/],
     ['a bad CAA tag', `${HEAD}@ CAA 0 is-sue "x"\n`, /^example\.com\.db:4: CAA: tag “is-sue” must be 1–15 letters or digits/],
     ['a backslash at the end of the file', `${HEAD}t TXT abc\\`, /^example\.com\.db:4: a backslash ends the file/],
@@ -179,7 +218,9 @@ describe('bindReader: errors', () => {
   });
 
   test('when a file name is given, then errors use it', () => {
-    expect(parseError(`${HEAD}t FOO x\n`, { fileName: '/var/named/example.com.db' }).message).toMatch(/^\/var\/named\/example\.com\.db:4: /);
+    expect(parseError(`${HEAD}t FOO x\n`, { fileName: '/var/named/example.com.db' }).message).toMatch(
+      /^\/var\/named\/example\.com\.db:4: /,
+    );
   });
 
   test('when the zone name is not a domain name, then BAD_INPUT says so', () => {

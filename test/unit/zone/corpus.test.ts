@@ -25,24 +25,33 @@ describe('the zone corpus', () => {
     expect(zones.length).toBeGreaterThanOrEqual(9);
   });
 
-  test.each(corpus().map((c) => [c.zone, c] as const))('when %s goes file → payload → payload reader, then both readers give the same zone', (_name, c) => {
-    const fromFile = parseZoneFile(c.text, c.zone);
-    const items = toParseZonePayload(fromFile);
-    // The payload is what travels as JSON: make it do so.
-    const fromPayload = parseZonePayload(JSON.parse(JSON.stringify(items)), c.zone);
-    expect(fromPayload).toEqual(fromFile);
-  });
+  test.each(corpus().map((c) => [c.zone, c] as const))(
+    'when %s goes file → payload → payload reader, then both readers give the same zone',
+    (_name, c) => {
+      const fromFile = parseZoneFile(c.text, c.zone);
+      const items = toParseZonePayload(fromFile);
+      // The payload is what travels as JSON: make it do so.
+      const fromPayload = parseZonePayload(JSON.parse(JSON.stringify(items)), c.zone);
+      expect(fromPayload).toEqual(fromFile);
+    },
+  );
 
-  test.each(corpus().map((c) => [c.zone, c] as const))('when %s is read as a Buffer or as a binary string, then the zone is the same', (_name, c) => {
-    expect(parseZoneFile(Buffer.from(c.text, 'latin1'), c.zone)).toEqual(parseZoneFile(c.text, c.zone));
-  });
+  test.each(corpus().map((c) => [c.zone, c] as const))(
+    'when %s is read as a Buffer or as a binary string, then the zone is the same',
+    (_name, c) => {
+      expect(parseZoneFile(Buffer.from(c.text, 'latin1'), c.zone)).toEqual(parseZoneFile(c.text, c.zone));
+    },
+  );
 });
 
 describe('lockdown records of many shapes', () => {
   const zone = read('lockdown.example');
 
   test('when an owner is written without its final dot, then it lands under the zone twice (the misplaced record)', () => {
-    expect(at(zone, 18)).toMatchObject({ dname: '_mailchannels.lockdown.example', name: '_mailchannels.lockdown.example.lockdown.example.' });
+    expect(at(zone, 18)).toMatchObject({
+      dname: '_mailchannels.lockdown.example',
+      name: '_mailchannels.lockdown.example.lockdown.example.',
+    });
   });
 
   test('when the owner is the absolute form of _mailchannels, then dname is relative like the others', () => {
@@ -57,7 +66,11 @@ describe('lockdown records of many shapes', () => {
   });
 
   test('when an owner has capitals, then dname keeps them and name is lower case', () => {
-    expect(at(zone, 25)).toMatchObject({ dname: '_MailChannels.Case', name: '_mailchannels.case.lockdown.example.', data: ['v=mc1 auth=WebHostingM'] });
+    expect(at(zone, 25)).toMatchObject({
+      dname: '_MailChannels.Case',
+      name: '_mailchannels.case.lockdown.example.',
+      data: ['v=mc1 auth=WebHostingM'],
+    });
   });
 
   test('when TXT holds several strings or bare words, then each is one data item', () => {
@@ -91,7 +104,11 @@ describe('$ORIGIN, blank owners and TTL units', () => {
   const zone = read('origins.example');
 
   test('when $TTL uses units and the SOA timers too, then all are seconds', () => {
-    expect(at(zone, 3)).toMatchObject({ dname: 'origins.example.', ttl: 3600, data: ['ns1.origins.example.', 'hostmaster.origins.example.', '2025020100', '7200', '1800', '1209600', '86400'] });
+    expect(at(zone, 3)).toMatchObject({
+      dname: 'origins.example.',
+      ttl: 3600,
+      data: ['ns1.origins.example.', 'hostmaster.origins.example.', '2025020100', '7200', '1800', '1209600', '86400'],
+    });
     expect(at(zone, 6).ttl).toBe(86400);
     expect(at(zone, 9).ttl).toBe(604800);
     expect(at(zone, 10).ttl).toBe(5400);
@@ -127,7 +144,13 @@ describe('IPv6, SRV and CAA', () => {
   const zone = read('net6.example');
 
   test('when AAAA addresses are written in long or upper-case form, then they read in inet_ntop form', () => {
-    expect([14, 15, 16, 17, 18].map((line) => at(zone, line).data[0])).toEqual(['2001:db8::1', '2001:db8:0:1::', '::ffff:192.0.2.1', '::1', '2001:db8::1:0:0:1']);
+    expect([14, 15, 16, 17, 18].map((line) => at(zone, line).data[0])).toEqual([
+      '2001:db8::1',
+      '2001:db8:0:1::',
+      '::ffff:192.0.2.1',
+      '::1',
+      '2001:db8::1:0:0:1',
+    ]);
   });
 
   test('when SRV and MX targets are relative, then they are made absolute under the zone', () => {

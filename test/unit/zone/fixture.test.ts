@@ -14,23 +14,38 @@ const fixture = readFileSync(join(__dirname, '../../fixtures/zones/example.com.d
 /** The reference's decoded table: all 12 items of the full response. */
 const referenceTable = {
   lines: [
-    { kind: 'comment', lineIndex: 0, text: '; cPanel first:11.120.0.16 (update_time):1709280000 Cpanel::ZoneFile::VERSION:1.3 hostname:host.example.net latest:11.120.0.16' },
+    {
+      kind: 'comment',
+      lineIndex: 0,
+      text: '; cPanel first:11.120.0.16 (update_time):1709280000 Cpanel::ZoneFile::VERSION:1.3 hostname:host.example.net latest:11.120.0.16',
+    },
     { kind: 'comment', lineIndex: 1, text: '; Zone file for example.com' },
     { kind: 'control', lineIndex: 2, text: '$TTL 14400' },
   ],
   records: [
-    { lineIndex: 3, dname: 'example.com.', ttl: 86400, type: 'SOA', data: ['ns1.example.net.', 'admin.example.net.', '2024030101', '3600', '1800', '1209600', '86400'] },
+    {
+      lineIndex: 3,
+      dname: 'example.com.',
+      ttl: 86400,
+      type: 'SOA',
+      data: ['ns1.example.net.', 'admin.example.net.', '2024030101', '3600', '1800', '1209600', '86400'],
+    },
     { lineIndex: 11, dname: 'example.com.', ttl: 86400, type: 'NS', data: ['ns1.example.net.'] },
     { lineIndex: 12, dname: 'example.com.', ttl: 86400, type: 'NS', data: ['ns2.example.net.'] },
     { lineIndex: 14, dname: 'example.com.', ttl: 14400, type: 'A', data: ['192.0.2.10'] },
     { lineIndex: 15, dname: 'www', ttl: 14400, type: 'CNAME', data: ['example.com.'] },
     { lineIndex: 16, dname: 'example.com.', ttl: 14400, type: 'MX', data: ['0', 'example.com.'] },
     { lineIndex: 17, dname: 'example.com.', ttl: 14400, type: 'TXT', data: ['v=spf1 +a +mx +ip4:192.0.2.10 ~all'] },
-    { lineIndex: 18, dname: 'default._domainkey', ttl: 14400, type: 'TXT', data: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'IDAQAB;'] },
+    {
+      lineIndex: 18,
+      dname: 'default._domainkey',
+      ttl: 14400,
+      type: 'TXT',
+      data: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'IDAQAB;'],
+    },
     { lineIndex: 19, dname: '_dmarc', ttl: 14400, type: 'TXT', data: ['v=DMARC1; p=none;'] },
   ],
 };
-
 
 describe('the reference fixture (cpanel-api.md §5.5)', () => {
   test('when the fixture file is read, then it is the reference zone file byte for byte (tabs, final newline)', () => {
@@ -65,7 +80,9 @@ describe('the reference fixture (cpanel-api.md §5.5)', () => {
     const printed = new Set(REFERENCE_TRIMMED_ITEMS.map((i) => i.line_index));
     expect(items.filter((i) => printed.has(i.line_index))).toEqual(REFERENCE_TRIMMED_ITEMS);
     // Key order as in cPanel's JSON, so a byte comparison of the serialised response also holds.
-    expect(JSON.stringify(items.find((i) => i.line_index === 19))).toBe(JSON.stringify(REFERENCE_TRIMMED_ITEMS[REFERENCE_TRIMMED_ITEMS.length - 1]));
+    expect(JSON.stringify(items.find((i) => i.line_index === 19))).toBe(
+      JSON.stringify(REFERENCE_TRIMMED_ITEMS[REFERENCE_TRIMMED_ITEMS.length - 1]),
+    );
   });
 
   test('when the reference JSON items are read by the payload reader, then they decode to the reference table rows they carry', () => {

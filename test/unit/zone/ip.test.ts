@@ -23,13 +23,17 @@ describe('IP addresses', () => {
     expect(v6(input)).toBe(output);
   });
 
-  test.each(['', ':::', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', 'g::1', '1.2.3.4::', '::1.2.3', ':1::', '1:2:3:4:5:6:7'])('when “%s” is read as IPv6, then it is refused', (input) => {
-    expect(parseIPv6(input)).toBeNull();
-  });
+  test.each(['', ':::', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', 'g::1', '1.2.3.4::', '::1.2.3', ':1::', '1:2:3:4:5:6:7'])(
+    'when “%s” is read as IPv6, then it is refused',
+    (input) => {
+      expect(parseIPv6(input)).toBeNull();
+    },
+  );
 
   test('when IPv4 text is read, then leading zeros, missing parts and big parts are refused', () => {
     expect(parseIPv4('192.0.2.1')).toEqual([192, 0, 2, 1]);
     expect(parseIPv4('0.0.0.0')).toEqual([0, 0, 0, 0]);
-    for (const bad of ['192.0.2', '192.0.2.1.5', '192.0.2.256', '192.0.02.1', '192.0.2.', 'a.b.c.d', '1.2.3.-4']) expect(parseIPv4(bad)).toBeNull();
+    for (const bad of ['192.0.2', '192.0.2.1.5', '192.0.2.256', '192.0.02.1', '192.0.2.', 'a.b.c.d', '1.2.3.-4'])
+      expect(parseIPv4(bad)).toBeNull();
   });
 });

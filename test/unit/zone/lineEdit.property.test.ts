@@ -96,7 +96,8 @@ function checkStep(text: string, zone: string, random: Random, now: Date): strin
   expect(Number(newSerial)).toBeGreaterThan(Number(oldZone.serial));
 
   for (const span of plan.untouched) {
-    const expected = span.record.type === 'SOA' ? { ...span.record, data: span.record.data.map((d, i) => (i === 2 ? newSerial : d)) } : span.record;
+    const expected =
+      span.record.type === 'SOA' ? { ...span.record, data: span.record.data.map((d, i) => (i === 2 ? newSerial : d)) } : span.record;
     expect(byLine.get(span.firstLine)).toEqual(expected);
     const originalLines = before.slice(span.firstLine, span.lastLine + 1);
     const newLines = lines.slice(span.firstLine, span.lastLine + 1);
@@ -126,7 +127,11 @@ function checkStep(text: string, zone: string, random: Random, now: Date): strin
     plan.change.add.map((a) => ({ dname: a.dname, ttl: a.ttl, type: a.record_type, data: a.data })),
   );
   // Comments and control lines outside touched records survive too.
-  const touched = new Set([...plan.removed, ...plan.edited.map((e) => e.span)].flatMap((s) => Array.from({ length: s.lastLine - s.firstLine + 1 }, (_, i) => s.firstLine + i)));
+  const touched = new Set(
+    [...plan.removed, ...plan.edited.map((e) => e.span)].flatMap((s) =>
+      Array.from({ length: s.lastLine - s.firstLine + 1 }, (_, i) => s.firstLine + i),
+    ),
+  );
   expect(newZone.lines).toEqual(oldZone.lines.filter((l) => !touched.has(l.lineIndex)));
   // And the simulator's parse_zone of the result agrees with the file reader.
   expect(parseZonePayload(toParseZonePayload(newZone), zone)).toEqual(newZone);
@@ -134,15 +139,18 @@ function checkStep(text: string, zone: string, random: Random, now: Date): strin
 }
 
 describe('applyMassEdit: random edit sequences on the corpus', () => {
-  test.each(corpus().map((c) => [c.zone, c] as const))('when random changes are chained on %s, then untouched records keep their line_index and bytes', (_name, c) => {
-    for (let seed = 1; seed <= 25; seed++) {
-      const random = seeded(seed * 7919 + c.zone.length);
-      let text = c.text;
-      let now = new Date('2026-11-28T08:00:00Z');
-      for (let step = 0; step < 4; step++) {
-        text = checkStep(text, c.zone, random, now);
-        now = new Date(now.getTime() + Math.floor(random() * 2) * 86400000);
+  test.each(corpus().map((c) => [c.zone, c] as const))(
+    'when random changes are chained on %s, then untouched records keep their line_index and bytes',
+    (_name, c) => {
+      for (let seed = 1; seed <= 25; seed++) {
+        const random = seeded(seed * 7919 + c.zone.length);
+        let text = c.text;
+        let now = new Date('2026-11-28T08:00:00Z');
+        for (let step = 0; step < 4; step++) {
+          text = checkStep(text, c.zone, random, now);
+          now = new Date(now.getTime() + Math.floor(random() * 2) * 86400000);
+        }
       }
-    }
-  });
+    },
+  );
 });

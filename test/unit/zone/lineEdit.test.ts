@@ -85,12 +85,26 @@ describe('applyMassEdit: line preservation', () => {
   });
 
   test('when the SOA is edited with the old serial, then it is one line with the new serial plus blank padding over its seven lines', () => {
-    const edit = { line_index: 3, dname: 'example.com.', ttl: 86400, record_type: 'SOA', data: ['ns1.example.net.', 'admin.example.net.', '2024030101', '7200', '1800', '1209600', '300'] };
+    const edit = {
+      line_index: 3,
+      dname: 'example.com.',
+      ttl: 86400,
+      record_type: 'SOA',
+      data: ['ns1.example.net.', 'admin.example.net.', '2024030101', '7200', '1800', '1209600', '300'],
+    };
     const result = applyMassEdit(fixture, 'example.com', { ...noChange, edit: [edit] }, { now: NOW });
     const lines = linesOf(result.text);
     expect(lines[3]).toBe('example.com.\t86400\tIN\tSOA\tns1.example.net.\tadmin.example.net.\t2026112800\t7200\t1800\t1209600\t300');
     expect(lines.slice(4, 10)).toEqual(['', '', '', '', '', '']);
-    expect(parseZoneFile(result.text, 'example.com').records[0]?.data).toEqual(['ns1.example.net.', 'admin.example.net.', '2026112800', '7200', '1800', '1209600', '300']);
+    expect(parseZoneFile(result.text, 'example.com').records[0]?.data).toEqual([
+      'ns1.example.net.',
+      'admin.example.net.',
+      '2026112800',
+      '7200',
+      '1800',
+      '1209600',
+      '300',
+    ]);
   });
 
   test('when the file has no final line break, then adds still start on a new line', () => {
@@ -99,8 +113,17 @@ describe('applyMassEdit: line preservation', () => {
   });
 
   test('when the file ends with blank lines, then adds go after them, at the old line count', () => {
-    const result = applyMassEdit(`${fixture}\n\n`, 'example.com', { ...noChange, add: [lockdown, { ...lockdown, dname: '_mailchannels.shop' }] }, { now: NOW });
-    expect(parseZoneFile(result.text, 'example.com').records.slice(-2).map((r) => [r.lineIndex, r.dname])).toEqual([
+    const result = applyMassEdit(
+      `${fixture}\n\n`,
+      'example.com',
+      { ...noChange, add: [lockdown, { ...lockdown, dname: '_mailchannels.shop' }] },
+      { now: NOW },
+    );
+    expect(
+      parseZoneFile(result.text, 'example.com')
+        .records.slice(-2)
+        .map((r) => [r.lineIndex, r.dname]),
+    ).toEqual([
       [22, '_mailchannels'],
       [23, '_mailchannels.shop'],
     ]);
@@ -108,7 +131,12 @@ describe('applyMassEdit: line preservation', () => {
 
   test('when edits are chained with the returned serial, then indexes stay valid without re-reading', () => {
     const first = applyMassEdit(fixture, 'example.com', { ...noChange, add: [lockdown] }, { now: NOW });
-    const second = applyMassEdit(first.text, 'example.com', { ...noChange, remove: [20], add: [{ ...lockdown, data: ['v=mc1 auth=other'] }] }, { now: NOW });
+    const second = applyMassEdit(
+      first.text,
+      'example.com',
+      { ...noChange, remove: [20], add: [{ ...lockdown, data: ['v=mc1 auth=other'] }] },
+      { now: NOW },
+    );
     expect(first.newSerial).toBe('2026112800');
     expect(second.newSerial).toBe('2026112801');
     const zone = parseZoneFile(second.text, 'example.com');
@@ -130,15 +158,23 @@ describe('applyMassEdit: serial bump', () => {
   const withSerial = (serial: string) => fixture.replace('2024030101', serial);
 
   test('when the old serial is already today’s or later, then the new one is old + 1', () => {
-    expect(applyMassEdit(withSerial('2026112805'), 'example.com', { ...noChange, add: [lockdown] }, { now: NOW }).newSerial).toBe('2026112806');
-    expect(applyMassEdit(withSerial('2026112800'), 'example.com', { ...noChange, add: [lockdown] }, { now: NOW }).newSerial).toBe('2026112801');
-    expect(applyMassEdit(withSerial('3000010100'), 'example.com', { ...noChange, add: [lockdown] }, { now: NOW }).newSerial).toBe('3000010101');
+    expect(applyMassEdit(withSerial('2026112805'), 'example.com', { ...noChange, add: [lockdown] }, { now: NOW }).newSerial).toBe(
+      '2026112806',
+    );
+    expect(applyMassEdit(withSerial('2026112800'), 'example.com', { ...noChange, add: [lockdown] }, { now: NOW }).newSerial).toBe(
+      '2026112801',
+    );
+    expect(applyMassEdit(withSerial('3000010100'), 'example.com', { ...noChange, add: [lockdown] }, { now: NOW }).newSerial).toBe(
+      '3000010101',
+    );
   });
 
   test('when a time zone is given, then “today” is that zone’s date', () => {
     const lateUtc = new Date('2026-11-28T23:30:00Z');
     expect(applyMassEdit(fixture, 'example.com', { ...noChange, add: [lockdown] }, { now: lateUtc }).newSerial).toBe('2026112800');
-    expect(applyMassEdit(fixture, 'example.com', { ...noChange, add: [lockdown] }, { now: lateUtc, timeZone: 'Pacific/Auckland' }).newSerial).toBe('2026112900');
+    expect(
+      applyMassEdit(fixture, 'example.com', { ...noChange, add: [lockdown] }, { now: lateUtc, timeZone: 'Pacific/Auckland' }).newSerial,
+    ).toBe('2026112900');
   });
 
   test('when the time zone is unknown, then BAD_INPUT says so', () => {
@@ -167,13 +203,25 @@ describe('applyMassEdit: cPanel’s refusals', () => {
 
   test('when a line is edited and removed, or removed twice, then the multiple-edits text', () => {
     const edit = { line_index: 19, dname: '_dmarc', ttl: 1, record_type: 'TXT', data: ['x'] };
-    expect(refusal(fixture, { edit: [edit], remove: [19] }).message).toBe('You submitted multiple edits for line index 19. This interface forbids multiple edits per line.');
-    expect(refusal(fixture, { remove: [17, 17] }).message).toBe('You submitted multiple edits for line index 17. This interface forbids multiple edits per line.');
-    expect(refusal(fixture, { edit: [edit, edit] }).message).toBe('You submitted multiple edits for line index 19. This interface forbids multiple edits per line.');
+    expect(refusal(fixture, { edit: [edit], remove: [19] }).message).toBe(
+      'You submitted multiple edits for line index 19. This interface forbids multiple edits per line.',
+    );
+    expect(refusal(fixture, { remove: [17, 17] }).message).toBe(
+      'You submitted multiple edits for line index 17. This interface forbids multiple edits per line.',
+    );
+    expect(refusal(fixture, { edit: [edit, edit] }).message).toBe(
+      'You submitted multiple edits for line index 19. This interface forbids multiple edits per line.',
+    );
   });
 
   test('when the SOA edit changes the serial, then cPanel’s text with its typo and U+2019', () => {
-    const edit = { line_index: 3, dname: 'example.com.', ttl: 86400, record_type: 'SOA', data: ['ns1.example.net.', 'admin.example.net.', '2024030102', '3600', '1800', '1209600', '86400'] };
+    const edit = {
+      line_index: 3,
+      dname: 'example.com.',
+      ttl: 86400,
+      record_type: 'SOA',
+      data: ['ns1.example.net.', 'admin.example.net.', '2024030102', '3600', '1800', '1209600', '86400'],
+    };
     const err = refusal(fixture, { edit: [edit] });
     expect(err.message).toBe(
       'This system forbids direct updates to the SOA record\u2019s serial number. Provide the old serial number (2024030101) instead, and the system will upate the serial number for you.',
@@ -182,12 +230,16 @@ describe('applyMassEdit: cPanel’s refusals', () => {
 
   test('when the SOA is removed or edited into another type, then it is refused', () => {
     expect(refusal(fixture, { remove: [3] }).message).toBe('You cannot remove the SOA record at line 3 of the “example.com” DNS zone.');
-    expect(refusal(fixture, { edit: [{ line_index: 3, dname: 'example.com.', ttl: 1, record_type: 'TXT', data: ['x'] }] }).message).toMatch(/cannot remove the SOA/);
+    expect(refusal(fixture, { edit: [{ line_index: 3, dname: 'example.com.', ttl: 1, record_type: 'TXT', data: ['x'] }] }).message).toMatch(
+      /cannot remove the SOA/,
+    );
   });
 
   test('when a second SOA is added or made by an edit, then it is refused', () => {
     const soa = { dname: 'example.com.', ttl: 1, record_type: 'soa', data: ['a.', 'b.', '2024030101', '1', '1', '1', '1'] };
-    expect(refusal(fixture, { add: [soa] }).message).toBe('The “example.com” DNS zone already has an SOA record. A zone can have only one.');
+    expect(refusal(fixture, { add: [soa] }).message).toBe(
+      'The “example.com” DNS zone already has an SOA record. A zone can have only one.',
+    );
     expect(refusal(fixture, { edit: [{ ...soa, line_index: 17 }] }).message).toMatch(/already has an SOA record/);
   });
 
@@ -197,7 +249,11 @@ describe('applyMassEdit: cPanel’s refusals', () => {
     expect(err.cpanelType).toBe('InvalidZoneFile');
     expect(err.code).toBe('INVALID_ZONE');
     expect(() => applyMassEdit(fixture, 'example.com', { ...noChange, remove: [11] }, { now: NOW })).not.toThrow();
-    expect(refusal(fixture, { edit: [11, 12].map((line_index) => ({ line_index, dname: 'example.com.', ttl: 1, record_type: 'A', data: ['192.0.2.1'] })) }).cpanelType).toBe('InvalidZoneFile');
+    expect(
+      refusal(fixture, {
+        edit: [11, 12].map((line_index) => ({ line_index, dname: 'example.com.', ttl: 1, record_type: 'A', data: ['192.0.2.1'] })),
+      }).cpanelType,
+    ).toBe('InvalidZoneFile');
   });
 
   test('when an added value cannot be written, then InvalidZoneFile and nothing is returned', () => {
@@ -209,7 +265,9 @@ describe('applyMassEdit: cPanel’s refusals', () => {
   test('when the built zone would not parse, then InvalidZoneFile carries the reader’s reason', () => {
     const err = refusal(fixture, { add: [{ dname: 'x', ttl: 1, record_type: 'A', data: ['999.0.2.1'] }] });
     expect(err.cpanelType).toBe('InvalidZoneFile');
-    expect(err.message).toBe('The “example.com” DNS zone would not be valid after this change: example.com.db:21: A: “999.0.2.1” is not an IPv4 address');
+    expect(err.message).toBe(
+      'The “example.com” DNS zone would not be valid after this change: example.com.db:21: A: “999.0.2.1” is not an IPv4 address',
+    );
   });
 
   test('when refused, then the error is a FixEmailAuthError at the apply step', () => {
@@ -221,11 +279,15 @@ describe('applyMassEdit: cPanel’s refusals', () => {
   });
 
   test('when the current file does not parse, then ZONE_PARSE (not a cPanel refusal)', () => {
-    expect(() => applyMassEdit('garbage "\n', 'example.com', { ...noChange, add: [lockdown] }, { now: NOW })).toThrow(expect.objectContaining({ code: 'ZONE_PARSE' }));
+    expect(() => applyMassEdit('garbage "\n', 'example.com', { ...noChange, add: [lockdown] }, { now: NOW })).toThrow(
+      expect.objectContaining({ code: 'ZONE_PARSE' }),
+    );
   });
 
   test('when the text is decoded text rather than bytes, then BAD_INPUT', () => {
-    expect(() => applyMassEdit(`${fixture}; €\n`, 'example.com', { ...noChange, add: [lockdown] }, { now: NOW })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+    expect(() => applyMassEdit(`${fixture}; €\n`, 'example.com', { ...noChange, add: [lockdown] }, { now: NOW })).toThrow(
+      expect.objectContaining({ code: 'BAD_INPUT' }),
+    );
   });
 });
 
@@ -249,7 +311,9 @@ describe('applyMassEdit: zones written by hand ($ORIGIN, blank owners, no $TTL)'
     const lines = linesOf(result.text);
     expect(lines[13]).toBe('www.sub.origins.example.\t3600\tIN\tTXT\t"blank owner keeps www.sub"');
     const zone = parseZoneFile(result.text, 'origins.example');
-    expect(zone.records.find((r) => r.lineIndex === 13)).toEqual(parseZoneFile(origins, 'origins.example').records.find((r) => r.lineIndex === 13));
+    expect(zone.records.find((r) => r.lineIndex === 13)).toEqual(
+      parseZoneFile(origins, 'origins.example').records.find((r) => r.lineIndex === 13),
+    );
     expect(lines[14]).toBe(linesOf(origins)[14]);
   });
 

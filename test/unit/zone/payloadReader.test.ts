@@ -13,7 +13,14 @@ const soa = {
   record_type: 'SOA',
   data_b64: ['ns1.example.net.', 'admin.example.net.', '2024030101', '3600', '1800', '1209600', '86400'].map(b64),
 };
-const ns = { line_index: 11, type: 'record', dname_b64: b64('example.com.'), ttl: 86400, record_type: 'NS', data_b64: [b64('ns1.example.net.')] };
+const ns = {
+  line_index: 11,
+  type: 'record',
+  dname_b64: b64('example.com.'),
+  ttl: 86400,
+  record_type: 'NS',
+  data_b64: [b64('ns1.example.net.')],
+};
 
 function errorOf(items: unknown, zone = 'example.com'): FixEmailAuthError {
   try {
@@ -35,14 +42,18 @@ describe('parseZonePayload', () => {
   });
 
   test('when dnames are relative, absolute at the apex or outside, then name is the absolute lower-case owner', () => {
-    const items = [soa, ns, ...['www', 'Mail.Example.COM.', '_mailchannels.example.com', 'other.example.'].map((dname, i) => ({
-      line_index: 20 + i,
-      type: 'record',
-      dname_b64: b64(dname),
-      ttl: 300,
-      record_type: 'txt',
-      data_b64: [b64('x')],
-    }))];
+    const items = [
+      soa,
+      ns,
+      ...['www', 'Mail.Example.COM.', '_mailchannels.example.com', 'other.example.'].map((dname, i) => ({
+        line_index: 20 + i,
+        type: 'record',
+        dname_b64: b64(dname),
+        ttl: 300,
+        record_type: 'txt',
+        data_b64: [b64('x')],
+      })),
+    ];
     const zone = parseZonePayload(items, 'example.com');
     expect(zone.records.slice(2).map((r) => [r.dname, r.name, r.type])).toEqual([
       ['www', 'www.example.com.', 'TXT'],
@@ -53,7 +64,14 @@ describe('parseZonePayload', () => {
   });
 
   test('when base64 holds bytes that are not UTF-8, then they are decoded to the same bytes', () => {
-    const txt = { line_index: 30, type: 'record', dname_b64: b64('t'), ttl: 300, record_type: 'TXT', data_b64: [Buffer.from([0xff, 0x00, 0xe9]).toString('base64'), ''] };
+    const txt = {
+      line_index: 30,
+      type: 'record',
+      dname_b64: b64('t'),
+      ttl: 300,
+      record_type: 'TXT',
+      data_b64: [Buffer.from([0xff, 0x00, 0xe9]).toString('base64'), ''],
+    };
     const zone = parseZonePayload([soa, ns, txt], 'example.com');
     expect(zone.records[2]?.data).toEqual(['\xff\x00\xe9', '']);
   });
@@ -71,12 +89,20 @@ describe('parseZonePayload', () => {
     ['data that is not an array', [{ ...soa, data_b64: 'abc' }], /item 0\.data_b64: /],
     ['a record type with spaces', [{ ...soa, record_type: 'S OA' }], /item 0\.record_type: /],
     ['a missing text_b64', [soa, { line_index: 0, type: 'comment' }], /item 1\.text_b64: /],
-    ['base64 with bad characters', [soa, { line_index: 0, type: 'comment', text_b64: 'a*==' }], /item 1 text_b64 is not standard padded base64/],
+    [
+      'base64 with bad characters',
+      [soa, { line_index: 0, type: 'comment', text_b64: 'a*==' }],
+      /item 1 text_b64 is not standard padded base64/,
+    ],
     ['unpadded base64', [soa, { line_index: 0, type: 'comment', text_b64: 'YQ' }], /item 1 text_b64 is not standard padded base64/],
     ['two items on one line', [soa, { ...ns, line_index: 3 }], /two items at line_index 3/],
     ['no SOA', [ns], /no SOA record/],
     ['two SOA records', [soa, { ...soa, line_index: 4 }], /2 SOA records/],
-    ['an SOA without a numeric serial', [{ ...soa, data_b64: [b64('a.'), b64('b.'), b64('soon')] }], /the SOA serial \(data\[2\]\) is “soon”, not a number/],
+    [
+      'an SOA without a numeric serial',
+      [{ ...soa, data_b64: [b64('a.'), b64('b.'), b64('soon')] }],
+      /the SOA serial \(data\[2\]\) is “soon”, not a number/,
+    ],
     ['an empty dname', [soa, { ...ns, dname_b64: '' }], /item 1 has an empty dname/],
     ['a dname with an empty label', [soa, { ...ns, dname_b64: b64('a..b') }], /item 1 \(line_index 11\): bad name “a\.\.b”: empty label/],
   ];

@@ -6,7 +6,8 @@ import { renderRecordLine, type RenderableRecord } from '../../../src/zone/rende
 import { corpus, corpusZone, linesOf } from './corpus';
 import { seededRandom } from '../../../src/simulator/seededRandom';
 
-const HEAD = (zone: string) => `$TTL 300\n${zone}. IN SOA ns1.example.net. admin.example.net. 7 3600 1800 1209600 300\n${zone}. IN NS ns1.example.net.\n`;
+const HEAD = (zone: string) =>
+  `$TTL 300\n${zone}. IN SOA ns1.example.net. admin.example.net. 7 3600 1800 1209600 300\n${zone}. IN NS ns1.example.net.\n`;
 
 /** Render a record, put it in a minimal zone and read it back. */
 function roundTrip(record: RenderableRecord, zone: string): ZoneRecord {
@@ -33,8 +34,12 @@ describe('renderRecordLine', () => {
   });
 
   test('when dnames are relative or absolute, then they are written exactly as given', () => {
-    expect(renderRecordLine({ dname: 'example.com', ttl: 1, type: 'A', data: ['192.0.2.1'] }, 'example.com')).toBe('example.com\t1\tIN\tA\t192.0.2.1');
-    expect(renderRecordLine({ dname: 'example.com.', ttl: 1, type: 'a', data: ['192.0.2.1'] }, 'example.com')).toBe('example.com.\t1\tIN\tA\t192.0.2.1');
+    expect(renderRecordLine({ dname: 'example.com', ttl: 1, type: 'A', data: ['192.0.2.1'] }, 'example.com')).toBe(
+      'example.com\t1\tIN\tA\t192.0.2.1',
+    );
+    expect(renderRecordLine({ dname: 'example.com.', ttl: 1, type: 'a', data: ['192.0.2.1'] }, 'example.com')).toBe(
+      'example.com.\t1\tIN\tA\t192.0.2.1',
+    );
   });
 
   test('when TXT strings hold quotes, backslashes and non-printable bytes, then they are escaped (\\" \\\\ \\DDD)', () => {
@@ -47,7 +52,9 @@ describe('renderRecordLine', () => {
     expect(renderRecordLine({ dname: 'example.com.', ttl: 60, type: 'CAA', data: ['0', 'issue', 'letsencrypt.org'] }, 'example.com')).toBe(
       'example.com.\t60\tIN\tCAA\t0\tissue\t"letsencrypt.org"',
     );
-    expect(renderRecordLine({ dname: 'h', ttl: 60, type: 'HINFO', data: ['INTEL-386', 'Linux'] }, 'example.com')).toBe('h\t60\tIN\tHINFO\t"INTEL-386"\t"Linux"');
+    expect(renderRecordLine({ dname: 'h', ttl: 60, type: 'HINFO', data: ['INTEL-386', 'Linux'] }, 'example.com')).toBe(
+      'h\t60\tIN\tHINFO\t"INTEL-386"\t"Linux"',
+    );
   });
 
   const refused: Array<[string, RenderableRecord]> = [
@@ -86,7 +93,11 @@ describe('renderRecordLine', () => {
 });
 
 describe('render → parse round trips', () => {
-  const records = corpus().flatMap((c) => parseZoneFile(c.text, c.zone).records.filter((r) => r.type !== 'SOA').map((r) => [c.zone, r.type, r.dname, r] as const));
+  const records = corpus().flatMap((c) =>
+    parseZoneFile(c.text, c.zone)
+      .records.filter((r) => r.type !== 'SOA')
+      .map((r) => [c.zone, r.type, r.dname, r] as const),
+  );
 
   test.each(records)('when a %s %s record (%s) is rendered and read back, then it is the same record', (zone, _type, _dname, record) => {
     expect(roundTrip(record, zone)).toEqual({ ...record, lineIndex: 3 });

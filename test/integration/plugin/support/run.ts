@@ -19,7 +19,11 @@ export interface RunResult {
   ms: number;
 }
 
-export function run(command: string, args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; killAfterMs?: number; cwd?: string; keepStdinOpen?: boolean } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; killAfterMs?: number; cwd?: string; keepStdinOpen?: boolean } = {},
+): Promise<RunResult> {
   return new Promise((done) => {
     const started = Date.now();
     const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -36,7 +40,13 @@ export function run(command: string, args: string[], options: { input?: string |
     child.on('close', (code) => {
       clearTimeout(timer);
       child.stdin.destroy();
-      done({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, killed, ms: Date.now() - started });
+      done({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code,
+        killed,
+        ms: Date.now() - started,
+      });
     });
     if (options.keepStdinOpen) {
       if (options.input !== undefined) child.stdin.write(options.input);
@@ -75,7 +85,11 @@ export function writeIdentityFiles(dir: string): { passwd: string; usersDir: str
 }
 
 /** Environment of a bridge run in tests: its identity files and the daemon socket. */
-export function bridgeEnv(identity: { passwd: string; usersDir: string }, socket: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function bridgeEnv(
+  identity: { passwd: string; usersDir: string },
+  socket: string,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     FIX_EMAIL_AUTH_PASSWD: identity.passwd,

@@ -4,7 +4,18 @@
  * built package (--source) so the installer's copying is tested without the real node_modules.
  */
 import { createHash } from 'crypto';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'fs';
 import { dirname, join, relative } from 'path';
 import { REPO } from './run';
 
