@@ -3,7 +3,7 @@
  * with execFile (no shell, arguments as a list) and a deadline. Used when no API key is configured.
  * Documented: https://docs.plesk.com/en-US/obsidian/cli-linux/using-command-line-utilities/dns-dns-zones-on-domains.37771
  * (`dns --info|--add|--del`, exit code 2 when an added record exists). Output texts are read
- * leniently because their exact wording is unverified (reference §4).
+ * leniently because their exact wording is unverified (docs/reference/plesk.md §4).
  */
 import { execFile } from 'child_process';
 import { FixEmailAuthError, type Step } from '../../errors';

@@ -2,7 +2,7 @@
  * `PleskDns` over `plesk bin dns`: `--info <zone>` lists records as `<absolute name> <TYPE> <value>`
  * (no ids, no TTL), `--add`/`--del <zone> -txt <value> -domain <label>` add or delete by content
  * (https://docs.plesk.com/en-US/obsidian/cli-linux/using-command-line-utilities/dns-dns-zones-on-domains.37771;
- * the `-txt/-domain` pair from public scripts, reference §4). Without ids the guard compares by
+ * the `-txt/-domain` pair from public scripts, docs/reference/plesk.md §4). Without ids the guard compares by
  * content: a record's key is a hash of type, name, value and priority — weaker than the XML API's
  * id comparison (a delete-and-re-add of the same value is not seen). Only TXT records are written
  * this way; that is all the tool writes.

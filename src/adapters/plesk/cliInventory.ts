@@ -1,7 +1,7 @@
 /**
  * Domains through `plesk bin site --list` and `--info <site>` when there is no API key. The
  * `--info` fields read here (site type, subscription, owner's login, DNS zone and its mode) and
- * their labels are unverified (reference §4 lists `site --list` itself as unverified); aliases are
+ * their labels are unverified (docs/reference/plesk.md §4 lists `site --list` itself as unverified); aliases are
  * not sites and are not listed this way. Owners' resellers are not shown by `site --info`: `owner`
  * is reported as `unknown`.
  */

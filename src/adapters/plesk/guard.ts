@@ -1,6 +1,6 @@
 /**
  * The compare-and-set write on Plesk. Plesk has no serial check like cPanel's `mass_edit_zone` and no
- * update operation: no DNS interface read for the reference takes a serial or etag, and an edit is
+ * update operation: no Plesk DNS interface (docs/reference/plesk.md §2.5) takes a serial or etag, and an edit is
  * add + delete (https://docs.plesk.com/en-US/obsidian/api-rpc/reference/managing-dns.34756). So the
  * guard is built from what Plesk offers:
  *

@@ -1,6 +1,6 @@
 /**
  * A Plesk zone in the shared zone model (src/zone/model.ts), so the checks and the planner run on it
- * unchanged, and its version. Plesk exposes no serial through its APIs (reference §2.4: SOA set has
+ * unchanged, and its version. Plesk exposes no serial through its APIs (docs/reference/plesk.md §2.4: SOA set has
  * no serial field, pm_Dns_SoaRecord has no serial getter), so the version is a digest of every
  * record's id, type, name, value and priority: it changes whenever anything in the zone changes.
  * Record TTLs are not in the XML API's record type; Plesk's default (86400 s, its template's) is

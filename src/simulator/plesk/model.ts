@@ -62,7 +62,7 @@ export interface DnsRecord {
   opt: string;
 }
 
-/** An action Plesk would report to event handlers (issue checklist: events after the change, never for failures). */
+/** An action Plesk would report to event handlers (docs/reference/plesk.md §7.3: after the change, never for a failed action). */
 export interface PleskEvent {
   action: string;
   objectId: number;

@@ -1,6 +1,6 @@
 /**
  * The part of Plesk's REST API (`/api/v2`, OpenAPI 3; https://docs.plesk.com/en-US/obsidian/api-rpc/about-rest-api.79359)
- * the tool may meet. Everything below the paths is unverified against Plesk's spec (reference
+ * the tool may meet. Everything below the paths is unverified against Plesk's spec (docs/reference/plesk.md
  * §3): `GET /domains`; `GET /dns/records?domain=`, `GET|DELETE /dns/records/{id}`,
  * `POST /dns/records?domain=`; `POST /cli/{utility}/call` with `{"params": [...]}` answering
  * `{"code", "stdout", "stderr"}` (public scripts call `/api/v2/cli/extension/call` that way).

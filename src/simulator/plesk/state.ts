@@ -109,7 +109,7 @@ export class PleskState {
       return { id, zones: [zoneId] };
     }
     if (spec.type === 'subdomain') {
-      // A subdomain's records live in its parent's zone (reference §6: separate subdomain zones unverified).
+      // A subdomain's records live in its parent's zone (docs/reference/plesk.md §6: separate subdomain zones unverified).
       const id = this.newDomain(spec.name, 'subdomain', false, webspaceId, parent.id, main.ownerId, main.ip, 0);
       const zoneId = parent.zoneId;
       (this.domains.get(id) as PleskDomain).zoneId = zoneId;

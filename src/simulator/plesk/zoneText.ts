@@ -1,6 +1,6 @@
 /**
  * A Plesk zone as BIND master-file text, the file Plesk's `dnsmng` writes from the database for
- * named to serve (reference: a DB insert reaches BIND only after `dnsmng update <domain>`). Values
+ * named to serve (docs/reference/plesk.md §5: a DB insert reaches BIND only after `dnsmng update <domain>`). Values
  * are stored unquoted (psa `dns_recs.val`); TXT values are written as one quoted character-string
  * (≤ 255 bytes, enforced at add_rec). The exact layout of Plesk's files (comments, SOA timers) is
  * unverified and does not matter to PowerDNS; the records do.
