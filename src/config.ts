@@ -88,8 +88,11 @@ export const configSchema = z
       .prefault({}),
     plesk: z
       .object({
-        /** api: Plesk's XML API with a secret key (installer: `plesk bin secret_key`) · cli: `plesk bin dns|site` on this server. */
-        transport: z.enum(['api', 'cli']).default('api'),
+        /**
+         * api: Plesk's XML API with a secret key (installer: `plesk bin secret_key`) · rest: records through
+         * REST `/api/v2/dns/records` with the same key, the rest through the XML API · cli: `plesk bin dns|site`.
+         */
+        transport: z.enum(['api', 'rest', 'cli']).default('api'),
         url: z.string().default('https://127.0.0.1:8443'),
         /** File holding the secret API key (root-only); never put the key in the config itself. */
         keyFile: z.string().default('/etc/fix-email-auth/plesk-key'),

@@ -13,3 +13,4 @@ export { delRecByIds, assertNoBroadDelete, type NonEmptyIds } from './xml/packet
 export { toZoneModel, fromZoneRecord, zoneVersion, ASSUMED_TTL } from './zone';
 export type { PleskRecord, NewRecord, PleskZoneRef, PleskZoneMode, PleskDomainInfo } from './types';
 export { PleskDnsExport, JetBackupForPlesk, withPleskBackupPolicy, type PleskDnsBackupRef, type PanelSnapshotOutcome } from './backup';
+export { RestDns, type RestDnsOptions } from './restDns';
