@@ -26,7 +26,27 @@ export interface DomainEntry {
 /** Which WHM caller is asking: root sees everything, a reseller the accounts it owns (§5.1, §7). */
 export interface WhmCaller {
   user: string;
+  /** cPanel's `hasroot()`: root (or a reseller with `all`) whose token, if limited, lists `all`. */
   isRoot: boolean;
+  /** The token's ACL list; undefined = full access. */
+  acls?: readonly string[];
+}
+
+/**
+ * A WHM caller as cpsrvd builds it (cPanel 11.120 `Whostmgr/ACLS.pm` `_acls`): root has `all`; a
+ * token with an ACL list keeps ONLY those ACLs (`APITokens/Object/whostmgr.pm` `filter_acls`), so a
+ * root token listing `list-accts edit-dns …` without `all` loses `hasroot()` and root is then scoped
+ * like a reseller: it sees only the accounts it owns.
+ */
+export function whmCaller(user: string, acls?: readonly string[]): WhmCaller {
+  const fullToken = acls === undefined || acls.includes('all');
+  return { user, isRoot: user === 'root' && fullToken, ...(acls ? { acls: [...acls] } : {}) };
+}
+
+/** The caller holds this ACL: `all` holds every one (root without a limited token has `all`). */
+export function hasAcl(caller: WhmCaller, acl: string): boolean {
+  if (caller.acls) return caller.acls.includes('all') || caller.acls.includes(acl);
+  return caller.isRoot;
 }
 
 export class Directory {
