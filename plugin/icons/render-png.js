@@ -26,37 +26,16 @@ const segment = (ax, ay, bx, by, width) => (px, py) => {
   const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
   return Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay))) <= width / 2;
 };
-const polyline = (points, width) => (px, py) =>
-  points.slice(1).some((p, i) => segment(points[i][0], points[i][1], p[0], p[1], width)(px, py));
+const polyline = (points, width) => (px, py) => points.slice(1).some((p, i) => segment(points[i][0], points[i][1], p[0], p[1], width)(px, py));
 
 // Painted in order, like the SVG.
 const LAYERS = [
   [roundedRect(2, 2, 44, 44, 9), BLUE],
   [roundedRect(9, 14, 26, 19, 2), WHITE],
-  [
-    polyline(
-      [
-        [10, 15.5],
-        [22, 25],
-        [34, 15.5],
-      ],
-      2.2,
-    ),
-    BLUE,
-  ],
+  [polyline([[10, 15.5], [22, 25], [34, 15.5]], 2.2), BLUE],
   [circle(35, 34, 10), WHITE],
   [circle(35, 34, 8), GREEN],
-  [
-    polyline(
-      [
-        [30.8, 34.2],
-        [33.9, 37.2],
-        [39.4, 31.2],
-      ],
-      2.4,
-    ),
-    WHITE,
-  ],
+  [polyline([[30.8, 34.2], [33.9, 37.2], [39.4, 31.2]], 2.4), WHITE],
 ];
 
 function pixel(x, y) {
