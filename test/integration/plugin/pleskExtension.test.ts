@@ -11,6 +11,7 @@ import { unzipSync } from 'fflate';
 import { parseXml, childText } from '../../../src/adapters/plesk/xml/nodes';
 import { REPO, run } from './support/run';
 import { startStubDaemon, type StubDaemon } from './support/stubDaemon';
+import { hasExecutable, itIf } from '../../support/requires';
 
 const EXTENSION = join(REPO, 'plugin/plesk');
 const HELPER = join(EXTENSION, 'sbin/fix-email-auth-relay');
@@ -26,7 +27,7 @@ function files(dir: string): string[] {
   });
 }
 
-const phpAvailable = run('php', ['-v']).then((r) => r.code === 0);
+const itWithPhp = itIf(hasExecutable('php'), 'php-cli (apt-get install php-cli)');
 
 describe('the Plesk extension zip', () => {
   let dir: string;
@@ -92,39 +93,34 @@ describe('the extension relaying through the root helper', () => {
       ...extra,
     }).flatMap(([k, v]) => [`--${k}`, v]);
 
-  test('when every PHP file is checked, then it parses (php -l)', async () => {
-    if (!(await phpAvailable)) {
-      if (process.env.CI) throw new Error('php-cli is missing under CI (apt-get install php-cli)');
-      return;
-    }
+  itWithPhp('when every PHP file is checked, then it parses (php -l)', async () => {
     for (const file of files(EXTENSION).filter((f) => f.endsWith('.php'))) {
       const result = await run('php', ['-l', join(EXTENSION, file)]);
       expect([file, result.code]).toEqual([file, 0]);
     }
   });
 
-  test("when a customer's page posts a form naming another user and role, then the daemon still hears the session's login and role", async () => {
-    if (!(await phpAvailable)) {
-      if (process.env.CI) throw new Error('php-cli is missing under CI (apt-get install php-cli)');
-      return;
-    }
-    const input = JSON.stringify({
-      client: { login: 'alice', id: 7, admin: false, reseller: false, domains: [3] },
-      method: 'POST',
-      route: '/domains/example.com/fix',
-      form: { user: 'bob', role: 'admin', 'X-Fix-Email-Auth-User': 'bob', confirm: '1' },
-    });
-    const result = await run('php', [join(REPO, 'test/php/plesk/relay.php')], { input, env: env(), killAfterMs: 20000 });
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: expect.any(Number) });
-    const [request] = daemon.requests;
-    expect(request?.headers['x-fix-email-auth-user']).toBe('alice');
-    expect(request?.headers['x-fix-email-auth-role']).toBe('user');
-    expect(request?.headers['x-fix-email-auth-panel']).toBe('plesk');
-    expect(request?.headers['x-fix-email-auth-mount']).toBe(MOUNT);
-    expect(request?.body).toContain('user=bob');
-    expect(readFileSync(join(dir, 'sbin.log'), 'utf8')).toContain('"fix-email-auth-relay"');
-  });
+  itWithPhp(
+    "when a customer's page posts a form naming another user and role, then the daemon still hears the session's login and role",
+    async () => {
+      const input = JSON.stringify({
+        client: { login: 'alice', id: 7, admin: false, reseller: false, domains: [3] },
+        method: 'POST',
+        route: '/domains/example.com/fix',
+        form: { user: 'bob', role: 'admin', 'X-Fix-Email-Auth-User': 'bob', confirm: '1' },
+      });
+      const result = await run('php', [join(REPO, 'test/php/plesk/relay.php')], { input, env: env(), killAfterMs: 20000 });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: expect.any(Number) });
+      const [request] = daemon.requests;
+      expect(request?.headers['x-fix-email-auth-user']).toBe('alice');
+      expect(request?.headers['x-fix-email-auth-role']).toBe('user');
+      expect(request?.headers['x-fix-email-auth-panel']).toBe('plesk');
+      expect(request?.headers['x-fix-email-auth-mount']).toBe(MOUNT);
+      expect(request?.body).toContain('user=bob');
+      expect(readFileSync(join(dir, 'sbin.log'), 'utf8')).toContain('"fix-email-auth-relay"');
+    },
+  );
 
   test('when a customer asks for an admin or hook route, then the helper refuses before the daemon hears of it', async () => {
     for (const route of ['/admin', '/admin/scan', '/api/hooks/recheck']) {
