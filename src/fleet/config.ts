@@ -40,7 +40,7 @@ export const fleetConfigSchema = z
     staleAfterSeconds: z
       .number()
       .int()
-      .min(30)
+      .min(1)
       .max(7 * 86400)
       .default(900),
     /** What the controller tells servers about how often to pull. */

@@ -67,3 +67,44 @@ export function signedPost(
   const authorization = signRequest({ endpoint, serverId, body: raw, privateKeyPem });
   return postRaw(base, `/api/v1/${endpoint}`, raw, { Authorization: authorization }).then((a) => ({ ...a, authorization, raw }));
 }
+
+/**
+ * The one address several controller processes stand behind (what a load balancer gives servers):
+ * each connection goes to the next backend in turn, and to the one after it when that one is down.
+ */
+export async function startTcpBalancer(backends: () => string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer, connect } = await import('net');
+  let next = 0;
+  const sockets = new Set<import('net').Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.pause();
+    const list = backends().map((b) => new URL(b));
+    const attempt = (tries: number) => {
+      if (tries >= list.length) return client.destroy();
+      const target = list[next++ % list.length]!;
+      const upstream = connect(Number(target.port), target.hostname);
+      upstream.once('connect', () => {
+        sockets.add(upstream);
+        upstream.on('close', () => sockets.delete(upstream));
+        client.pipe(upstream).pipe(client);
+        client.resume();
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+      upstream.once('error', () => (upstream.listenerCount('connect') ? attempt(tries + 1) : undefined));
+    };
+    attempt(0);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address() as import('net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
