@@ -22,6 +22,7 @@ export type ErrorCode =
   // repair
   | 'BACKUP_FAILED'
   | 'CONFLICT'
+  | 'CONFIRMATION_REQUIRED'
   | 'NOT_FOUND'
   | 'DNS_ERROR'
   | 'INTERNAL';
@@ -45,6 +46,22 @@ export class FixEmailAuthError extends Error {
   toJSON(): { code: ErrorCode; step: Step; message: string } {
     return { code: this.code, step: this.step, message: this.message };
   }
+}
+
+/** What the asker got wrong (nothing was changed): the CLI exits 2 and the daemon answers 4xx for these. */
+const INPUT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_INPUT',
+  'ZONE_PARSE',
+  'UNSAFE_VALUE',
+  'UNKNOWN_DOMAIN',
+  'NOT_OWNED',
+  'CONFIG_INVALID',
+  'NOT_FOUND',
+  'CONFIRMATION_REQUIRED',
+]);
+
+export function isInputError(err: unknown): err is FixEmailAuthError {
+  return err instanceof FixEmailAuthError && INPUT_ERROR_CODES.has(err.code);
 }
 
 export function isFixEmailAuthError(err: unknown, code?: ErrorCode): err is FixEmailAuthError {

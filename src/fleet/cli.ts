@@ -5,9 +5,9 @@
  * FIX_EMAIL_AUTH_FLEET_DATABASE_URL), so they run on any controller host, like `fleet serve` itself.
  */
 import type { Command } from 'commander';
-import { toCsv } from '../daemon/csv';
+import { toCsv } from '../csv';
 import { FixEmailAuthError } from '../errors';
-import { FLEET_STALE_CODES } from './app/stale';
+import { staleFilter } from './app/stale';
 import { databaseUrl, loadFleetConfig, type FleetConfig } from './config';
 import { startController } from './controller';
 import { startFleetJobs, type FleetJobs } from './jobs';
@@ -221,7 +221,7 @@ export function registerControllerCommands(fleet: Command, io: FleetCliIO, setEx
         let selection: Parameters<FleetJobs['requestRepair']>[1];
         if (opts.allStale) {
           const filter = await filterOf(pool, config, opts);
-          selection = { kind: 'filter', filter: { ...filter, anyCode: FLEET_STALE_CODES }, label: 'Stale domains (command line)' };
+          selection = { kind: 'filter', filter: { ...filter, ...staleFilter() }, label: 'Stale domains (command line)' };
         } else if (opts.domain?.length) {
           const domains = [];
           for (const d of opts.domain) {

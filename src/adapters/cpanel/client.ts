@@ -53,6 +53,8 @@ export interface CpanelClientOptions {
   cliEscaping?: CliEscaping;
   /** Environment of the `whmapi1` / `uapi` processes (default: ours). */
   cliEnv?: NodeJS.ProcessEnv;
+  /** cPanel's cpuser files (`paths.cpanelUsers`): `uapi --user=U` runs only when U has one (else NOT_FOUND). */
+  cpanelUsersDir?: string;
 }
 
 export interface CpanelClient {
@@ -121,7 +123,8 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
         listStyle: options.listStyle,
       });
     }
-    if (kind === 'cli' && !options.whmTransport) return new UapiCliTransport({ ...cli, binary: config.uapi }, user);
+    if (kind === 'cli' && !options.whmTransport)
+      return new UapiCliTransport({ ...cli, binary: config.uapi, cpanelUsersDir: options.cpanelUsersDir }, user);
     return new UapiViaWhmTransport(whmTransport as WhmTransport, user);
   };
   const uapiFor = (user: string) => {

@@ -1,12 +1,12 @@
 /**
- * Which domains "repair every stale domain" selects on the controller: lockdown findings that make
- * MailChannels reject the domain's mail and that a server repairs on its own say-so. The server
- * decides again with its own diagnosis when the request reaches it (usecases/fleet/policy.ts).
+ * Which domains "repair every stale domain" selects on the controller: the shared stale selection
+ * (src/checks/findings.ts `staleSelection`), block-all records left out — a customer's choice is never
+ * undone from afar. The server decides again on its own fresh diagnosis (usecases/fleet/policy.ts).
  */
-export const FLEET_STALE_CODES: readonly string[] = [
-  'LOCKDOWN_STALE',
-  'LOCKDOWN_WRONG_SENDERID',
-  'LOCKDOWN_MULTIPLE',
-  'LOCKDOWN_MALFORMED',
-  'LOCKDOWN_CFID',
-];
+import { staleSelection } from '../../checks/findings';
+import type { DomainFilter } from '../store';
+
+export function staleFilter(): Pick<DomainFilter, 'anyCode' | 'noCode'> {
+  const { codes, excludeCodes } = staleSelection();
+  return { anyCode: codes, noCode: excludeCodes };
+}

@@ -17,6 +17,8 @@ export interface DomainFilter {
   codes?: readonly string[];
   /** Domains having at least one of these (the "stale" selection). */
   anyCode?: readonly string[];
+  /** Domains having none of these (the stale selection leaves block-all records out). */
+  noCode?: readonly string[];
   /** Domain names starting with this text. */
   prefix?: string;
 }
@@ -64,6 +66,7 @@ export function domainWhere(filter: DomainFilter, first = 1, alias = 'd'): { sql
   if (filter.status?.length) parts.push(`${alias}.status = ANY(${p(filter.status)}::text[])`);
   if (filter.codes?.length) parts.push(`${alias}.codes @> ${p(filter.codes)}::text[]`);
   if (filter.anyCode !== undefined) parts.push(`${alias}.codes && ${p(filter.anyCode)}::text[]`);
+  if (filter.noCode?.length) parts.push(`NOT (${alias}.codes && ${p(filter.noCode)}::text[])`);
   if (filter.prefix) parts.push(`${alias}.domain LIKE ${p(`${filter.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

@@ -3,7 +3,7 @@
  * stream in chunks from a keyset walk, so an export of 200 000 rows never sits in memory at once.
  */
 import type { Request, Response } from 'express';
-import { csvCell, type CsvColumn } from '../../daemon/csv';
+import { csvHeader, csvLine, type CsvColumn } from '../../csv';
 import { field } from './context';
 
 export type ExportFormat = 'csv' | 'json';
@@ -28,11 +28,11 @@ export async function streamExport<T>(
     if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
   };
   let first = true;
-  await write(format === 'csv' ? `${columns.map((c) => csvCell(c.header)).join(',')}\r\n` : '[\n');
+  await write(format === 'csv' ? `${csvHeader(columns)}\r\n` : '[\n');
   for await (const chunk of chunks) {
     let text = '';
     for (const row of chunk) {
-      if (format === 'csv') text += `${columns.map((c) => csvCell(c.value(row))).join(',')}\r\n`;
+      if (format === 'csv') text += `${csvLine(row, columns)}\r\n`;
       else {
         text += `${first ? '' : ',\n'}${JSON.stringify(toJson(row))}`;
         first = false;

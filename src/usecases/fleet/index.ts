@@ -6,6 +6,6 @@ export { joinFleet, type JoinDeps, type JoinInput } from './join';
 export { syncWithController, ACKED_SEQ, LAST_CONTACT, type SyncDeps, type SyncReport } from './sync';
 export { collectOutbox, type CollectDeps, type Collected } from './collect';
 export { handleRequests, settleRequests, type RequestDeps } from './requests';
-export { decideRequest, REPAIRABLE_STALE_CODES, type Decision } from './policy';
+export { decideRequest, type Decision } from './policy';
 export { startFleetAgent, type FleetAgent, type FleetAgentDeps } from './agent';
 export { domainRowOf, changeRowOf, rejectionRowOf } from './entries';

@@ -12,10 +12,7 @@
  */
 import type { RefusalReason } from '../../fleet/protocol';
 import type { DomainDiagnosis } from '../inspect';
-import { LOCKDOWN_ERROR_CODES } from '../bulk/select';
-
-/** Stale: a lockdown error that makes MailChannels reject the mail and that a repair may rewrite. Block-all is a choice. */
-export const REPAIRABLE_STALE_CODES: readonly string[] = LOCKDOWN_ERROR_CODES.filter((c) => c !== 'LOCKDOWN_BLOCK_ALL');
+import { blocksAllMail, isStaleLockdown } from '../../checks/findings';
 
 export type Decision =
   | { accept: true; zone: string; codes: string[] }
@@ -44,7 +41,7 @@ export function decideRequest(diagnosis: DomainDiagnosis | null): Decision {
       message: 'The world asks other nameservers for this domain: the record must be changed at its DNS host.',
       codes,
     };
-  if (codes.includes('LOCKDOWN_BLOCK_ALL'))
+  if (blocksAllMail(codes))
     return {
       accept: false,
       state: 'refused',
@@ -52,8 +49,8 @@ export function decideRequest(diagnosis: DomainDiagnosis | null): Decision {
       message: 'The record blocks all mail on purpose; only the customer changes that.',
       codes,
     };
-  const stale = codes.filter((c) => REPAIRABLE_STALE_CODES.includes(c));
-  if (stale.length === 0) {
+  // The shared stale selection (checks/findings.ts); block-all is never repaired from afar.
+  if (!isStaleLockdown(codes)) {
     if (codes.includes('LOCKDOWN_OK'))
       return { accept: false, state: 'unchanged', message: 'The record is already right on this server.', codes };
     return {

@@ -4,7 +4,7 @@
  * that starts a repair across servers (pages/repairs.ts).
  */
 import { Router } from 'express';
-import { FLEET_STALE_CODES } from '../../app/stale';
+import { staleFilter } from '../../app/stale';
 import { listServers, queryDomains, walkDomains, type FleetDomain } from '../../store';
 import { wantsJson, type FleetContext } from '../context';
 import { exportFormat, streamExport } from '../exports';
@@ -40,7 +40,7 @@ export function domainRoutes(ctx: FleetContext): Router {
     const [page, servers, stale] = await Promise.all([
       queryDomains(ctx.pool, { ...filter, limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE }, ctx.config.staleAfterSeconds),
       listServers(ctx.pool, ctx.config.staleAfterSeconds),
-      queryDomains(ctx.pool, { ...filterOnly(filter), anyCode: FLEET_STALE_CODES, limit: 1 }, ctx.config.staleAfterSeconds),
+      queryDomains(ctx.pool, { ...filterOnly(filter), ...staleFilter(), limit: 1 }, ctx.config.staleAfterSeconds),
     ]);
     if (wantsJson(req)) return res.json({ total: page.total, page: filter.page, pageSize: PAGE_SIZE, domains: page.rows });
     res.render('fleet/domains', {

@@ -4,7 +4,7 @@
  * waiting), its items with each server's answer, and cancelling what no server has taken yet.
  */
 import { Router } from 'express';
-import { FLEET_STALE_CODES } from '../../app/stale';
+import { staleFilter } from '../../app/stale';
 import { FleetError } from '../../errors';
 import {
   cancelRepair,
@@ -46,7 +46,7 @@ export function repairRoutes(ctx: FleetContext): Router {
       const filter = filterOnly(parseFilter(req.body));
       const servers = await listServers(ctx.pool, ctx.config.staleAfterSeconds);
       const label = `Stale domains: ${describeFilter(filter, servers.find((s) => s.id === filter.serverId)?.name)}`;
-      selection = { kind: 'filter', filter: { ...filter, anyCode: FLEET_STALE_CODES }, label };
+      selection = { kind: 'filter', filter: { ...filter, ...staleFilter() }, label };
     } else {
       const domains = selectedDomains(req.body);
       if (domains.length === 0) throw new FleetError('BAD_INPUT', 'Tick at least one domain, or repair every stale domain of the filter.');
