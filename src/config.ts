@@ -39,6 +39,19 @@ export const configSchema = z
         relayHost: z.string().default('smtp.mailchannels.net'),
       })
       .strict(),
+    lockdown: z
+      .object({
+        /**
+         * `provider`: the record names the provider (`auth=<authId>`), so every account relayed by it
+         * may send as the domain. `tenant`: the record lists only the account's own senders
+         * (`senderid=` for the cPanel user and each mailbox of the domain), so another customer of
+         * the same provider is rejected; a new mailbox is rejected until the record lists it (the
+         * mailbox hooks keep it in step).
+         */
+        mode: z.enum(['provider', 'tenant']).default('provider'),
+      })
+      .strict()
+      .prefault({}),
     dns: z
       .object({
         /** TTL of records we write (the support article: about 300 s for fast propagation). */
