@@ -120,6 +120,10 @@ log "using Node $(node_major "$NODE") at $NODE_FINAL"
 ensure_built
 
 # Config first: a bad or missing --auth-id stops the install before anything is registered.
+# No sender-ID template by default on Plesk (the cPanel installer writes one): Postfix on Plesk adds
+# no X-AuthUser header the relay could match (docs/reference/plesk.md §8, unverified), so such a
+# template would name identities MailChannels never sees. --sender-id-template sets one anyway.
+if [[ -z $SENDER_ID_TEMPLATE && ! -f $(R "$CONFIG_FILE") ]]; then SENDER_ID_TEMPLATE=none; fi
 write_config
 install_package
 ensure_dir "$STATE_DIR" 0700 keep
