@@ -99,6 +99,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The hosting panel of this server: its accounts, zones and backups (src/ports/panel.ts). */
+    panel: z.enum(['cpanel', 'plesk']).default('cpanel'),
     plesk: z
       .object({
         /**
@@ -130,6 +132,8 @@ export const configSchema = z
         eximMainlog: z.string().default('/var/log/exim_mainlog'),
         dkimPublicKeys: z.string().default('/var/cpanel/domain_keys/public'),
         sendmail: z.string().default('/usr/sbin/sendmail'),
+        /** Plesk: the zones exported before a change when JetBackup is not there (root-only). */
+        pleskDnsBackups: z.string().default('/var/lib/fix-email-auth/plesk-dns'),
       })
       .strict()
       .prefault({}),
@@ -192,6 +196,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
   if (env.FIX_EMAIL_AUTH_JOURNAL) set('paths', 'journal', env.FIX_EMAIL_AUTH_JOURNAL);
   if (env.FIX_EMAIL_AUTH_SOCKET) set('paths', 'socket', env.FIX_EMAIL_AUTH_SOCKET);
   if (env.FIX_EMAIL_AUTH_EXIM_LOG) set('paths', 'eximMainlog', env.FIX_EMAIL_AUTH_EXIM_LOG);
+  if (env.FIX_EMAIL_AUTH_PANEL) out.panel = env.FIX_EMAIL_AUTH_PANEL;
   if (env.FIX_EMAIL_AUTH_AUTH_ID) set('provider', 'authId', env.FIX_EMAIL_AUTH_AUTH_ID);
   if (env.FIX_EMAIL_AUTH_BACKUP) set('backup', 'policy', env.FIX_EMAIL_AUTH_BACKUP);
   if (env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY) set('mail', 'submitAs', env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY);

@@ -8,14 +8,16 @@ import { readFile } from 'fs/promises';
 import { availableParallelism } from 'os';
 import { join } from 'path';
 import { createCpanelClient, type CpanelClient, type CpanelClientOptions } from './adapters/cpanel';
+import { cpanelPanel } from './adapters/cpanel/panel';
 import { checkPropagation, createAddressLookup, createResolver, type ClosableResolver } from './adapters/dns';
 import { createWorkerPool, fileScanSource, filesReadable } from './adapters/fastpath';
 import { createJetBackupBackup, withBackupPolicy, type JetBackupDeps } from './adapters/jetbackup';
 import { createEximMail, type EximMail } from './adapters/mail';
+import { createPleskPanel, pleskAsPanel, type PleskPanelOptions } from './adapters/plesk';
 import type { BackupGuard } from './adapters/jetbackup/policy';
 import { openStore, type Store } from './adapters/store';
 import type { Config } from './config';
-import { systemClock, type Accounts, type Backup, type Clock, type Resolver, type ZoneStore } from './ports';
+import { systemClock, type Accounts, type Backup, type Clock, type Panel, type Resolver, type ZoneStore } from './ports';
 import type { ServerJobDeps } from './usecases/bulk';
 import type { RepairContext, Verifier } from './usecases/repair';
 import {
@@ -34,7 +36,9 @@ export interface Services {
   readonly clock: Clock;
   readonly store: Store;
   readonly cpanel: CpanelClient;
-  /** Root's view: every account and zone of the server. */
+  /** The server's hosting panel (config `panel`): cPanel/WHM or Plesk. */
+  readonly panel: Panel;
+  /** Root's view: every account and zone of the server (the panel's). */
   readonly accounts: Accounts;
   readonly zones: ZoneStore;
   readonly resolver: Resolver;
@@ -63,6 +67,8 @@ export interface ServiceOptions {
   /** An already open store (tests); default: open `paths.journal`. */
   store?: Store;
   cpanel?: CpanelClientOptions;
+  /** Plesk adapter options (tests: the API key, the `plesk` command's environment). */
+  plesk?: PleskPanelOptions;
   jetbackup?: JetBackupDeps;
   /** Replaces the resolver used for SPF lookups and nameserver addresses. */
   resolver?: Resolver;
@@ -94,7 +100,16 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       timeoutMs: config.dns.timeoutMs,
       retries: config.dns.retries,
     });
-  const backup = createJetBackupBackup(config, { clock, ...options.jetbackup });
+  const jetbackup = createJetBackupBackup(config, { clock, ...options.jetbackup });
+  const panel: Panel =
+    config.panel === 'plesk'
+      ? pleskAsPanel(createPleskPanel(config.plesk, options.plesk), {
+          exportDir: config.backup.policy === 'off' ? null : config.paths.pleskDnsBackups,
+          jetbackup: jetbackup && existsSync(config.backup.jetbackupApi) ? jetbackup : null,
+          clock,
+        })
+      : cpanelPanel(cpanel, jetbackup);
+  const backup = panel.backup;
   const backupGuard = withBackupPolicy(backup, config.backup.policy);
 
   async function dkimPublicKey(domain: string): Promise<string | undefined> {
@@ -122,7 +137,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
   };
   const scanSource = async (scanOptions: { viaApi?: boolean } = {}): Promise<ScanSource> => {
     const { namedDir, userdomains, cpanelUsers } = config.paths;
-    if (!scanOptions.viaApi && config.policy.fastScan && (await filesReadable(namedDir, userdomains))) {
+    if (panel.kind === 'cpanel' && !scanOptions.viaApi && config.policy.fastScan && (await filesReadable(namedDir, userdomains))) {
       return fileScanSource(
         { namedDir, userdomains, cpanelUsers },
         {
@@ -132,12 +147,12 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
         },
       );
     }
-    return apiScanSource({ accounts: cpanel.accounts, zones: cpanel.zones, dkimPublicKey });
+    return apiScanSource({ accounts: panel.accounts, zones: panel.zones, dkimPublicKey });
   };
   const repairContext = (): RepairContext => ({
     config,
-    zones: cpanel.zones,
-    accounts: cpanel.accounts,
+    zones: panel.zones,
+    accounts: panel.accounts,
     journal: store,
     backup: backupGuard,
     backupRestore: backup,
@@ -145,7 +160,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     clock,
     resolver,
     dkimPublicKey,
-    mailboxes: (user) => cpanel.mailboxesOf(user),
+    ...(panel.mailboxesOf ? { mailboxes: panel.mailboxesOf } : {}),
   });
 
   const services: Services = {
@@ -153,8 +168,9 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     clock,
     store,
     cpanel,
-    accounts: cpanel.accounts,
-    zones: cpanel.zones,
+    panel,
+    accounts: panel.accounts,
+    zones: panel.zones,
     resolver,
     verify,
     backupGuard,
@@ -170,11 +186,11 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
         scans: store,
         clock,
         // Tenant mode judges each record against its account's mailboxes (UAPI Email::list_pops).
-        ...(config.lockdown.mode === 'tenant' ? { mailboxesOf: (user: string) => cpanel.mailboxesOf(user) } : {}),
+        ...(config.lockdown.mode === 'tenant' && panel.mailboxesOf ? { mailboxesOf: panel.mailboxesOf } : {}),
       };
     },
     serverJobDeps: () => ({
-      bulk: { context: repairContext, accounts: cpanel.accounts, queue: store, journal: store, scans: store },
+      bulk: { context: repairContext, accounts: panel.accounts, queue: store, journal: store, scans: store },
       scan: { context: (o) => services.scanContext(o) },
     }),
     close: () => {

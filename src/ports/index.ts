@@ -55,10 +55,13 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Where a JetBackup snapshot taken before a change can be found again. */
+/**
+ * Where a backup taken before a change can be found again: a JetBackup snapshot (cPanel, or Plesk
+ * where JetBackup is installed), or Plesk's own DNS export (src/adapters/plesk/backup.ts).
+ */
 export interface BackupRef {
-  kind: 'jetbackup';
-  /** JetBackup account `_id` of the cPanel user. */
+  kind: 'jetbackup' | 'plesk-dns';
+  /** JetBackup account `_id` of the cPanel user; for a Plesk DNS export, the customer login. */
   accountId: string;
   user: string;
   /** When the on-demand backup was queued (ISO time); used to find this run's snapshot. */
@@ -66,9 +69,11 @@ export interface BackupRef {
   /** Snapshot (`parent_id`) and its DNS item, when JetBackup listed them. */
   snapshotId?: string;
   dnsItemId?: string;
+  /** A Plesk DNS export: one file per zone of the account. */
+  exports?: Array<{ zone: string; file: string }>;
 }
 
-/** Snapshots before a change (JetBackup), and restore of only the DNS item for a rollback. */
+/** Snapshots of an account's DNS before a change, and restore of only the DNS for a rollback. */
 export interface Backup {
   /** Take an on-demand backup of the account and wait until it has ended; throws BACKUP_FAILED. */
   snapshot(user: string): Promise<BackupRef>;
@@ -77,3 +82,4 @@ export interface Backup {
 }
 
 export * from './journal';
+export * from './panel';

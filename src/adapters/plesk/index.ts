@@ -14,3 +14,4 @@ export { toZoneModel, fromZoneRecord, zoneVersion, ASSUMED_TTL } from './zone';
 export type { PleskRecord, NewRecord, PleskZoneRef, PleskZoneMode, PleskDomainInfo } from './types';
 export { PleskDnsExport, JetBackupForPlesk, withPleskBackupPolicy, type PleskDnsBackupRef, type PanelSnapshotOutcome } from './backup';
 export { RestDns, type RestDnsOptions } from './restDns';
+export { pleskAsPanel, PleskAccountDnsBackup, PleskBackup, type PleskPortOptions } from './ports';

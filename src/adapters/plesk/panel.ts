@@ -1,7 +1,7 @@
 /**
- * PROPOSAL for the `Panel` port (to move into src/ports.ts when the use cases talk to it): what a
- * use case needs of a hosting panel, written so cPanel and Plesk both fit without the use case
- * knowing which one it has.
+ * The Plesk adapter's own richer interface (domains with their subscription, zones with a version,
+ * a change with the records it expects): what ports.ts turns into the `Panel` port of
+ * src/ports/panel.ts that the use cases use. Kept for the adapter's contract tests and the backups.
  *
  * How each panel meets it:
  * | member        | cPanel (src/adapters/cpanel, today's code)                  | Plesk (this folder)                                   |

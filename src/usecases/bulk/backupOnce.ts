@@ -13,7 +13,7 @@ function isBackupRef(value: unknown): value is BackupRef {
   return (
     value !== null &&
     typeof value === 'object' &&
-    (value as BackupRef).kind === 'jetbackup' &&
+    ((value as BackupRef).kind === 'jetbackup' || (value as BackupRef).kind === 'plesk-dns') &&
     typeof (value as BackupRef).accountId === 'string'
   );
 }

@@ -30,7 +30,7 @@ export interface RestoreResult {
 }
 
 function isJetBackupRef(backup: Change['backup']): backup is BackupRef {
-  return backup !== undefined && 'kind' in backup && backup.kind === 'jetbackup';
+  return backup !== undefined && 'kind' in backup && (backup.kind === 'jetbackup' || backup.kind === 'plesk-dns');
 }
 
 function difference(a: Zone, b: Zone): ZoneRecord[] {
