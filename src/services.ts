@@ -13,7 +13,7 @@ import { checkPropagation, createAddressLookup, createResolver, type ClosableRes
 import { createWorkerPool, fileScanSource, filesReadable } from './adapters/fastpath';
 import { createJetBackupBackup, withBackupPolicy, type JetBackupDeps } from './adapters/jetbackup';
 import { createEximMail, type EximMail } from './adapters/mail';
-import { createPleskPanel, pleskAsPanel, type PleskPanelOptions } from './adapters/plesk';
+import { createPleskPanel, LocalPleskCli, pleskAsPanel, type PleskPanelOptions } from './adapters/plesk';
 import type { BackupGuard } from './adapters/jetbackup/policy';
 import { openStore, type Store } from './adapters/store';
 import type { Config } from './config';
@@ -107,6 +107,9 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
           exportDir: config.backup.policy === 'off' ? null : config.paths.pleskDnsBackups,
           jetbackup: jetbackup && existsSync(config.backup.jetbackupApi) ? jetbackup : null,
           clock,
+          cli:
+            options.plesk?.cli ??
+            new LocalPleskCli({ binary: config.plesk.cli, timeoutMs: config.plesk.timeoutMs, env: options.plesk?.cliEnv }),
         })
       : cpanelPanel(cpanel, jetbackup);
   const backup = panel.backup;

@@ -28,4 +28,17 @@ export interface Panel {
   readonly backup: Backup | null;
   /** The account's mailbox logins (tenant mode, `lockdown.mode`); absent when the panel has none to offer. */
   readonly mailboxesOf?: (user: string) => Promise<string[]>;
+  /** The server DNS template (Plesk); absent where the panel has none the tool manages (cPanel). */
+  readonly dnsTemplate?: DnsTemplate;
+}
+
+/**
+ * A panel's server-wide DNS template: its records are copied into every new domain's zone, so a stale
+ * `_mailchannels` record there re-infects each domain created later (docs/reference/plesk.md §6.1).
+ */
+export interface DnsTemplate {
+  /** The values of the template's `_mailchannels.<domain>` TXT records. */
+  lockdownValues(): Promise<string[]>;
+  /** Add `value` (unless there), then remove each of `stale` by its exact value. */
+  replaceLockdown(stale: readonly string[], value: string): Promise<void>;
 }

@@ -14,9 +14,12 @@ export interface CliAnswer {
   stderr: string;
 }
 
+/** The utilities the adapter runs: zones, sites, and the server-wide DNS template. */
+export type PleskUtility = 'dns' | 'site' | 'server_dns';
+
 export interface PleskCli {
   readonly description: string;
-  run(utility: 'dns' | 'site', args: readonly string[], step: Step): Promise<CliAnswer>;
+  run(utility: PleskUtility, args: readonly string[], step: Step): Promise<CliAnswer>;
 }
 
 export interface LocalCliOptions {
@@ -35,7 +38,7 @@ export class LocalPleskCli implements PleskCli {
     this.description = `${options.binary} bin`;
   }
 
-  run(utility: 'dns' | 'site', args: readonly string[], step: Step): Promise<CliAnswer> {
+  run(utility: PleskUtility, args: readonly string[], step: Step): Promise<CliAnswer> {
     const what = `plesk bin ${utility} ${args[0] ?? ''}`.trim();
     return new Promise((resolve, reject) => {
       execFile(

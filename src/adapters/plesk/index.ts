@@ -15,3 +15,4 @@ export type { PleskRecord, NewRecord, PleskZoneRef, PleskZoneMode, PleskDomainIn
 export { PleskDnsExport, JetBackupForPlesk, withPleskBackupPolicy, type PleskDnsBackupRef, type PanelSnapshotOutcome } from './backup';
 export { RestDns, type RestDnsOptions } from './restDns';
 export { pleskAsPanel, PleskAccountDnsBackup, PleskBackup, type PleskPortOptions } from './ports';
+export { PleskDnsTemplate } from './template';

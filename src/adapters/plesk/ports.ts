@@ -14,7 +14,9 @@ import { FixEmailAuthError } from '../../errors';
 import type { Accounts, Backup, BackupRef, DomainInfo, LocalAuthority, Panel, ZoneStore } from '../../ports';
 import type { MassEditParams, Zone } from '../../zone/model';
 import { PleskDnsExport, type PleskDnsBackupRef } from './backup';
+import type { PleskCli } from './cli';
 import type { PleskPanel } from './pleskPanel';
+import { PleskDnsTemplate } from './template';
 import { toZoneModel, zoneVersion } from './zone';
 
 class PleskAccounts implements Accounts {
@@ -127,6 +129,8 @@ export class PleskBackup implements Backup {
 }
 
 export interface PleskPortOptions {
+  /** `plesk bin` on this server, for the server DNS template (template.ts); none: no template check. */
+  cli?: PleskCli;
   /** Where DNS exports are written (config `paths.pleskDnsBackups`); null: no DNS export. */
   exportDir: string | null;
   jetbackup?: Backup | null;
@@ -141,5 +145,6 @@ export function pleskAsPanel(plesk: PleskPanel, options: PleskPortOptions): Pane
     accounts: new PleskAccounts(plesk),
     zones: new PleskZones(plesk),
     backup: dnsExport ? new PleskBackup(jetbackup, dnsExport) : jetbackup,
+    ...(options.cli ? { dnsTemplate: new PleskDnsTemplate(options.cli) } : {}),
   };
 }

@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandModule[] = [
   { names: ['bounces'], load: () => (require('./bounces') as typeof import('./bounces')).register },
   { names: ['explain'], load: () => (require('./explain') as typeof import('./explain')).register },
   { names: ['test-email'], load: () => (require('./testEmail') as typeof import('./testEmail')).registerTestEmail },
+  { names: ['template'], load: () => (require('./template') as typeof import('./template')).registerTemplate },
   { names: ['serve'], load: () => (require('./serve') as typeof import('./serve')).register },
   { names: ['demo'], load: () => (require('./demo') as typeof import('./demo')).register },
   { names: ['fleet'], load: () => (require('./fleet') as typeof import('./fleet')).register },

@@ -116,9 +116,37 @@ export function runSiteCli(state: PleskState, args: readonly string[]): CliResul
   return done(`${lines.join('\n')}\n\nSUCCESS: Gathering information for '${site.name}' complete.\n`);
 }
 
+/**
+ * `server_dns`: the server-wide DNS template (docs/reference/plesk.md §4, §6.1). `--info` prints the
+ * template's records as `--info` of `dns` does, hosts with the `<domain>` placeholder; `--add` and
+ * `--del` take `-txt <value> -domain <relative host>` (the TXT form is unverified; the simulator's).
+ */
+export function runServerDnsCli(state: PleskState, args: readonly string[]): CliResult {
+  const [command, ...rest] = args;
+  if (command === '--info') return done(`${state.templateRecords().map(infoLine).join('\n')}\n`);
+  if (command !== '--add' && command !== '--del') return fail(1, `Unknown command: ${String(command)}`);
+  const record = recordFromOptions(options(rest));
+  if (!record) return fail(1, 'A record type option (-a, -txt, -mx, -cname, -ns) is required');
+  if (command === '--add') {
+    try {
+      state.insertRecord(null, record.type, record.host, record.value, record.opt);
+    } catch (err) {
+      if (err instanceof PleskOpError) return fail(err.errcode === 1007 ? 2 : 1, err.errtext);
+      throw err;
+    }
+    return done('SUCCESS: Creation of DNS record in the server template complete.\n');
+  }
+  const host = record.host === '' ? '<domain>.' : `${record.host}.<domain>.`;
+  const target = state.templateRecords().find((r) => r.type === record.type && r.host === host && r.value === record.value);
+  if (!target) return fail(1, 'Unable to remove DNS record: the record does not exist in the server template');
+  state.deleteRecord(target.id);
+  return done('SUCCESS: Removal of DNS record in the server template complete.\n');
+}
+
 /** One utility call; `changed` collects the zones to write afterwards. */
 export function runPleskCli(state: PleskState, utility: string, params: readonly string[], changed: Set<number>): CliResult {
   if (utility === 'dns') return runDnsCli(state, params, changed);
   if (utility === 'site') return runSiteCli(state, params);
-  return fail(1, `${utility}: the simulator runs only the dns and site utilities`);
+  if (utility === 'server_dns') return runServerDnsCli(state, params);
+  return fail(1, `${utility}: the simulator runs only the dns, site and server_dns utilities`);
 }
