@@ -5,12 +5,13 @@
  * identity comes from the signed demo session instead.
  */
 import type { Actor } from '../adapters/store';
+import type { PanelKind } from '../ports';
 
 export type Role = 'user' | 'admin' | 'hook';
 
 export interface Identity {
   role: Role;
-  /** cPanel user (role user), WHM user (admin), hook name (hook). */
+  /** cPanel user or Plesk customer login (role user), WHM user or Plesk admin (admin), hook name (hook). */
   user: string;
 }
 
@@ -20,18 +21,27 @@ export const MOUNT_HEADER = 'x-fix-email-auth-mount';
 
 /** cPanel and WHM user names (letters, digits; `root`); anything else is not an identity. */
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+/**
+ * Plesk logins as the extension's root helper passes them (plugin/plesk/sbin/fix-email-auth-relay,
+ * lower-cased): Plesk allows `.`, `@` and a leading digit, never a quote, space or slash.
+ */
+const PLESK_LOGIN = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
 const ROLES: ReadonlySet<string> = new Set<Role>(['user', 'admin', 'hook']);
 
-export function isValidName(name: unknown): name is string {
-  return typeof name === 'string' && NAME.test(name);
+/** A user name of this server's panel (cPanel by default). */
+export function isValidName(name: unknown, panel: PanelKind = 'cpanel'): name is string {
+  return typeof name === 'string' && (panel === 'plesk' ? PLESK_LOGIN : NAME).test(name);
 }
 
 /** The identity the bridges sent, or undefined when it is absent or malformed (→ 401). */
-export function identityFromHeaders(headers: Record<string, string | string[] | undefined>): Identity | undefined {
+export function identityFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  panel: PanelKind = 'cpanel',
+): Identity | undefined {
   const user = headers[USER_HEADER];
   const role = headers[ROLE_HEADER] ?? 'user';
   if (typeof user !== 'string' || typeof role !== 'string') return undefined;
-  if (!isValidName(user) || !ROLES.has(role)) return undefined;
+  if (!isValidName(user, panel) || !ROLES.has(role)) return undefined;
   return { role: role as Role, user };
 }
 

@@ -53,7 +53,7 @@ export function resolveIdentity(ctx: AppContext) {
     l.csrf = null;
     if (ctx.mode === 'socket') {
       setMount(res, createMount(parseMountTemplate(req.headers[MOUNT_HEADER])));
-      const identity = identityFromHeaders(req.headers);
+      const identity = identityFromHeaders(req.headers, ctx.services.panel.kind);
       if (identity) l.identity = identity;
       next();
       return;

@@ -13,6 +13,7 @@ import { parseConfig, type ConfigInput } from '../../src/config';
 import type { PanelKind } from '../../src/ports';
 import { createServices, type Services } from '../../src/services';
 import type { StepEvent } from '../../src/usecases/repair';
+import type { PleskSimulator } from '../../src/simulator/plesk';
 import { parseZoneFile } from '../../src/zone/bindReader';
 import { PLESK_KEY, startTestPlesk } from './plesk';
 import { startStack } from './stack';
@@ -20,6 +21,8 @@ import { startStack } from './stack';
 export interface PanelHarness {
   kind: PanelKind;
   readonly services: Services;
+  /** The Plesk simulator (Plesk only): accounts and subscriptions made while a test runs. */
+  plesk?: PleskSimulator;
   pdnsPort: number;
   /** Config file and environment for a child `fix-email-auth` process on the same panel and journal. */
   configPath: string;
@@ -124,6 +127,7 @@ async function pleskHarness(options: { config?: Partial<ConfigInput> }): Promise
   const isWrite = (e: { ops: string[] }) => e.ops.some((op) => op === 'dns/add_rec' || op === 'dns/del_rec');
   return {
     kind: 'plesk',
+    plesk: sim,
     get services() {
       return services;
     },

@@ -9,8 +9,12 @@ import { FixEmailAuthError } from '../../errors';
 
 /** Same rule as config.ts `mailchannelsId`: what real MailChannels account ids look like. */
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** cPanel user names are short lower-case words; be lenient on case and length, strict on characters. */
-const CPANEL_USER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * Account users: cPanel user names are short lower-case words, Plesk logins may hold `@` (an e-mail
+ * address as login); be lenient on case and length, strict on characters — all of them are in the
+ * sender-ID identity alphabet below.
+ */
+const ACCOUNT_USER = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 /** Sender-ID identity: a user, `user@host`, or a mailbox login (docs/reference/mailchannels.md §6.2). */
 const IDENTITY = /^[A-Za-z0-9._@+-]+$/;
 const ID_TYPE = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -48,8 +52,9 @@ export function assertSafeAuthId(value: unknown): string {
 
 export function assertSafeUser(value: unknown): string {
   const problem =
-    genericProblem(value, MAX_USER) ?? (CPANEL_USER.test(value as string) ? null : 'only letters, digits, ".", "_" and "-" are allowed');
-  if (problem) refuse('cPanel user', value, problem);
+    genericProblem(value, MAX_USER) ??
+    (ACCOUNT_USER.test(value as string) ? null : 'only letters, digits, ".", "_", "-" and "@" are allowed');
+  if (problem) refuse('account user', value, problem);
   return value as string;
 }
 
