@@ -2,7 +2,8 @@
  * scripts/install-plesk.sh on a staged Plesk server (--root) with a recording stand-in of the `plesk`
  * command (test/support/plesk-stubs/plesk) and of systemctl: the package, config, secret key and
  * extension in place with their modes, Plesk's commands called with the right arguments, a second
- * run changes nothing, and a server without Plesk is refused before anything is placed.
+ * run changes nothing, a server without Plesk is refused before anything is placed, and
+ * scripts/uninstall-plesk.sh reverses it all (the journal kept unless --purge).
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -11,6 +12,7 @@ import { REPO, run } from './support/run';
 import { mutating, readCalls, readManifest, snapshot, stageSource, type Call } from './support/stagedServer';
 
 const INSTALL = join(REPO, 'scripts/install-plesk.sh');
+const UNINSTALL = join(REPO, 'scripts/uninstall-plesk.sh');
 const EXT = 'usr/local/psa/admin';
 
 interface Staged {
@@ -23,7 +25,7 @@ interface Staged {
 function stage(opts: { plesk?: boolean } = {}): Staged {
   const dir = mkdtempSync(join(tmpdir(), 'install-plesk-'));
   const s = { dir, root: join(dir, 'root'), source: join(dir, 'source'), log: join(dir, 'calls.jsonl') };
-  for (const d of ['usr/local/psa/admin', 'usr/sbin', 'usr/bin', 'etc/systemd/system', 'opt', 'run', 'var'])
+  for (const d of ['usr/local/psa/admin', 'usr/sbin', 'usr/bin', 'etc/systemd/system', 'opt', 'run', 'var/lib'])
     mkdirSync(join(s.root, d), { recursive: true });
   if (opts.plesk ?? true) writeFileSync(join(s.root, 'usr/local/psa/version'), '18.0.65 Debian 12.0 1800241213.14\n');
   symlinkSync(join(REPO, 'test/support/plesk-stubs/plesk'), join(s.root, 'usr/sbin/plesk'));
@@ -113,6 +115,57 @@ describe('install-plesk.sh: a first install and a re-run', () => {
     expect(result.code).toBe(0);
     expect(snapshot(s.root)).toEqual(afterInstall);
     expect(mutating(result.calls.filter((c) => !isRead(c)))).toEqual([]);
+  });
+});
+
+async function uninstall(s: Staged, args: string[] = []) {
+  rmSync(s.log, { force: true });
+  const result = await run('bash', [UNINSTALL, '--root', s.root, ...args], {
+    env: { PATH: process.env.PATH, STUB_ROOT: s.root, STUB_LOG: s.log },
+    killAfterMs: 60000,
+  });
+  return { ...result, calls: readCalls(s.log) };
+}
+
+describe('uninstall-plesk.sh after install-plesk.sh', () => {
+  const s = stage();
+  afterAll(() => rmSync(s.dir, { recursive: true, force: true }));
+  let pristine: ReturnType<typeof snapshot>;
+
+  test('when uninstalled, then the service, the extension, the key and every placed file are gone, and only the journal is left', async () => {
+    pristine = snapshot(s.root);
+    expect((await install(s, ['--auth-id', 'webhostingm'])).code).toBe(0);
+    writeFileSync(join(s.root, 'var/lib/fix-email-auth/journal.db'), 'the journal');
+    const result = await uninstall(s);
+    if (result.code !== 0) console.error(result.stdout, result.stderr);
+    expect(result.code).toBe(0);
+    expect(mutating(result.calls.filter((c) => !isRead(c))).map((c) => [c.cmd, ...c.args])).toEqual([
+      ['systemctl', 'disable', '--now', 'fix-email-auth.service'],
+      ['systemctl', 'daemon-reload'],
+      ['plesk', 'bin', 'extension', '--uninstall', 'fix-email-auth'],
+      ['plesk', 'bin', 'secret_key', '--delete', '-key', 'STUBKEY1-0123456789abcdef'],
+    ]);
+    for (const gone of [
+      'opt/fix-email-auth',
+      'etc/fix-email-auth',
+      'etc/systemd/system/fix-email-auth.service',
+      `${EXT}/plib/modules/fix-email-auth`,
+      `${EXT}/sbin/modules/fix-email-auth`,
+      `${EXT}/htdocs/modules/fix-email-auth`,
+    ])
+      expect(existsSync(join(s.root, gone))).toBe(false);
+    expect(JSON.parse(readFileSync(join(s.root, 'var/stub-plesk.json'), 'utf8'))).toMatchObject({ keys: [], extensions: [] });
+    expect(readFileSync(join(s.root, 'var/lib/fix-email-auth/journal.db'), 'utf8')).toBe('the journal');
+  });
+
+  test('when uninstalled with --purge, then the staged server is exactly as before the install', async () => {
+    const result = await uninstall(s, ['--purge']);
+    expect(result.code).toBe(0);
+    rmSync(join(s.root, 'var/stub-plesk.json'), { force: true });
+    // Plesk's own module folders (the stub made them on the first install) stay, as on a real server.
+    const withoutPleskFolders = (snap: ReturnType<typeof snapshot>) =>
+      Object.fromEntries(Object.entries(snap).filter(([path]) => !/^usr\/local\/psa\/admin\/(htdocs|plib|sbin)(\/modules)?$/.test(path)));
+    expect(withoutPleskFolders(snapshot(s.root))).toEqual(withoutPleskFolders(pristine));
   });
 });
 
