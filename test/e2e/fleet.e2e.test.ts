@@ -190,6 +190,14 @@ describeIf(findPostgresBin() !== null, 'PostgreSQL (apt-get install postgresql)'
     expect(states.sort()).toEqual(['cfid1.example:done', 'foreign1.example:refused', 'stale1.example:done']);
     expect(await page.locator('tr[data-item-domain="foreign1.example"]').textContent()).toContain('hosted elsewhere');
     await page.screenshot({ path: join(DOCS, 'screenshot-fleet-repair.png'), fullPage: true });
+    const href = (await page.locator('[data-export="csv"]').getAttribute('href'))!;
+    const csv = (await page.evaluate(async (url) => (await fetch(url)).text(), href)).split('\r\n');
+    expect(csv[0]).toBe('server,domain,state,reason,message,change_id,updated_at');
+    expect(csv.filter((l) => l.startsWith('web1,')).map((l) => l.split(',').slice(1, 4).join(','))).toEqual([
+      'cfid1.example,done,',
+      'foreign1.example,refused,FOREIGN_DNS',
+      'stale1.example,done,',
+    ]);
   });
 
   it('when a domain of the silent server is ticked and asked for, then its part waits and the page says the server is not reporting', async () => {
