@@ -48,7 +48,9 @@ describe('escaping for the terminal', () => {
       domain: 'example.com',
       zone: 'example.com',
       user: 'alice',
-      recordsBefore: [{ name: '_mailchannels.example.com.\u001b]0;owned\u0007', ttl: 300, type: 'TXT', data: [HOSTILE_BYTES], lineIndex: 4 }],
+      recordsBefore: [
+        { name: '_mailchannels.example.com.\u001b]0;owned\u0007', ttl: 300, type: 'TXT', data: [HOSTILE_BYTES], lineIndex: 4 },
+      ],
       plan: {
         zone: 'example.com',
         serial: '1',
