@@ -4,6 +4,8 @@ import type { AppContext } from './context';
 import { locals } from './context';
 import { requestLogger } from './logging';
 import { csrfCheck, errorHandler, loopbackHostOnly, notFound, requireIdentity, resolveIdentity, securityHeaders } from './middleware';
+import { fairShareRequests } from './fairShare';
+import { requireUserFeature } from './featureGate';
 import { publicDir, viewsDir } from './paths';
 import { adminRoutes } from './routes/admin';
 import { demoRoutes } from './routes/demo';
@@ -47,6 +49,8 @@ export function buildApp(ctx: AppContext): Express {
     app.use(demoRoutes(ctx, ctx.sessions!));
   }
   app.use(requireIdentity);
+  app.use(fairShareRequests(ctx.fairShare));
+  app.use(requireUserFeature(ctx));
   app.use(userRoutes(ctx));
   app.use(testEmailRoutes(ctx));
   app.use(jobRoutes(ctx));

@@ -4,10 +4,18 @@
  * zoneMap.ts), local authority from `has_local_authority`. Plus the typed `listAccounts` / `listZones`.
  */
 import type { Accounts, DomainInfo, DomainType, LocalAuthority } from '../../ports';
+import { currentCallScope } from './callScope';
 import { normalizeDomain } from '../../zone/model';
 import { assignZones, hiddenAddonSubdomains, type DomainRow } from './zoneMap';
 import { toLocalAuthority } from './localAuthority';
-import { getDomainInfoDataSchema, listacctsDataSchema, listzonesDataSchema, readPayload, whmLocalAuthorityDataSchema } from './schemas';
+import {
+  featureCheckDataSchema,
+  getDomainInfoDataSchema,
+  listacctsDataSchema,
+  listzonesDataSchema,
+  readPayload,
+  whmLocalAuthorityDataSchema,
+} from './schemas';
 import type { WhmApi } from './whmApi';
 
 export interface AccountQuery {
@@ -41,8 +49,38 @@ export interface ZoneListing {
 
 const DOMAIN_TYPES: ReadonlySet<string> = new Set<DomainType>(['main', 'addon', 'parked', 'sub']);
 
+export interface DomainMapOptions {
+  /**
+   * How long the server's domain map (get_domain_info + listaccts + listzones) is reused, ms; 0 = ask
+   * every time. Every page of every user needs it, and it costs three whole-server WHM calls.
+   */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+interface DomainMap {
+  all: DomainInfo[];
+  visible: DomainInfo[];
+}
+
 export class WhmAccounts implements Accounts {
-  constructor(private readonly whm: WhmApi) {}
+  private cached: { at: number; map: Promise<DomainMap> } | null = null;
+
+  constructor(
+    private readonly whm: WhmApi,
+    private readonly options: DomainMapOptions = {},
+  ) {}
+
+  /** Forget the domain map: after our own zone writes and when a hook says accounts changed. */
+  invalidate(): void {
+    this.cached = null;
+  }
+
+  /** cPanel's own feature check for an account (`verify_user_has_feature`, `Cpanel/Features/Check.pm`). */
+  async userHasFeature(user: string, feature: string): Promise<boolean> {
+    const result = await this.whm.call('verify_user_has_feature', { user, feature }, { step: 'read' });
+    return readPayload(featureCheckDataSchema, result.data, 'verify_user_has_feature', 'read').has_feature === 1;
+  }
 
   async listAccounts(query: AccountQuery = {}): Promise<CpanelAccount[]> {
     const want = query.want ? [...new Set(['user', ...query.want])].join(',') : undefined;
@@ -97,8 +135,30 @@ export class WhmAccounts implements Accounts {
     return (data?.records ?? []).map(toLocalAuthority);
   }
 
+  /**
+   * The domain map. Callers whose call scope allows it (pages that only show: callScope.ts) take it
+   * from the cache while it is fresh, and share one fetch while it is being fetched; everyone else
+   * (a change, an ownership check before one, a job, the CLI) fetches it anew, which also refreshes
+   * the cache. A failed fetch is not kept.
+   */
+  private allDomains(): Promise<DomainMap> {
+    const now = (this.options.now ?? Date.now)();
+    const ttl = this.options.cacheMs ?? 0;
+    const mayReuse = currentCallScope()?.cachedDomainMapOk === true;
+    if (mayReuse && this.cached && now - this.cached.at < ttl) return this.cached.map;
+    const map = this.fetchDomainMap();
+    if (ttl > 0) {
+      const entry = { at: now, map };
+      this.cached = entry;
+      map.catch(() => {
+        if (this.cached === entry) this.cached = null;
+      });
+    }
+    return map;
+  }
+
   /** Every domain with its zone (`all`), and the same without hidden addon sub-domains (`visible`). */
-  private async allDomains(): Promise<{ all: DomainInfo[]; visible: DomainInfo[] }> {
+  private async fetchDomainMap(): Promise<DomainMap> {
     const [domainResult, accounts, zones] = await Promise.all([
       this.whm.call('get_domain_info', {}, { step: 'read' }),
       this.listAccounts({ want: ['owner', 'suspended'] }),
