@@ -4,7 +4,7 @@
  * zoneMap.ts), local authority from `has_local_authority`. Plus the typed `listAccounts` / `listZones`.
  */
 import type { Accounts, DomainInfo, DomainType, LocalAuthority } from '../../ports';
-import { currentCallScope } from './callScope';
+import { currentCallScope, withCallScope } from './callScope';
 import { normalizeDomain } from '../../zone/model';
 import { assignZones, hiddenAddonSubdomains, type DomainRow } from './zoneMap';
 import { toLocalAuthority } from './localAuthority';
@@ -64,7 +64,12 @@ interface DomainMap {
 }
 
 export class WhmAccounts implements Accounts {
-  private cached: { at: number; map: Promise<DomainMap> } | null = null;
+  /** The last map fetched in full, and when its fetch began. */
+  private settled: { at: number; map: DomainMap } | null = null;
+  /** A fetch for pages under way, shared by the pages that arrive meanwhile. */
+  private pending: Promise<DomainMap> | null = null;
+  /** Bumped by `invalidate`: a fetch that began before it does not become the cached map. */
+  private generation = 0;
 
   constructor(
     private readonly whm: WhmApi,
@@ -73,7 +78,9 @@ export class WhmAccounts implements Accounts {
 
   /** Forget the domain map: after our own zone writes and when a hook says accounts changed. */
   invalidate(): void {
-    this.cached = null;
+    this.settled = null;
+    this.pending = null;
+    this.generation++;
   }
 
   /** cPanel's own feature check for an account (`verify_user_has_feature`, `Cpanel/Features/Check.pm`). */
@@ -136,25 +143,39 @@ export class WhmAccounts implements Accounts {
   }
 
   /**
-   * The domain map. Callers whose call scope allows it (pages that only show: callScope.ts) take it
-   * from the cache while it is fresh, and share one fetch while it is being fetched; everyone else
-   * (a change, an ownership check before one, a job, the CLI) fetches it anew, which also refreshes
-   * the cache. A failed fetch is not kept.
+   * The domain map. Callers whose call scope allows it (pages that only show: callScope.ts) take the
+   * last complete map while it is fresh, else share one fetch for pages. Everyone else (a change, an
+   * ownership check before one, a job, the CLI) fetches anew, which also refreshes the cached map.
+   * Pages never wait on such a fetch: it runs in its caller's share of WHM's budget, and a page must
+   * not queue behind another tenant's calls. A failed fetch is not kept.
    */
   private allDomains(): Promise<DomainMap> {
     const now = (this.options.now ?? Date.now)();
     const ttl = this.options.cacheMs ?? 0;
+    if (ttl <= 0) return this.fetchDomainMap();
     const mayReuse = currentCallScope()?.cachedDomainMapOk === true;
-    if (mayReuse && this.cached && now - this.cached.at < ttl) return this.cached.map;
-    const map = this.fetchDomainMap();
-    if (ttl > 0) {
-      const entry = { at: now, map };
-      this.cached = entry;
-      map.catch(() => {
-        if (this.cached === entry) this.cached = null;
-      });
+    if (!mayReuse) return this.fetchAndKeep(now);
+    if (this.settled && now - this.settled.at < ttl) return Promise.resolve(this.settled.map);
+    if (!this.pending) {
+      // Shared by every page that arrives meanwhile: its calls wait in a queue of their own (not the
+      // first asker's), and no asker's hang-up cancels it for the others.
+      const pending = withCallScope({ key: 'domain-map' }, () => this.fetchAndKeep(now));
+      this.pending = pending;
+      const clear = () => {
+        if (this.pending === pending) this.pending = null;
+      };
+      pending.then(clear, clear);
     }
-    return map;
+    return this.pending;
+  }
+
+  private fetchAndKeep(startedAt: number): Promise<DomainMap> {
+    const generation = this.generation;
+    const map = this.fetchDomainMap();
+    return map.then((value) => {
+      if (generation === this.generation && (!this.settled || this.settled.at <= startedAt)) this.settled = { at: startedAt, map: value };
+      return value;
+    });
   }
 
   /** Every domain with its zone (`all`), and the same without hidden addon sub-domains (`visible`). */
