@@ -13,7 +13,7 @@ import { settleChangeFromZone } from '../usecases/repair';
 import { buildApp } from './app';
 import type { AppContext, DemoInfo } from './context';
 import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './listen';
-import { DEFAULT_FAIR_SHARE, fairShareRunner, type FairShareLimits } from './fairShare';
+import { createJobAdmission, DEFAULT_FAIR_SHARE, fairShareRunner, type FairShareLimits } from './fairShare';
 import { jsonLogger, type Logger } from './logging';
 import { parseMountTemplate } from './mount';
 import { createSessionKeeper } from './session';
@@ -67,11 +67,14 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   registerServerJobs(runner, services.serverJobDeps());
 
   const fairShare: FairShareLimits = { ...DEFAULT_FAIR_SHARE, ...options.fairShare };
+  const actorOfJob = (id: number) => services.store.getJob(id)?.actor;
+  const jobAdmission = createJobAdmission(runner, fairShare, actorOfJob);
   const ctx: AppContext = {
     services,
     // Routes start jobs through the fair-share runner: bounded per user, each in a scope of its own.
-    runner: fairShareRunner(runner, fairShare, (id) => services.store.getJob(id)?.actor),
+    runner: fairShareRunner(runner, jobAdmission, actorOfJob),
     fairShare,
+    jobAdmission,
     log,
     mode,
     sessions: mode === 'tcp' ? createSessionKeeper(options.sessionSecret ? { secret: options.sessionSecret } : {}) : null,

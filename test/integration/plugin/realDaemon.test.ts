@@ -151,7 +151,10 @@ describe('adminbin → real daemon', () => {
     expect(job).toBeDefined();
     expect((await adminbin(UIDS.alice, 'API', { method: 'GET', route: `/api/jobs/${job}` })).status).toBe(200);
     expect((await adminbin(UIDS.bob, 'API', { method: 'GET', route: `/api/jobs/${job}` })).status).toBe(403);
-  }, 20000);
+    // One running change per account (src/daemon/fairShare.ts): the next tests start their own.
+    for (let i = 0; i < 100 && !(await adminbin(UIDS.alice, 'API', { method: 'GET', route: `/api/jobs/${job}` })).body.final; i++)
+      await new Promise((r) => setTimeout(r, 100));
+  }, 30000);
 
   test('when alice cancels her job through the relay, then the daemon takes it; bob may not', async () => {
     const started = await adminbin(UIDS.alice, 'RELAY', {
