@@ -39,6 +39,19 @@ export const configSchema = z
         relayHost: z.string().default('smtp.mailchannels.net'),
       })
       .strict(),
+    lockdown: z
+      .object({
+        /**
+         * `provider`: the record names the provider (`auth=<authId>`), so every account relayed by it
+         * may send as the domain. `tenant`: the record lists only the account's own senders
+         * (`senderid=` for the cPanel user and each mailbox of the domain), so another customer of
+         * the same provider is rejected; a new mailbox is rejected until the record lists it (the
+         * mailbox hooks keep it in step).
+         */
+        mode: z.enum(['provider', 'tenant']).default('provider'),
+      })
+      .strict()
+      .prefault({}),
     dns: z
       .object({
         /** TTL of records we write (the support article: about 300 s for fast propagation). */
@@ -88,6 +101,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    plesk: z
+      .object({
+        /**
+         * api: Plesk's XML API with a secret key (installer: `plesk bin secret_key`) · rest: records through
+         * REST `/api/v2/dns/records` with the same key, the rest through the XML API · cli: `plesk bin dns|site`.
+         */
+        transport: z.enum(['api', 'rest', 'cli']).default('api'),
+        url: z.string().default('https://127.0.0.1:8443'),
+        /** File holding the secret API key (root-only); never put the key in the config itself. */
+        keyFile: z.string().default('/etc/fix-email-auth/plesk-key'),
+        caFile: z.string().optional(),
+        /** SHA-256 fingerprint of Plesk's certificate, `AA:BB:…`. */
+        fingerprint: z.string().optional(),
+        /** Development only. */
+        insecure: z.boolean().default(false),
+        timeoutMs: z.number().int().min(100).max(600000).default(30000),
+        cli: z.string().default('/usr/sbin/plesk'),
+      })
+      .strict()
+      .prefault({}),
     paths: z
       .object({
         namedDir: z.string().default('/var/named'),
@@ -112,6 +145,15 @@ export const configSchema = z
          * `auto` (default) picks setuid unless the process runs with NoNewPrivileges (the systemd unit).
          */
         submitAs: z.enum(['auto', 'setuid', 'trusted-caller']).default('auto'),
+      })
+      .strict()
+      .prefault({}),
+    fleet: z
+      .object({
+        /** Written by `fleet join`: the controller's address, this server's id and private key (root-only, 0600). */
+        credentialsFile: z.string().default('/etc/fix-email-auth/fleet.json'),
+        /** How often the daemon looks for new results to push; it also pulls at the controller's pace. */
+        checkSeconds: z.number().int().min(1).max(3600).default(15),
       })
       .strict()
       .prefault({}),

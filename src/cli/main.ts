@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createInterface } from 'readline';
-import { describeError, FixEmailAuthError } from '../errors';
+import { describeError, FixEmailAuthError, isInputError } from '../errors';
 import { CliExit, CliIO, EXIT_BAD_INPUT } from './io';
 import { terminalSafe, terminalSafeWriter } from './render/terminal';
 import { commandsFor } from './commands';
@@ -50,20 +50,7 @@ export async function run(argv: string[], rawIo: CliIO): Promise<number> {
       return err.exitCode;
     }
     io.stderr.write(`fix-email-auth: ${terminalSafe(describeError(err))}\n${upstreamDetail(err)}`);
-    if (err instanceof FixEmailAuthError)
-      return [
-        'BAD_INPUT',
-        'ZONE_PARSE',
-        'UNSAFE_VALUE',
-        'UNKNOWN_DOMAIN',
-        'NOT_OWNED',
-        'CONFIG_INVALID',
-        'NOT_FOUND',
-        'CONFIRMATION_REQUIRED',
-      ].includes(err.code)
-        ? EXIT_BAD_INPUT
-        : 3;
-    return 3;
+    return isInputError(err) ? EXIT_BAD_INPUT : 3;
   }
 }
 

@@ -29,6 +29,7 @@ import { WhmApi, type ApiOptions } from './whmApi';
 import { WhmCliTransport } from './whmCli';
 import { WhmHttpsTransport } from './whmHttps';
 import { UapiZoneStore, WhmZoneStore } from './zoneStores';
+import { listMailboxes } from './mailboxes';
 
 export type CpanelConfig = Config['cpanel'];
 
@@ -75,6 +76,8 @@ export interface CpanelClient {
   userHasFeature(user: string, feature: string): Promise<boolean>;
   /** Forget the cached domain map (accounts or domains changed: a hook said so). */
   invalidateDomainMap(): void;
+  /** The account's mailbox logins (UAPI Email::list_pops as the user). */
+  mailboxesOf(user: string): Promise<string[]>;
 }
 
 export function createCpanelClient(config: CpanelConfig, options: CpanelClientOptions = {}): CpanelClient {
@@ -171,5 +174,6 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
     listZones: async () => rootOnly('listzones').listZones(),
     userHasFeature: async (user, feature) => rootOnly('verify_user_has_feature').userHasFeature(user, feature),
     invalidateDomainMap: () => rootAccounts?.invalidate(),
+    mailboxesOf: (user) => listMailboxes(uapiFor(user)),
   };
 }

@@ -31,4 +31,5 @@ export {
   type ScanSummary,
 } from './scans';
 export type { LogCursor, LogCursorStore } from './cursors';
+export type { FleetOutbox, FleetRequestRow, FleetRequestState, OutboxRow, ScanRowForFleet, ChangeRowForFleet } from './fleet';
 export { APPLICATION_ID, MIGRATIONS, latestVersion, type Migration } from './migrations';

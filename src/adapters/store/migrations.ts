@@ -5,6 +5,7 @@
  */
 import type { Db } from './db';
 import { SCHEMA_V1 } from './schema-v1';
+import { SCHEMA_V2_FLEET } from './schema-v2-fleet';
 import { storeError } from './store-error';
 
 export interface Migration {
@@ -19,6 +20,7 @@ export const APPLICATION_ID = 0x66454131;
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'journal, audit, jobs, scan results, log cursors', up: (db) => db.exec(SCHEMA_V1) },
+  { version: 2, name: 'fleet outbox, dirty marks, requests', up: (db) => db.exec(SCHEMA_V2_FLEET) },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
