@@ -3,7 +3,7 @@
  * Adapters implement them; tests pass real servers or recording fakes. Types only: nothing here
  * does I/O, so every layer may import it.
  */
-import type { MassEditParams, Zone } from './zone/model';
+import type { MassEditParams, Zone } from '../zone/model';
 
 export type DomainType = 'main' | 'addon' | 'parked' | 'sub';
 
@@ -75,3 +75,5 @@ export interface Backup {
   /** Restore only the DNS zones item of a snapshot; throws BACKUP_FAILED. */
   restoreDns(ref: BackupRef): Promise<void>;
 }
+
+export * from './journal';
