@@ -14,6 +14,9 @@ const INSTALL = join(REPO, 'scripts/install.sh');
 const UNINSTALL = join(REPO, 'scripts/uninstall.sh');
 const HOOK = '/opt/fix-email-auth/plugin/hooks/fix-email-auth-hook';
 
+// Each test runs the real installer (and some the uninstaller too): seconds each, far more on a loaded machine.
+jest.setTimeout(120_000);
+
 interface Staged {
   dir: string;
   root: string;
@@ -442,7 +445,7 @@ describe('refusals', () => {
     const result = await script(s, INSTALL, ['--auth-id', 'webhostingm'], { PATH: `${bin}:${process.env.PATH}` });
     expect(result.code).toBe(0);
     expect(readFileSync(join(s.root, 'usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth'), 'utf8').split('\n')[0]).toBe(
-      '#!/opt/cpanel/ea-nodejs22/bin/node',
+      '#!/usr/bin/env -S -i PATH=/usr/bin:/bin /opt/cpanel/ea-nodejs22/bin/node',
     );
   });
 });
