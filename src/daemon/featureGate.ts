@@ -18,7 +18,8 @@ export function requireUserFeature(ctx: AppContext, feature = PLUGIN_FEATURE, no
   const known = new Map<string, { at: number; enabled: boolean }>();
   return (_req: Request, res: Response, next: NextFunction): void => {
     const identity = locals(res).identity;
-    if (identity?.role !== 'user') return next();
+    // cPanel's feature lists only: on Plesk, who sees the extension is Plesk's decision (docs/reference/plesk.md §7.2).
+    if (identity?.role !== 'user' || ctx.services.panel.kind !== 'cpanel') return next();
     const cached = known.get(identity.user);
     const decide = (enabled: boolean) =>
       enabled
