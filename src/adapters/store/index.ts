@@ -32,3 +32,4 @@ export {
 } from './scans';
 export type { LogCursor, LogCursorStore } from './cursors';
 export { APPLICATION_ID, MIGRATIONS, latestVersion, type Migration } from './migrations';
+export type { TemplateChange, TemplateChangeStatus, TemplateJournal } from './templateChanges';

@@ -6,6 +6,7 @@
 import type { Db } from './db';
 import { SCHEMA_V1 } from './schema-v1';
 import { storeError } from './store-error';
+import { SCHEMA_V2_TEMPLATES } from './templateChanges';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps: the `user_version` after this step. */
@@ -19,6 +20,7 @@ export const APPLICATION_ID = 0x66454131;
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'journal, audit, jobs, scan results, log cursors', up: (db) => db.exec(SCHEMA_V1) },
+  { version: 2, name: 'zone-template changes', up: (db) => db.exec(SCHEMA_V2_TEMPLATES) },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -12,6 +12,7 @@ import { createJobQueue, type JobQueue } from './jobs';
 import { migrate } from './migrations';
 import { newRunnerId } from './runner';
 import { createScanResults, type ScanResults } from './scans';
+import { createTemplateJournal, type TemplateJournal } from './templateChanges';
 
 export interface StoreOptions {
   /** Time source for every timestamp the store writes (tests pass a fixed clock). */
@@ -20,7 +21,7 @@ export interface StoreOptions {
   runnerId?: string;
 }
 
-export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, ScanResults {
+export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, ScanResults, TemplateJournal {
   readonly path: string;
   /** The id under which this process claims jobs. */
   readonly runnerId: string;
@@ -58,6 +59,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     ...createJobQueue(db, clock, audit, runnerId),
     ...createJobRecovery(db, clock, audit, runnerId),
     ...createScanResults(db),
+    ...createTemplateJournal(db, clock, audit),
     logCursors: createLogCursorStore(db, clock),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),
