@@ -9,6 +9,7 @@ import { BLOCK_ALL_CODE, FINDING_SEVERITY, staleSelection } from '../../checks/f
 import { HttpError } from '../httpErrors';
 import { findBounces, type BounceReport } from '../../usecases/bounces';
 import { startScan } from '../../usecases/scan';
+import { checkZoneTemplates } from '../../usecases/templates';
 import { checkDomainSyntax } from '../../usecases/repair';
 import { field, fields, redirectOrJson, requireRole, respond, type AppContext } from '../context';
 import { exportTable, historyExport } from '../exports';
@@ -128,9 +129,10 @@ export function adminRoutes(ctx: AppContext): Router {
   const { services } = ctx;
   const admin = (res: Response) => requireRole(res, 'admin');
 
-  router.get('/admin', (req, res) => {
+  router.get('/admin', async (req, res) => {
     admin(res);
     const summary = services.store.scanSummary();
+    const templates = (await checkZoneTemplates(services.templateContext()).catch(() => [])).filter((t) => t.repaired !== null || t.error);
     const jobs = services.store.listJobs({ limit: 10 });
     const stale = countOf(ctx, staleQuery(false));
     const counts = [
@@ -161,9 +163,10 @@ export function adminRoutes(ctx: AppContext): Router {
         summary,
         jobs,
         stale,
+        templates: templates.map((t) => t.name),
         statuses: SCAN_STATUSES.map((s) => ({ status: s, badge: badge(s), count: summary.byStatus[s] })),
       },
-      { summary, jobs },
+      { summary, jobs, templatesToFix: templates.map((t) => t.name) },
     );
   });
 
