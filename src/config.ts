@@ -128,6 +128,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    fleet: z
+      .object({
+        /** Written by `fleet join`: the controller's address, this server's id and private key (root-only, 0600). */
+        credentialsFile: z.string().default('/etc/fix-email-auth/fleet.json'),
+        /** How often the daemon looks for new results to push; it also pulls at the controller's pace. */
+        checkSeconds: z.number().int().min(1).max(3600).default(15),
+      })
+      .strict()
+      .prefault({}),
     policy: z
       .object({
         /** Repair automatically after an account transfer or restore (hooks). */

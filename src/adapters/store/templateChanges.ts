@@ -1,5 +1,5 @@
 /**
- * The journal of zone-template repairs (migration 2): the whole text before and after, the backup
+ * The journal of zone-template repairs (migration 3): the whole text before and after, the backup
  * copy of the previous file, who did it, and the undo that reverses it. A template is small (a few
  * hundred bytes), so keeping both texts costs nothing and makes an undo exact.
  */
@@ -8,7 +8,7 @@ import type { Db } from './db';
 import { storeError } from './store-error';
 import type { Actor, ActorKind, IsoTime } from './types';
 
-export const SCHEMA_V2_TEMPLATES = `
+export const SCHEMA_V3_TEMPLATES = `
 CREATE TABLE template_changes (
   id           INTEGER PRIMARY KEY AUTOINCREMENT,
   created_at   TEXT NOT NULL,
