@@ -99,6 +99,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    plesk: z
+      .object({
+        /**
+         * api: Plesk's XML API with a secret key (installer: `plesk bin secret_key`) · rest: records through
+         * REST `/api/v2/dns/records` with the same key, the rest through the XML API · cli: `plesk bin dns|site`.
+         */
+        transport: z.enum(['api', 'rest', 'cli']).default('api'),
+        url: z.string().default('https://127.0.0.1:8443'),
+        /** File holding the secret API key (root-only); never put the key in the config itself. */
+        keyFile: z.string().default('/etc/fix-email-auth/plesk-key'),
+        caFile: z.string().optional(),
+        /** SHA-256 fingerprint of Plesk's certificate, `AA:BB:…`. */
+        fingerprint: z.string().optional(),
+        /** Development only. */
+        insecure: z.boolean().default(false),
+        timeoutMs: z.number().int().min(100).max(600000).default(30000),
+        cli: z.string().default('/usr/sbin/plesk'),
+      })
+      .strict()
+      .prefault({}),
     paths: z
       .object({
         namedDir: z.string().default('/var/named'),

@@ -3,7 +3,7 @@
  * Adapters implement them; tests pass real servers or recording fakes. Types only: nothing here
  * does I/O, so every layer may import it.
  */
-import type { MassEditParams, Zone } from './zone/model';
+import type { MassEditParams, Zone } from '../zone/model';
 
 export type DomainType = 'main' | 'addon' | 'parked' | 'sub';
 
@@ -97,3 +97,5 @@ export interface ZoneTemplates {
    */
   replace(name: string, expected: string, next: string): Promise<{ backupPath: string }>;
 }
+
+export * from './journal';
