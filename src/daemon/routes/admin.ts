@@ -16,6 +16,7 @@ import { exportTable, historyExport } from '../exports';
 import { actorOf, isValidName } from '../identity';
 import { changeRow } from '../presenters/domain';
 import { configView } from '../presenters/config';
+import { findingWords } from '../presenters/findingWords';
 import { badge, pageStatus } from '../presenters/status';
 
 const PAGE_SIZE = 100;
@@ -92,6 +93,8 @@ function tableRow(r: ScanResult) {
     pageStatus: pageStatus(r.status),
     badge: badge(r.status),
     codes: r.codes,
+    // In words for the table, the code kept for the element's title and the filter link.
+    findings: r.codes.filter((c) => !c.endsWith('_OK')).map((code) => ({ code, words: findingWords(code) })),
     scannedAt: r.scannedAt,
   };
 }
@@ -191,7 +194,7 @@ export function adminRoutes(ctx: AppContext): Router {
           { header: 'scanned', value: (r) => r.scannedAt },
         ],
         'domains',
-        rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest),
+        rows.map(({ badge: _b, pageStatus: _p, findings: _f, ...rest }) => rest),
       );
       return;
     }
@@ -210,12 +213,13 @@ export function adminRoutes(ctx: AppContext): Router {
         pages: Math.max(1, Math.ceil(page.total / PAGE_SIZE)),
         summary,
         codes: FINDING_CODES,
+        findingWords,
         statuses: SCAN_STATUSES,
         sorts: SORTS,
         staleCount: countOf(ctx, staleQuery(false)),
         blockAllCount: summary.byCode[BLOCK_ALL_CODE] ?? 0,
       },
-      { total: page.total, rows: rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest) },
+      { total: page.total, rows: rows.map(({ badge: _b, pageStatus: _p, findings: _f, ...rest }) => rest) },
     );
   });
 

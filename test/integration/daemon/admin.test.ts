@@ -67,6 +67,16 @@ describe('admin pages', () => {
     ]);
   });
 
+  it('when the admin reads the table, then each finding is in words, its code only in the title and the filter link', async () => {
+    const page = await h.call({ path: '/admin/domains?user=carol', headers: admin });
+    const row = page.body.slice(page.body.indexOf('<tr data-domain="nolockdown.example"'));
+    const cells = row.slice(0, row.indexOf('</tr>'));
+    expect(cells).toContain('title="LOCKDOWN_MISSING" data-code="LOCKDOWN_MISSING">No lockdown record</a>');
+    expect(cells).toContain('code=LOCKDOWN_MISSING');
+    expect(cells).not.toMatch(/>[A-Z]+_[A-Z_]+</);
+    expect(page.body).toContain('<option value="LOCKDOWN_BLOCK_ALL" title="LOCKDOWN_BLOCK_ALL">Lockdown blocks all mail</option>');
+  });
+
   it('when the table is exported, then CSV and JSON hold every matching row, and nothing in a cell can run as a formula', async () => {
     const csv = await h.call({ path: '/admin/domains?status=error&format=csv', headers: admin });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
