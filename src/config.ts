@@ -1,5 +1,5 @@
 /**
- * One configuration schema: defaults, environment overrides, validated at start (DESIGN.md).
+ * One configuration schema: defaults, environment overrides, validated at start (docs/design.md).
  * The smallest valid file is `{"provider": {"authId": "webhostingm"}}`.
  */
 import { readFileSync } from 'fs';
@@ -184,7 +184,7 @@ export function parseConfig(input: unknown, source = 'configuration'): Config {
   return result.data;
 }
 
-/** Environment overrides (DESIGN.md, issue 7): they win over the file. */
+/** Environment overrides (docs/design.md "Configuration"): they win over the file. */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);
   const set = (section: string, key: string, value: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * The interfaces through which every side effect enters the use cases (DESIGN.md "Layers").
+ * The interfaces through which every side effect enters the use cases (docs/design.md "Layers").
  * Adapters implement them; tests pass real servers or recording fakes. Types only: nothing here
  * does I/O, so every layer may import it.
  */
