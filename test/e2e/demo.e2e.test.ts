@@ -158,7 +158,7 @@ describe('demo in a browser', () => {
 
     // Unticked, the browser does not send the form: still on the page, the record unchanged.
     await page.locator('[data-action="fix"]').click();
-    expect(await question.evaluate((box) => (box as HTMLInputElement).validity.valueMissing)).toBe(true);
+    expect(await page.locator('[data-confirm="block-all"]:invalid').count()).toBe(1);
     expect(page.url()).toMatch(/\/domains\/blockall\.example$/);
     expect(await demo.sim.zoneText('blockall.example')).toContain('"v=mc1"');
 
