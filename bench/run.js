@@ -3,7 +3,7 @@
  * `npm run bench` (builds first): every benchmark of issue 7, each in child processes of its own, each
  * with its baseline measured in the same run, then one table of results and targets.
  *
- *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,user-page]
+ *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare,user-page]
  *
  * --quick shrinks every size (a smoke run, not a measurement). See RESULTS.md for a run on record.
  */
@@ -255,10 +255,25 @@ function userPage() {
   );
 }
 
+function fairshare() {
+  const r = child('fairshare.js', quick ? ['--quick'] : []);
+  results.fairshare = r;
+  const page = `${r.user}'s page (median of ${r.retryAfter.times.length}) while another user floods`;
+  const idle = `${fmt(r.idleMs)} ms idle`;
+  for (const [mode, ms, ratio, counts] of [
+    ['honouring Retry-After', r.retryAfterMs, r.retryAfterRatio, r.retryAfter.counts],
+    ['re-sending 100 ms after each 429', r.stormMs, r.stormRatio, r.storm.counts],
+    ['60 POST …/fix, re-sent 100 ms after each 429', r.jobsMs, r.jobsRatio, r.jobs.counts],
+  ]) {
+    const flooder = `${counts.pages} pages, ${counts.fixes} jobs, ${counts.tooMany} × 429`;
+    row('fair share', `${page}, ${mode} (flooder: ${flooder})`, `${fmt(ms)} ms`, idle, `${fmt(ratio, 2)}×`, '≤ 2×', ratio <= 2);
+  }
+}
+
 function main() {
   const info = machine();
   log(`machine: ${JSON.stringify(info)}`);
-  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, 'user-page': userPage };
+  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare, 'user-page': userPage };
   for (const [name, fn] of Object.entries(steps)) {
     if (!want(name)) continue;
     try {

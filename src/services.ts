@@ -84,7 +84,11 @@ const ZONE_WORKER = join(__dirname, 'usecases', 'scan', 'zoneWorker.js');
 export function createServices(config: Config, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? openStore(config.paths.journal, { clock: () => clock.now() });
-  const cpanel = createCpanelClient(config.cpanel, { cpanelUsersDir: config.paths.cpanelUsers, ...options.cpanel });
+  const cpanel = createCpanelClient(config.cpanel, {
+    cpanelUsersDir: config.paths.cpanelUsers,
+    domainMapCacheMs: config.cpanel.domainMapCacheSeconds * 1000,
+    ...options.cpanel,
+  });
   const ownResolver: ClosableResolver | undefined = options.resolver ? undefined : createResolver(config.dns);
   const resolver: Resolver = options.resolver ?? ownResolver!;
   const addressOf = createAddressLookup(config.dns, resolver);
