@@ -8,8 +8,18 @@
  * bench/mutation-summary.js writes bench/mutation-score.json and checks bench/MUTATION.md.
  */
 
-/** The areas, each mutated in its own StrykerJS run. */
+/** The areas, each mutated in its own StrykerJS run (`npm run mutate` runs all but `writes`). */
 export const AREAS = {
+  // The quick run: only the code that decides what is written to a zone or the journal — undo's
+  // plan, the apply loop and its settling, the records a change took out and put in, start-up
+  // reconciliation, and the simulator's serial check. A subset of `repair` and `jobs`.
+  writes: [
+    'src/usecases/repair/rollback.ts:49-117',
+    'src/usecases/repair/applyChange.ts:61-256',
+    'src/usecases/repair/records.ts',
+    'src/usecases/repair/reconcile.ts',
+    'src/simulator/serialCheck.ts',
+  ],
   repair: ['src/usecases/repair/**/*.ts', '!src/usecases/repair/index.ts'],
   plan: ['src/usecases/plan.ts', 'src/usecases/plan/**/*.ts'],
   lockdown: ['src/checks/lockdown/**/*.ts', '!src/checks/lockdown/index.ts'],
@@ -29,7 +39,7 @@ export const AREAS = {
  * that reaches a zone is built by the planner (mutated in full), and statuses are literal union types,
  * so mutating one does not compile. Leaving those out shortens the run on 2 cores by a third or so.
  */
-const MESSAGE_AREAS = ['repair', 'jobs'];
+const MESSAGE_AREAS = ['writes', 'repair', 'jobs'];
 
 const area = process.env.MUTATE_AREA ?? 'repair';
 if (!(area in AREAS)) throw new Error(`MUTATE_AREA must be one of ${Object.keys(AREAS).join(', ')}`);
