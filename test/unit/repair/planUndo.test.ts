@@ -41,7 +41,7 @@ function changeOf(before: Zone, plan: MassEditParams, after: Zone): Change {
     removed: recordsTakenOut(before, plan),
     added,
     plan,
-  } as Change;
+  };
 }
 
 /** The repair: the stale record on its line edited into the right one. */
