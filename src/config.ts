@@ -1,5 +1,5 @@
 /**
- * One configuration schema: defaults, environment overrides, validated at start (DESIGN.md).
+ * One configuration schema: defaults, environment overrides, validated at start (docs/design.md).
  * The smallest valid file is `{"provider": {"authId": "webhostingm"}}`.
  */
 import { readFileSync } from 'fs';
@@ -96,6 +96,8 @@ export const configSchema = z
         uapi: z.string().default('/usr/local/cpanel/bin/uapi'),
         /** WHM API calls per second in bulk work. */
         rateLimitPerSecond: z.number().min(0.1).max(1000).default(20),
+        /** Seconds the server's domain map (accounts, domains, zones) is reused between pages; 0 = never. */
+        domainMapCacheSeconds: z.number().int().min(0).max(600).default(20),
       })
       .strict()
       .prefault({}),
@@ -130,6 +132,10 @@ export const configSchema = z
         eximMainlog: z.string().default('/var/log/exim_mainlog'),
         dkimPublicKeys: z.string().default('/var/cpanel/domain_keys/public'),
         sendmail: z.string().default('/usr/sbin/sendmail'),
+        /** cPanel's zone templates, from which every new zone is made (`simple`, `standard`, `standardvirtualftp`). */
+        zoneTemplates: z.string().default('/var/cpanel/zonetemplates'),
+        /** Where a template's previous file is kept before a repair replaces it. */
+        templateBackups: z.string().default('/var/lib/fix-email-auth/zonetemplates'),
       })
       .strict()
       .prefault({}),
@@ -138,9 +144,11 @@ export const configSchema = z
         /**
          * How a test message is submitted as a cPanel user: `setuid` runs sendmail with the user's uid
          * and gid (Exim then sets $authenticated_id to the login name, as for PHP mail);
-         * `trusted-caller` has root pass `-oMai/-oMt` (for a test harness whose spool the user cannot write).
+         * `trusted-caller` has root pass `-oMai/-oMt` (same X-AuthUser, and it works where setuid
+         * cannot: under NoNewPrivileges, and with a test harness whose spool the user cannot write);
+         * `auto` (default) picks setuid unless the process runs with NoNewPrivileges (the systemd unit).
          */
-        submitAs: z.enum(['setuid', 'trusted-caller']).default('setuid'),
+        submitAs: z.enum(['auto', 'setuid', 'trusted-caller']).default('auto'),
       })
       .strict()
       .prefault({}),
@@ -180,7 +188,7 @@ export function parseConfig(input: unknown, source = 'configuration'): Config {
   return result.data;
 }
 
-/** Environment overrides (DESIGN.md, issue 7): they win over the file. */
+/** Environment overrides (docs/design.md "Configuration"): they win over the file. */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);
   const set = (section: string, key: string, value: unknown) => {
@@ -192,6 +200,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
   if (env.FIX_EMAIL_AUTH_JOURNAL) set('paths', 'journal', env.FIX_EMAIL_AUTH_JOURNAL);
   if (env.FIX_EMAIL_AUTH_SOCKET) set('paths', 'socket', env.FIX_EMAIL_AUTH_SOCKET);
   if (env.FIX_EMAIL_AUTH_EXIM_LOG) set('paths', 'eximMainlog', env.FIX_EMAIL_AUTH_EXIM_LOG);
+  if (env.FIX_EMAIL_AUTH_ZONE_TEMPLATES) set('paths', 'zoneTemplates', env.FIX_EMAIL_AUTH_ZONE_TEMPLATES);
   if (env.FIX_EMAIL_AUTH_AUTH_ID) set('provider', 'authId', env.FIX_EMAIL_AUTH_AUTH_ID);
   if (env.FIX_EMAIL_AUTH_BACKUP) set('backup', 'policy', env.FIX_EMAIL_AUTH_BACKUP);
   if (env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY) set('mail', 'submitAs', env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY);

@@ -1,6 +1,7 @@
 /** What every route gets, and the few helpers all of them use (identity, roles, HTML-or-JSON). */
 import type { Request, Response } from 'express';
 import type { Services } from '../services';
+import type { FairShareLimits, JobAdmission } from './fairShare';
 import type { JobRunner } from '../usecases/jobs';
 import { HttpError } from './httpErrors';
 import type { Identity, Role } from './identity';
@@ -24,6 +25,10 @@ export interface AppContext {
   version: string;
   /** TCP mode: the mount template links are built with (socket mode takes it from each request). */
   tcpMount: string | null;
+  /** Bounds on requests and jobs per tenant (fairShare.ts); default DEFAULT_FAIR_SHARE. */
+  fairShare?: FairShareLimits;
+  /** Whether a cPanel user may start another job (fairShare.ts). */
+  jobAdmission?: JobAdmission;
 }
 
 /** Per request, in `res.locals` (and so in every template). */

@@ -15,6 +15,7 @@ import { settleChangeFromZone } from '../usecases/repair';
 import { buildApp } from './app';
 import type { AppContext, DemoInfo } from './context';
 import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './listen';
+import { createJobAdmission, DEFAULT_FAIR_SHARE, fairShareRunner, type FairShareLimits } from './fairShare';
 import { jsonLogger, type Logger } from './logging';
 import { parseMountTemplate } from './mount';
 import { createSessionKeeper } from './session';
@@ -34,6 +35,8 @@ export interface DaemonOptions {
   sessionSecret?: Buffer;
   /** Skip start-up recovery (tests that stage it themselves). */
   skipRecovery?: boolean;
+  /** Bounds on requests and jobs per tenant (default DEFAULT_FAIR_SHARE, fairShare.ts). */
+  fairShare?: Partial<FairShareLimits>;
 }
 
 export interface Daemon {
@@ -65,9 +68,15 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   registerChangeJobs(runner, handlerDeps);
   registerServerJobs(runner, services.serverJobDeps());
 
+  const fairShare: FairShareLimits = { ...DEFAULT_FAIR_SHARE, ...options.fairShare };
+  const actorOfJob = (id: number) => services.store.getJob(id)?.actor;
+  const jobAdmission = createJobAdmission(runner, fairShare, actorOfJob);
   const ctx: AppContext = {
     services,
-    runner,
+    // Routes start jobs through the fair-share runner: bounded per user, each in a scope of its own.
+    runner: fairShareRunner(runner, jobAdmission, actorOfJob),
+    fairShare,
+    jobAdmission,
     log,
     mode,
     sessions: mode === 'tcp' ? createSessionKeeper(options.sessionSecret ? { secret: options.sessionSecret } : {}) : null,

@@ -4,7 +4,7 @@
  * simulator quietly unfaithful.
  *
  * Zones are given either as raw BIND text (`text` or `lines`, kept byte for byte) or as a compact
- * record list that `zoneLayout.ts` writes in cPanel's own file layout (cpanel-api.md §5.4).
+ * record list that `zoneLayout.ts` writes in cPanel's own file layout (docs/reference/cpanel-api.md §5.4).
  */
 import { readFileSync } from 'fs';
 import { z } from 'zod';
@@ -95,6 +95,12 @@ export const accountSpecSchema = z.object({
   plan: z.string().default('default'),
   /** cPanel features the account has (§6.6): `zoneedit`, `simplezoneedit`, `changemx`, `emailauth`… */
   features: z.array(z.string().regex(/^[a-z0-9_]+$/)).default(['zoneedit', 'simplezoneedit', 'changemx', 'emailauth']),
+  /**
+   * Other features switched off for the account (a feature list or an override). cPanel's features are
+   * on unless switched off (`Cpanel/Features/Check.pm` collects the disabled ones), e.g. a plugin's
+   * `fix_email_auth` that Feature Manager turned off.
+   */
+  disabledFeatures: z.array(z.string().regex(/^[a-z0-9_]+$/)).default([]),
   suspended: z.boolean().default(false),
   suspendReason: z.string().optional(),
   suspendTime: z.number().int().nonnegative().default(0),
@@ -120,7 +126,7 @@ export const tokenSpecSchema = z.object({
   token: z.string().min(1),
   /**
    * WHM tokens: the ACL list given at `api_token_create` (`acl-0=…`); absent = full access, the
-   * owner's ACLs (cpanel-api.md §1; `Cpanel/Security/Authn/APITokens/Object/whostmgr.pm`).
+   * owner's ACLs (docs/reference/cpanel-api.md §1; `Cpanel/Security/Authn/APITokens/Object/whostmgr.pm`).
    */
   acls: z.array(z.string().regex(/^[a-z0-9_-]+$/)).optional(),
 });
@@ -133,6 +139,8 @@ export const seedSchema = z
     accounts: z.array(accountSpecSchema).default([]),
     zones: z.array(zoneSpecSchema).default([]),
     tokens: z.array(tokenSpecSchema).default([]),
+    /** cPanel's zone templates (`/var/cpanel/zonetemplates/<name>`), name → text with `%key%` placeholders. */
+    zoneTemplates: z.record(z.string().regex(/^([a-z0-9][a-z0-9_-]*_)?(simple|standard|standardvirtualftp)$/), z.string()).default({}),
   })
   .superRefine((seed, ctx) => {
     const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });

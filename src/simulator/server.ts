@@ -1,5 +1,5 @@
 /**
- * The cPanel/WHM API simulator (cpanel-api.md §10): two HTTPS listeners on loopback — the cPanel side
+ * The cPanel/WHM API simulator (docs/reference/cpanel-api.md §10): two HTTPS listeners on loopback — the cPanel side
  * (`/execute/…`, like port 2083) and the WHM side (`/json-api/…`, like 2087) — over real BIND-format
  * zone files in `zonesDir`, plus the knobs tests need to stage what real servers do.
  */
@@ -52,6 +52,8 @@ export interface SimulatorOptions {
   newSerialType?: 'number' | 'string';
   /** Write the seed's zones into zonesDir at start (default true); false keeps files already there. */
   writeSeedZones?: boolean;
+  /** Where the seed's zone templates are written (cPanel's /var/cpanel/zonetemplates); none when absent. */
+  templatesDir?: string;
 }
 
 export interface Simulator {
@@ -77,6 +79,8 @@ export interface Simulator {
   setNewSerialType(type: 'number' | 'string'): void;
   setFeatures(user: string, features: readonly string[]): void;
   featuresOf(user: string): string[];
+  /** Switch any other feature (e.g. the plugin's `fix_email_auth`) on or off for an account. */
+  setFeatureEnabled(user: string, feature: string, enabled: boolean): void;
   /** Add an account (seed shape) and write its zones (given, or cPanel's default zone per domain). */
   addAccount(account: AccountSpecInput, zones?: ZoneSpecInput[]): Promise<void>;
   /**
@@ -194,6 +198,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   if (opts.writeSeedZones ?? true) {
     for (const [zone, text] of seedZoneTexts(seed, directory)) await zones.write(zone, text);
   }
+  if (opts.templatesDir) {
+    await fs.mkdir(opts.templatesDir, { recursive: true });
+    for (const [name, text] of Object.entries(seed.zoneTemplates)) await fs.writeFile(`${opts.templatesDir}/${name}`, text, 'latin1');
+  }
 
   const tokens = new TokenRegistry(seed.tokens);
   const faults = new Faults();
@@ -242,6 +250,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     },
     setFeatures: (user, features) => directory.setFeatures(user, features),
     featuresOf: (user) => [...(directory.account(user)?.features ?? [])],
+    setFeatureEnabled: (user, feature, enabled) => directory.setFeatureEnabled(user, feature, enabled),
     addAccount: async (input, zoneInputs = []) => {
       const account = parseAccountSpec(input);
       directory.addAccount(account);

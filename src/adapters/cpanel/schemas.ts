@@ -1,5 +1,5 @@
 /**
- * The `data` payloads of the account/domain/zone functions we use (cpanel-api.md §7), validated with
+ * The `data` payloads of the account/domain/zone functions we use (docs/reference/cpanel-api.md §7), validated with
  * zod. Lenient where cPanel varies (numbers as strings, extra fields), strict on what we rely on.
  * WHM list functions with no rows omit `data` entirely (§4.3): every reader here maps a missing
  * `data` or missing list key to an empty list.
@@ -56,6 +56,12 @@ export const localAuthorityRowSchema = z.looseObject({
 });
 export const whmLocalAuthorityDataSchema = z.object({ records: z.array(localAuthorityRowSchema).nullish() }).nullish();
 export const uapiLocalAuthorityDataSchema = z.array(localAuthorityRowSchema).nullish();
+
+/**
+ * WHM `verify_user_has_feature` → `{has_feature: 0|1, query_feature}` (cPanel 11.120
+ * `Whostmgr/API/1/Accounts.pm`).
+ */
+export const featureCheckDataSchema = z.looseObject({ has_feature: flag, query_feature: z.string().nullish() });
 
 /** UAPI `DomainInfo::list_domains` (§7.4). */
 export const listDomainsDataSchema = z.object({

@@ -1,5 +1,5 @@
 /**
- * The life of a change (issue "Writing DNS safely"):
+ * The life of a change (docs/design.md "Writing DNS safely"):
  *
  *   planned ──► backed_up ──► applying ──► applied ──► verified
  *      │  └───────────────────►  │  │          │          │

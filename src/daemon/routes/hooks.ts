@@ -26,6 +26,8 @@ export function hookRoutes(ctx: AppContext): Router {
     const event = field(req.body, 'event', 40) ?? 'unknown';
     if (!isValidName(user)) throw new HttpError(400, 'A cPanel user name is needed (“user”).', 'BAD_INPUT');
     const { services } = ctx;
+    // An account was created, restored or transferred: the cached domain map is out of date.
+    services.cpanel.invalidateDomainMap();
     if (services.config.policy.autoFixAfterTransfer && REPAIR_EVENTS.has(event)) {
       const domains = (await services.accounts.domainsOfUser(user)).map((d) => d.domain);
       const job = ctx.runner.startJob('bulk-fix', domains, { event, user }, actorOf(identity));

@@ -1,10 +1,10 @@
 /**
- * WHM account and domain listings (cpanel-api.md §7.1–§7.3): `listaccts`, `get_domain_info`,
+ * WHM account and domain listings (docs/reference/cpanel-api.md §7.1–§7.3): `listaccts`, `get_domain_info`,
  * `listzones`. Resellers see only what they own; empty lists omit `data` (§9.11). So does root with a
  * token whose ACL list lacks `all` (directory.ts `whmCaller`), with one exception cPanel 11.120 makes
  * in `Whostmgr/Accounts/List.pm`: root holding `list-accts` still lists every account.
  */
-import type { WhmCall } from '../context';
+import { requireArg, type WhmCall } from '../context';
 import { hasAcl } from '../directory';
 import { SimApiError } from '../envelopes';
 import { messages } from '../messages';
@@ -177,4 +177,16 @@ export function isZoneVisible(call: WhmCall, zone: string): boolean {
   const owner = call.ctx.directory.ownerOfZone(zone);
   if (owner === undefined) return call.caller.user === 'root';
   return call.ctx.directory.canSee(call.caller, owner.user);
+}
+
+/**
+ * `verify_user_has_feature` [user, feature] → `{has_feature, query_feature}` (cPanel 11.120
+ * `Whostmgr/API/1/Accounts.pm`): the caller must reach the account (`verify_account_access`).
+ */
+export async function verifyUserHasFeature(call: WhmCall): Promise<WhmReply> {
+  const user = requireArg(call.params, 'user');
+  const feature = requireArg(call.params, 'feature');
+  if (!call.ctx.directory.account(user)) throw new SimApiError(messages.noSuchUser(user));
+  if (!call.ctx.directory.canSee(call.caller, user)) throw new SimApiError(messages.notYourAccount(user));
+  return { data: { has_feature: call.ctx.directory.featureEnabled(user, feature) ? 1 : 0, query_feature: feature } };
 }
