@@ -3,7 +3,7 @@
  * `npm run bench` (builds first): every benchmark of issue 7, each in child processes of its own, each
  * with its baseline measured in the same run, then one table of results and targets.
  *
- *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare]
+ *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare,fleet,user-page]
  *
  * --quick shrinks every size (a smoke run, not a measurement). See RESULTS.md for a run on record.
  */
@@ -232,6 +232,72 @@ function exim() {
   );
 }
 
+function userPage() {
+  const r = child('user-page.js', [50, quick ? 5 : 20]);
+  results['user-page'] = r;
+  row(
+    "user's list page",
+    `${r.domains} domains, GET / over the socket, simulator behind (median of ${r.rounds})`,
+    `${fmt(r.pageMs)} ms (p95 ${fmt(r.pageP95Ms)})`,
+    `${fmt(r.callsMs)} ms (the cPanel calls alone)`,
+    `${fmt(r.pageMs / r.callsMs, 2)}×`,
+    '< 200 ms',
+    r.pageMs < 200,
+  );
+  row(
+    "user's list page",
+    "the daemon's CPU per page",
+    `${fmt(r.pageCpuMs)} ms`,
+    `${fmt(r.diagnosisMs)} ms (diagnosis, wall)`,
+    '',
+    '',
+    undefined,
+  );
+}
+
+function fleet() {
+  const servers = quick ? 10 : 100;
+  const perServer = quick ? 500 : 2000;
+  const r = child('fleet.js', [servers, perServer]);
+  results.fleet = r;
+  const rows = `${r.servers} servers × ${r.perServer} domains`;
+  row(
+    'fleet controller',
+    `ingest of ${rows} (signed pushes, 500-row entries, 4 servers at once)`,
+    `${fmt(r.ingestMs)} ms`,
+    `${fmt(r.copyMs)} ms (bare COPY, same table)`,
+    `${fmt(r.ingestMs / r.copyMs, 2)}×`,
+    '',
+    undefined,
+  );
+  row('fleet controller', 'rows/s ingested', fmt((r.rows / r.ingestMs) * 1000), fmt((r.copyRows / r.copyMs) * 1000), '', '', undefined);
+  const first = r.rss.find((x) => x.servers >= r.servers / 5) ?? r.rss[0];
+  const last = r.rss[r.rss.length - 1];
+  const peak = Math.max(...r.rss.map((x) => x.rssMiB));
+  row(
+    'fleet controller',
+    `RSS after ${first.servers} vs ${last.servers} servers (peak ${fmt(peak)} MiB)`,
+    `${fmt(last.rssMiB)} MiB`,
+    `${fmt(first.rssMiB)} MiB`,
+    `${fmt(last.rssMiB / first.rssMiB, 2)}×`,
+    'flat',
+    last.rssMiB / first.rssMiB <= 1.25,
+  );
+  const slowest = Math.max(...Object.values(r.queries).map((q) => q.ms));
+  const each = Object.entries(r.queries)
+    .map(([k, q]) => `${k} ${fmt(q.ms)}`)
+    .join(', ');
+  row(
+    'fleet controller',
+    `domain list at ${r.rows} rows, median ms per filtered page (${each})`,
+    `${fmt(slowest)} ms (slowest)`,
+    '',
+    '',
+    '< 300 ms',
+    slowest < 300,
+  );
+}
+
 function fairshare() {
   const r = child('fairshare.js', quick ? ['--quick'] : []);
   results.fairshare = r;
@@ -250,7 +316,7 @@ function fairshare() {
 function main() {
   const info = machine();
   log(`machine: ${JSON.stringify(info)}`);
-  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare };
+  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare, fleet, 'user-page': userPage };
   for (const [name, fn] of Object.entries(steps)) {
     if (!want(name)) continue;
     try {
