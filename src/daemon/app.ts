@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin';
 import { demoRoutes } from './routes/demo';
 import { hookRoutes } from './routes/hooks';
 import { jobRoutes } from './routes/jobs';
+import { templateRoutes } from './routes/templates';
 import { testEmailRoutes } from './routes/testEmail';
 import { userRoutes } from './routes/user';
 import { viewHelpers } from './viewHelpers';
@@ -68,6 +69,7 @@ export function buildApp(ctx: AppContext): Express {
   app.use(testEmailRoutes(ctx));
   app.use(jobRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(templateRoutes(ctx));
   app.use(hookRoutes(ctx));
   app.use(notFound);
   app.use(errorHandler(ctx));

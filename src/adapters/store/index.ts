@@ -33,3 +33,4 @@ export {
 export type { LogCursor, LogCursorStore } from './cursors';
 export type { FleetOutbox, FleetRequestRow, FleetRequestState, OutboxRow, ScanRowForFleet, ChangeRowForFleet } from './fleet';
 export { APPLICATION_ID, MIGRATIONS, latestVersion, type Migration } from './migrations';
+export type { TemplateChange, TemplateChangeStatus, TemplateJournal } from './templateChanges';

@@ -7,6 +7,7 @@ import type { Db } from './db';
 import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2_FLEET } from './schema-v2-fleet';
 import { storeError } from './store-error';
+import { SCHEMA_V3_TEMPLATES } from './templateChanges';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps: the `user_version` after this step. */
@@ -21,6 +22,7 @@ export const APPLICATION_ID = 0x66454131;
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'journal, audit, jobs, scan results, log cursors', up: (db) => db.exec(SCHEMA_V1) },
   { version: 2, name: 'fleet outbox, dirty marks, requests', up: (db) => db.exec(SCHEMA_V2_FLEET) },
+  { version: 3, name: 'zone-template changes', up: (db) => db.exec(SCHEMA_V3_TEMPLATES) },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -13,6 +13,7 @@ import { createJobQueue, type JobQueue } from './jobs';
 import { migrate } from './migrations';
 import { newRunnerId } from './runner';
 import { createScanResults, type ScanResults } from './scans';
+import { createTemplateJournal, type TemplateJournal } from './templateChanges';
 
 export interface StoreOptions {
   /** Time source for every timestamp the store writes (tests pass a fixed clock). */
@@ -21,7 +22,7 @@ export interface StoreOptions {
   runnerId?: string;
 }
 
-export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, ScanResults {
+export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, ScanResults, TemplateJournal {
   /** The fleet outbox and requests (a server enrolled with a fleet controller, usecases/fleet/). */
   readonly fleet: FleetOutbox;
   readonly path: string;
@@ -61,6 +62,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     ...createJobQueue(db, clock, audit, runnerId),
     ...createJobRecovery(db, clock, audit, runnerId),
     ...createScanResults(db),
+    ...createTemplateJournal(db, clock, audit),
     logCursors: createLogCursorStore(db, clock),
     fleet: createFleetOutbox(db),
     transaction: (fn) => db.transaction(fn).immediate(),
