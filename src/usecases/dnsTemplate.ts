@@ -39,7 +39,7 @@ export async function checkDnsTemplate(template: DnsTemplate | undefined, authId
     state: 'stale',
     values,
     desired,
-    message: `The DNS template's _mailchannels record${values.length > 1 ? 's' : ''} ${shown} ${values.length > 1 ? 'do' : 'does'} not name the provider as the one record: every new domain gets ${values.length > 1 ? 'them' : 'it'}. Fix it with "template --fix".`,
+    message: `The DNS template's _mailchannels record${values.length > 1 ? 's' : ''} ${shown} ${values.length > 1 ? 'do' : 'does'} not name the provider as the one record: every new domain gets ${values.length > 1 ? 'them' : 'it'}. Fix it with "plesk-template --fix".`,
   };
 }
 

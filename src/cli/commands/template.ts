@@ -1,4 +1,4 @@
-/** `template [--fix] [--json]`: the server DNS template's `_mailchannels` record (Plesk), and its fix. */
+/** `plesk-template [--fix] [--json]`: the server DNS template's `_mailchannels` record (Plesk), and its fix. */
 import type { Command } from 'commander';
 import { checkDnsTemplate, fixDnsTemplate } from '../../usecases/dnsTemplate';
 import { cliActor } from '../actor';
@@ -7,7 +7,7 @@ import { EXIT_OK, EXIT_PROBLEMS, printJson, type CliIO } from '../io';
 
 export function registerTemplate(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
-    .command('template')
+    .command('plesk-template')
     .description("Check the server DNS template's _mailchannels record, which every new domain copies (Plesk)")
     .option('--fix', "put the provider's record in the template in place of a stale one")
     .option('--json', 'print the report as JSON')

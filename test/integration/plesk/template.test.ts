@@ -46,7 +46,7 @@ describe('the server DNS template', () => {
     return new Promise<{ status: number; stdout: string }>((resolve) => {
       execFile(
         process.execPath,
-        [join(__dirname, '../../../bin/fix-email-auth'), 'template', ...args],
+        [join(__dirname, '../../../bin/fix-email-auth'), 'plesk-template', ...args],
         { env: { ...pleskShimEnv(p.sim, dir), FIX_EMAIL_AUTH_CONFIG: join(dir, 'config.json') }, timeout: 30_000 },
         (err, stdout) => resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
       );
