@@ -32,3 +32,6 @@ export {
 } from './scans';
 export type { LogCursor, LogCursorStore } from './cursors';
 export { APPLICATION_ID, MIGRATIONS, latestVersion, type Migration } from './migrations';
+export type { SelfHealStore, RejectionBatch, DomainRejections, RejectedDomain, AutofixAttempt } from './selfheal';
+export type { Notice, NoticeKind, NewNotice, NoticeStore } from './notices';
+export type { MetricsQueries, ChangeCount, FinishedJob } from './metricsQueries';
