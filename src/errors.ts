@@ -22,6 +22,7 @@ export type ErrorCode =
   // repair
   | 'BACKUP_FAILED'
   | 'CONFLICT'
+  | 'CONFIRMATION_REQUIRED'
   | 'NOT_FOUND'
   | 'DNS_ERROR'
   | 'INTERNAL';

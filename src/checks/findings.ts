@@ -10,7 +10,7 @@ export const FINDING_SEVERITY = {
   LOCKDOWN_MISSING: 'warning',
   LOCKDOWN_STALE: 'error',
   LOCKDOWN_WRONG_SENDERID: 'error',
-  LOCKDOWN_BLOCK_ALL: 'error',
+  LOCKDOWN_BLOCK_ALL: 'warning',
   LOCKDOWN_MULTIPLE: 'error',
   LOCKDOWN_MALFORMED: 'error',
   LOCKDOWN_CFID: 'error',
@@ -36,6 +36,53 @@ export const FINDING_SEVERITY = {
 } as const satisfies Record<string, Severity>;
 
 export type FindingCode = keyof typeof FINDING_SEVERITY;
+
+/**
+ * "Stale": the lockdown findings that make MailChannels reject the domain's mail although nobody
+ * meant it to (a record left by a migration, a dead `cfid=`, several or broken records, another
+ * user's sender ID). What `fix --all-stale`, the admin's "all stale" and the scan's summary pick.
+ *
+ * A bare `v=mc1` (LOCKDOWN_BLOCK_ALL) is not among them: MailChannels' support article has described
+ * it as the way to stop all sending from a domain
+ * (https://support.mailchannels.com/hc/en-us/articles/16918954360845-Secure-your-domain-name-against-spoofing-with-Domain-Lockdown),
+ * like SPF `-all` for parked and non-sending domains: a customer's choice a bulk repair must not undo. A
+ * domain whose record blocks all mail is left out of the selection even when it has another stale
+ * finding too (`v=mc1 auth=` is both block-all and malformed), unless the caller asks to include it.
+ */
+export const STALE_LOCKDOWN_CODES = [
+  'LOCKDOWN_STALE',
+  'LOCKDOWN_WRONG_SENDERID',
+  'LOCKDOWN_MULTIPLE',
+  'LOCKDOWN_MALFORMED',
+  'LOCKDOWN_CFID',
+] as const satisfies readonly FindingCode[];
+
+/** The record blocks all mail on purpose (or so it reads): repaired only when someone says so. */
+export const BLOCK_ALL_CODE = 'LOCKDOWN_BLOCK_ALL' satisfies FindingCode;
+
+export interface StaleOptions {
+  /** Also pick domains whose record blocks all mail (`--include-block-all`, WHM's checkbox). */
+  includeBlockAll?: boolean;
+}
+
+/** The stale selection as a filter over stored scan results: any of `codes`, none of `excludeCodes`. */
+export function staleSelection(options: StaleOptions = {}): { codes: FindingCode[]; excludeCodes: FindingCode[] } {
+  return options.includeBlockAll
+    ? { codes: [...STALE_LOCKDOWN_CODES, BLOCK_ALL_CODE], excludeCodes: [] }
+    : { codes: [...STALE_LOCKDOWN_CODES], excludeCodes: [BLOCK_ALL_CODE] };
+}
+
+/** Is a domain with these findings (or finding codes) in the stale selection? */
+export function isStaleLockdown(findings: readonly (string | Pick<Finding, 'code'>)[], options: StaleOptions = {}): boolean {
+  const { codes, excludeCodes } = staleSelection(options);
+  const present = new Set(findings.map((f) => (typeof f === 'string' ? f : f.code)));
+  return codes.some((c) => present.has(c)) && !excludeCodes.some((c) => present.has(c));
+}
+
+/** The domain's record blocks all mail through MailChannels (a repair needs explicit consent). */
+export function blocksAllMail(findings: readonly (string | Pick<Finding, 'code'>)[]): boolean {
+  return findings.some((f) => (typeof f === 'string' ? f : f.code) === BLOCK_ALL_CODE);
+}
 
 /** A DNS record a finding is about, as shown to people and written to JSON. */
 export interface FindingRecord {

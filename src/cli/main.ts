@@ -45,7 +45,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     io.stderr.write(`fix-email-auth: ${describeError(err)}\n`);
     if (err instanceof FixEmailAuthError)
-      return ['BAD_INPUT', 'ZONE_PARSE', 'UNSAFE_VALUE', 'UNKNOWN_DOMAIN', 'NOT_OWNED', 'CONFIG_INVALID', 'NOT_FOUND'].includes(err.code)
+      return [
+        'BAD_INPUT',
+        'ZONE_PARSE',
+        'UNSAFE_VALUE',
+        'UNKNOWN_DOMAIN',
+        'NOT_OWNED',
+        'CONFIG_INVALID',
+        'NOT_FOUND',
+        'CONFIRMATION_REQUIRED',
+      ].includes(err.code)
         ? EXIT_BAD_INPUT
         : 3;
     return 3;

@@ -72,7 +72,7 @@ export function applyMassEdit(text: string, zoneName: string, change: MassEditCh
   const oldSerial = details.zone.serial;
 
   const { edits, removes } = claimLines(details.spans, change, zone);
-  checkSoaRules(edits, removes, change.add, oldSerial, zone);
+  checkSoaAndNsRules(edits, removes, change.add, details.spans, oldSerial);
   const newSerial = bumpSerial(oldSerial, opts);
   const withNewSerial = (data: string[]) => data.map((item, i) => (i === 2 ? newSerial : item));
   const write = (record: RenderableRecord, origin: Labels) => renderOrRefuse(record, zoneNameLabels, origin, zone);
@@ -167,17 +167,34 @@ function claimLines(spans: RecordSpan[], change: MassEditChange, zone: string): 
   return { edits, removes };
 }
 
-/** One SOA, never removed, its serial only changed by the bump (§6.3). */
-function checkSoaRules(edits: ClaimedEdit[], removes: RecordSpan[], adds: MassEditAdd[], oldSerial: string, zone: string): void {
-  for (const span of removes) if (span.record.type === 'SOA') throw new LineEditError(messages.removeSoa(span.firstLine, zone));
+/**
+ * One SOA, never removed, its type, name and serial never changed by hand (§6.3), and at least one of
+ * the zone's NS lines kept: cPanel counts the lines that are not removed by their type before the
+ * edit (Cpanel/ZoneFile/LineEdit.pm `add`, `edit`, `remove`, `build`).
+ */
+function checkSoaAndNsRules(
+  edits: ClaimedEdit[],
+  removes: RecordSpan[],
+  adds: MassEditAdd[],
+  spans: RecordSpan[],
+  oldSerial: string,
+): void {
+  for (const add of adds) if (String(add.record_type).toUpperCase() === 'SOA') throw new LineEditError(messages.secondSoa());
   for (const { edit, span } of edits) {
     const newType = String(edit.record_type).toUpperCase();
     if (span.record.type === 'SOA') {
-      if (newType !== 'SOA') throw new LineEditError(messages.removeSoa(span.firstLine, zone));
+      if (newType !== 'SOA') throw new LineEditError(messages.soaTypeChanged());
+      if (stripFinalDot(edit.dname) !== stripFinalDot(span.record.dname)) throw new LineEditError(messages.soaNameChanged());
       if (edit.data[2] !== oldSerial) throw new LineEditError(messages.soaSerialChanged(oldSerial));
-    } else if (newType === 'SOA') throw new LineEditError(messages.secondSoa(zone));
+    } else if (newType === 'SOA') throw new LineEditError(messages.secondSoa());
   }
-  for (const add of adds) if (String(add.record_type).toUpperCase() === 'SOA') throw new LineEditError(messages.secondSoa(zone));
+  for (const span of removes) if (span.record.type === 'SOA') throw new LineEditError(messages.removeSoa());
+  const removed = new Set(removes);
+  if (!spans.some((span) => span.record.type === 'NS' && !removed.has(span))) throw new LineEditError(messages.noNameServers());
+}
+
+function stripFinalDot(name: string): string {
+  return name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
 function bumpSerial(oldSerial: string, opts: MassEditOptions): string {
@@ -226,6 +243,6 @@ function parseResult(newText: string, zone: string): Zone {
 function requireApexNs(result: Zone, zone: string): void {
   const apex = `${zone}.`;
   if (!result.records.some((record) => record.type === 'NS' && record.name === apex)) {
-    throw new LineEditError(messages.noNameServers(zone), { cpanelType: 'InvalidZoneFile' });
+    throw new LineEditError(messages.noApexNameServers(zone), { cpanelType: 'InvalidZoneFile' });
   }
 }

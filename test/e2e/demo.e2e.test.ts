@@ -83,7 +83,7 @@ describe('demo in a browser', () => {
     expect(await row('migrated.example').getAttribute('data-status')).toBe('error');
   });
 
-  it('when the admin scans, previews three domains and repairs them in bulk, then every one is verified and ok in the table', async () => {
+  it('when the admin scans, previews three domains and repairs them in bulk, then the stale ones are verified and the block-all one is kept', async () => {
     await page.locator('button', { hasText: 'Switch user' }).click();
     await page.locator('[data-demo-admin]').click();
     await page.waitForURL(/\/admin$/);
@@ -92,9 +92,11 @@ describe('demo in a browser', () => {
     await page.waitForURL(/\/jobs\/\d+$/);
     await page.locator('a', { hasText: 'See the results' }).click({ timeout: 30000 });
     await page.waitForURL(/\/admin\/domains$/);
-    for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example', 'migrated.example']) {
+    for (const domain of ['cfid.example', 'tworecords.example', 'migrated.example']) {
       expect(await row(domain).getAttribute('data-status')).toBe('error');
     }
+    // Blocking all mail is a choice: a warning, never repaired in bulk without the separate box.
+    expect(await row('blockall.example').getAttribute('data-status')).toBe('warning');
     await page.screenshot({ path: join(DOCS, 'screenshot-admin.png'), fullPage: true });
 
     for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example'])
@@ -103,7 +105,8 @@ describe('demo in a browser', () => {
     await page.waitForURL(/\/jobs\/\d+$/);
     const apply = page.locator('[data-action="bulk-fix"]');
     await apply.waitFor({ timeout: 30000 });
-    expect(await apply.textContent()).toContain('Apply these 3 changes');
+    expect(await apply.textContent()).toContain('Apply these 2 changes');
+    expect(await page.locator('[data-held-block-all]').textContent()).toContain('blockall.example');
     // The preview shows each domain's record now and after.
     expect(await row('tworecords.example').textContent()).toMatch(/v=mc1 auth=oldhost[\s\S]*v=mc1 auth=webhostingm/);
     expect(await demo.sim.zoneText('cfid.example')).toContain('cfid=oldsite.workers.dev');
@@ -111,13 +114,14 @@ describe('demo in a browser', () => {
     await apply.click();
     await page.waitForURL(/\/jobs\/\d+$/);
     await page.locator('[data-job-status="done"]').waitFor({ timeout: 30000 });
-    for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example']) {
+    for (const domain of ['cfid.example', 'tworecords.example']) {
       expect(await row(domain).textContent()).toContain('Verified');
     }
 
     await page.goto(new URL('/admin/domains', demo.url).toString());
-    for (const domain of ['cfid.example', 'tworecords.example', 'blockall.example'])
-      expect(await row(domain).getAttribute('data-status')).toBe('ok');
+    for (const domain of ['cfid.example', 'tworecords.example']) expect(await row(domain).getAttribute('data-status')).toBe('ok');
+    expect(await row('blockall.example').getAttribute('data-status')).toBe('warning');
+    expect(await demo.sim.zoneText('blockall.example')).toContain('"v=mc1"');
     expect(await row('migrated.example').getAttribute('data-status')).toBe('error');
   });
 

@@ -54,6 +54,8 @@ export interface ScanQuery {
   status?: ScanStatus | readonly ScanStatus[];
   /** Domains with this finding code (any of them, for a list). */
   code?: string | readonly string[];
+  /** Leave out domains with any of these finding codes. */
+  excludeCode?: readonly string[];
   /** Substring of the domain name. */
   search?: string;
   /** `status` sorts by severity (error, unknown, warning, info, ok when descending). Default: domain. */
@@ -141,6 +143,10 @@ function filterOf(query: ScanQuery, table = ''): SqlFilter {
     const codes = typeof query.code === 'string' ? [query.code] : [...query.code];
     if (codes.length === 0) where.always('0');
     else where.always(`${table}domain IN (SELECT domain FROM scan_codes WHERE code IN (${codes.map(() => '?').join(', ')}))`, ...codes);
+  }
+  if (query.excludeCode !== undefined && query.excludeCode.length > 0) {
+    const codes = [...query.excludeCode];
+    where.always(`${table}domain NOT IN (SELECT domain FROM scan_codes WHERE code IN (${codes.map(() => '?').join(', ')}))`, ...codes);
   }
   if (query.search !== undefined && query.search !== '') {
     const escaped = query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);

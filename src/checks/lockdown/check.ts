@@ -18,7 +18,8 @@
  *      undocumented (§5) and MULTIPLE (error) stands alone, its details telling which record authorizes.
  *    - not authorized, and the provider named only through other users' sender IDs → LOCKDOWN_WRONG_SENDERID;
  *    - not authorized, no identifier at all and no `cfid=` (bare `v=mc1`, or only unknown/empty fields)
- *      → LOCKDOWN_BLOCK_ALL (§4: block-all or invalid, either way rejected);
+ *      → LOCKDOWN_BLOCK_ALL, a warning: every message is rejected, which a non-sending domain may
+ *      want, so it is a choice to confirm, not a breakage (findings.ts);
  *    - otherwise → LOCKDOWN_STALE (foreign ids, `cfid=` only, suspect case-folded matches, comma lists).
  */
 import { type ZoneRecord } from '../../zone/model';
@@ -229,7 +230,7 @@ function verdictFinding(
     return finding(
       'LOCKDOWN_BLOCK_ALL',
       'lockdown',
-      `The Domain Lockdown record for ${d} names no account at all ("v=mc1" alone), which blocks all mail from ${d} through MailChannels (${rejection}).`,
+      `The Domain Lockdown record for ${d} names no account at all, which tells MailChannels to reject every message from ${d} (${rejection}). That is right for a domain that never sends mail (like SPF "-all"), so it is left alone unless you choose to allow sending through ${provider}.`,
       records,
       { recommended },
     );

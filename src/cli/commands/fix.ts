@@ -1,8 +1,10 @@
 /**
- * `fix <domain…> [--dry-run] [--yes] [--keep-foreign] [--backup required|best-effort|off] [--json]`:
+ * `fix <domain…> [--dry-run] [--yes] [--allow-block-all] [--keep-foreign] [--backup required|best-effort|off] [--json]`:
  * show the record before and after, ask on a terminal, then snapshot → apply → verify → record.
- * `fix --all-stale [--dry-run] [--concurrency N] [--yes] [--no-scan]`: every domain whose lockdown
- * record makes MailChannels reject its mail, as one resumable bulk job (fixAllStale.ts).
+ * A record that blocks all mail is replaced only with `--allow-block-all` or a yes to its own
+ * question (`--yes` does not answer it: usecases/plan/confirmation.ts).
+ * `fix --all-stale [--include-block-all] [--dry-run] [--concurrency N] [--yes] [--no-scan]`: every
+ * stale domain (checks/findings.ts), as one resumable bulk job (fixAllStale.ts).
  */
 import type { Command } from 'commander';
 import { FixEmailAuthError } from '../../errors';
@@ -21,6 +23,8 @@ interface FixOptions {
   backup?: string;
   json?: boolean;
   allStale?: boolean;
+  allowBlockAll?: boolean;
+  includeBlockAll?: boolean;
   concurrency?: string;
   scan?: boolean;
 }
@@ -57,6 +61,22 @@ function resultJson(r: RepairResult): Record<string, unknown> {
 
 const SUCCESS = new Set(['verified', 'unchanged', 'planned']);
 
+/**
+ * A record that blocks all mail is replaced only when the person says so: `--allow-block-all`, or a
+ * yes to the question on a terminal. Not on a terminal and no flag: refused. `undefined` when the
+ * plan needs no such consent.
+ */
+async function consentToBlockAll(io: CliIO, preview: RepairResult, allowed: boolean): Promise<boolean | undefined> {
+  if (!preview.needsConfirmation) return undefined;
+  if (allowed) return true;
+  if (!io.confirm)
+    throw new FixEmailAuthError(
+      'CONFIRMATION_REQUIRED',
+      `${preview.domain}: ${preview.needsConfirmation} Not on a terminal: add --allow-block-all to replace the record.`,
+    );
+  return io.confirm(`${preview.domain}: ${preview.needsConfirmation}`);
+}
+
 export function registerFix(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('fix')
@@ -67,7 +87,12 @@ export function registerFix(program: Command, io: CliIO, setExit: (code: number)
     .option('--keep-foreign', "keep other providers' auth= values in the record")
     .option('--backup <policy>', 'JetBackup snapshot policy for this run: required, best-effort or off')
     .option('--json', 'print JSON: { "results": [ … ] } (with --all-stale: { "dryRun", "job" }, zone by zone)')
-    .option('--all-stale', 'every domain whose lockdown record makes MailChannels reject its mail: scan, dry run, then one bulk job')
+    .option('--allow-block-all', 'replace a record that blocks all mail (v=mc1 alone) without asking')
+    .option(
+      '--all-stale',
+      'every domain whose lockdown record makes MailChannels reject its mail by mistake: scan, dry run, then one bulk job',
+    )
+    .option('--include-block-all', 'with --all-stale: also the domains whose record blocks all mail on purpose')
     .option('--concurrency <n>', 'with --all-stale: zones repaired at once (default 4)')
     .option('--no-scan', 'with --all-stale: use the latest stored scan instead of scanning first')
     .action(async (domains: string[], options: FixOptions) => {
@@ -81,6 +106,7 @@ export function registerFix(program: Command, io: CliIO, setExit: (code: number)
           ...(options.dryRun ? { dryRun: true } : {}),
           ...(options.yes ? { yes: true } : {}),
           ...(options.keepForeign ? { keepForeign: true } : {}),
+          ...(options.includeBlockAll ? { includeBlockAll: true } : {}),
           ...(options.json ? { json: true } : {}),
           ...(concurrency !== undefined ? { concurrency } : {}),
           scan: options.scan !== false,
@@ -89,6 +115,8 @@ export function registerFix(program: Command, io: CliIO, setExit: (code: number)
         return;
       }
       if (domains.length === 0) throw new FixEmailAuthError('BAD_INPUT', 'Name at least one domain to repair (or --all-stale)');
+      if (options.includeBlockAll)
+        throw new FixEmailAuthError('BAD_INPUT', '--include-block-all goes with --all-stale (one domain: --allow-block-all)');
       if (options.concurrency !== undefined) throw new FixEmailAuthError('BAD_INPUT', '--concurrency goes with --all-stale');
       const config = withBackupPolicy(cliConfig(io), options.backup);
       const results = await withServices(config, async (services) => {
@@ -103,6 +131,12 @@ export function registerFix(program: Command, io: CliIO, setExit: (code: number)
             continue;
           }
           if (!options.json) io.stdout.write(renderBeforeAfter(preview));
+          const allowBlockAll = await consentToBlockAll(io, preview, options.allowBlockAll === true);
+          if (allowBlockAll === false) {
+            io.stdout.write('Nothing changed.\n');
+            out.push({ ...preview, status: 'unchanged', message: 'Declined; the record still blocks all mail.' });
+            continue;
+          }
           if (!options.yes) {
             if (!io.confirm)
               throw new FixEmailAuthError('BAD_INPUT', 'Refusing to change DNS without confirmation when not on a terminal: add --yes');
@@ -115,6 +149,7 @@ export function registerFix(program: Command, io: CliIO, setExit: (code: number)
           const result = await repairDomain(ctx, {
             domain,
             actor,
+            ...(allowBlockAll ? { allowBlockAll: true } : {}),
             ...(preview.plan ? { confirmedPlan: preview.plan } : {}),
             ...(options.keepForeign ? { keepForeign: true } : {}),
             ...(options.json ? {} : { onStep: (e) => io.stdout.write(renderStep(e)) }),

@@ -1,6 +1,7 @@
 /**
- * `fix --all-stale [--dry-run] [--concurrency N] [--yes] [--no-scan]`: repair every domain whose
- * Domain Lockdown record makes MailChannels reject its mail, as one resumable job.
+ * `fix --all-stale [--include-block-all] [--dry-run] [--concurrency N] [--yes] [--no-scan]`: repair
+ * every stale domain (checks/findings.ts `staleSelection`), as one resumable job. Domains whose record
+ * blocks all mail are left alone (and counted) unless `--include-block-all` asks for them.
  *
  * 1. Scan the server (fast path when the files are readable) so the selection is current — or, with
  *    `--no-scan`, take the latest scan from the journal's database.
@@ -9,6 +10,7 @@
  *    dry run planned: one write at a time per zone, journalled, serial-checked, verified.
  * Ctrl-C stops claiming new domains and lets the running ones finish; `job resume <id>` continues.
  */
+import { BLOCK_ALL_CODE } from '../../checks/findings';
 import { FixEmailAuthError } from '../../errors';
 import type { Config } from '../../config';
 import { bulkReport, selectFromScan, startBulkFix, type BulkReport } from '../../usecases/bulk';
@@ -26,6 +28,8 @@ export interface AllStaleOptions {
   dryRun?: boolean;
   yes?: boolean;
   keepForeign?: boolean;
+  /** Also the domains whose record blocks all mail (and replace those records). */
+  includeBlockAll?: boolean;
   json?: boolean;
   concurrency?: number;
   /** false: use the latest stored scan instead of scanning first. */
@@ -63,16 +67,22 @@ export async function runAllStale(io: CliIO, config: Config, options: AllStaleOp
       const done = await runScan(ctx, { onProgress: (p) => bar.update(p.zonesDone, p.zonesTotal) });
       bar.done(`Scanned ${done.domainsDone} domain(s) in ${done.zonesDone} zone(s).`);
     }
-    const selected = selectFromScan(store, { allStale: true });
+    const includeBlockAll = options.includeBlockAll === true;
+    const selected = selectFromScan(store, { allStale: true, includeBlockAll });
+    const blockAll = includeBlockAll ? [] : selectFromScan(store, { codes: [BLOCK_ALL_CODE] });
+    if (blockAll.length > 0)
+      say(
+        `${blockAll.length} domain(s) are set to block all mail (v=mc1 alone) and are left as they are; add --include-block-all to change them too.\n`,
+      );
     if (selected.length === 0) {
       if (options.json) printJson(io, { dryRun: null, job: null });
-      else say('No domain has a lockdown record that makes MailChannels reject its mail.\n');
+      else say('No domain has a lockdown record that makes MailChannels reject its mail by mistake.\n');
       return EXIT_OK;
     }
 
     const runner = cliRunner(services);
     const concurrency = options.concurrency !== undefined ? { concurrency: options.concurrency } : {};
-    const keep = options.keepForeign ? { keepForeign: true } : {};
+    const keep = { ...(options.keepForeign ? { keepForeign: true } : {}), ...(includeBlockAll ? { allowBlockAll: true } : {}) };
     const dry = startBulkFix(runner, selected, actor, { dryRun: true, ...concurrency, ...keep });
     await followJob(io, store, dry.id, { runner, label: 'dry run' });
     const preview = bulkReport({ queue: store, scans: store }, dry.id)!;

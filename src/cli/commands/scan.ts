@@ -1,6 +1,6 @@
 /**
  * `scan [--all | --user U | --reseller R] [--only-problems] [--status S…] [--code C…] [--json | --csv]
- *  [--via-api] [--concurrency N] [--auth-id ID]`: diagnose every domain of the server, zone by zone,
+ *  [--via-api] [--concurrency N] [--auth-id ID] [--include-block-all]`: diagnose every domain of the server, zone by zone,
  * and keep the latest result per domain in the journal's database (the admin pages' table).
  *
  * Reads the server's own files when it can (/etc/userdomains, /var/named, /var/cpanel/users; paths
@@ -12,7 +12,7 @@
 import { setFlagsFromString } from 'v8';
 import type { Command } from 'commander';
 import { SCAN_STATUSES, type ScanStatus } from '../../adapters/store';
-import { FINDING_SEVERITY } from '../../checks/findings';
+import { blocksAllMail, FINDING_SEVERITY, isStaleLockdown } from '../../checks/findings';
 import { FixEmailAuthError } from '../../errors';
 import { scanServer, type ScannedDomain, type ScanProgress } from '../../usecases/scan';
 import { cliConfig, withServices } from '../context';
@@ -32,6 +32,7 @@ interface ScanCliOptions {
   concurrency?: string;
   authId?: string;
   progress: boolean;
+  includeBlockAll?: boolean;
 }
 
 const PROBLEM_STATUSES: readonly ScanStatus[] = ['warning', 'error', 'unknown'];
@@ -108,7 +109,21 @@ function problemCodes(row: ScannedDomain): string[] {
   return row.codes.filter((c) => FINDING_SEVERITY[c as keyof typeof FINDING_SEVERITY] !== 'ok');
 }
 
-function summary(progress: ScanProgress, counts: Map<string, number>, codes: Map<string, number>, source: string, seconds: number): string {
+/** Domains of the scan in the stale selection, and those whose record blocks all mail. */
+interface StaleCount {
+  count: number;
+  blockAll: number;
+  includeBlockAll: boolean;
+}
+
+function summary(
+  progress: ScanProgress,
+  counts: Map<string, number>,
+  codes: Map<string, number>,
+  stale: StaleCount,
+  source: string,
+  seconds: number,
+): string {
   const byStatus = ['error', 'warning', 'unknown', 'info', 'ok']
     .filter((s) => counts.get(s))
     .map((s) => `${counts.get(s)} ${s}`)
@@ -123,17 +138,15 @@ function summary(progress: ScanProgress, counts: Map<string, number>, codes: Map
     `Scanned ${progress.domainsDone} domain(s) in ${progress.zonesDone} zone(s) from ${source} in ${seconds.toFixed(1)} s: ${byStatus || 'nothing to scan'}.`,
   ];
   if (top) lines.push(`Findings: ${top}.`);
-  const stale = [
-    'LOCKDOWN_STALE',
-    'LOCKDOWN_WRONG_SENDERID',
-    'LOCKDOWN_BLOCK_ALL',
-    'LOCKDOWN_MULTIPLE',
-    'LOCKDOWN_MALFORMED',
-    'LOCKDOWN_CFID',
-  ].reduce((n, c) => n + (codes.get(c) ?? 0), 0);
-  if (stale > 0)
+  if (stale.count > 0) {
+    const flag = stale.includeBlockAll ? ' --include-block-all' : '';
     lines.push(
-      `${stale} domain(s) have a lockdown record that makes MailChannels reject their mail: preview the fix with \`fix-email-auth fix --all-stale --dry-run\`.`,
+      `${stale.count} domain(s) have a lockdown record that makes MailChannels reject their mail: preview the fix with \`fix-email-auth fix --all-stale${flag} --dry-run\`.`,
+    );
+  }
+  if (stale.blockAll > 0 && !stale.includeBlockAll)
+    lines.push(
+      `${stale.blockAll} domain(s) are set to block all mail (v=mc1 alone), usually on purpose; they are not counted as stale (--include-block-all).`,
     );
   return `${lines.join('\n')}\n`;
 }
@@ -153,6 +166,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--via-api', 'read accounts and zones through WHM’s API even when the files are readable')
     .option('--concurrency <n>', 'zones read and diagnosed at once (default 8)')
     .option('--auth-id <id>', 'MailChannels account ID that must be authorized (default: provider.authId)')
+    .option('--include-block-all', 'count domains whose record blocks all mail (v=mc1 alone) as stale too')
     .option('--no-progress', 'no progress on stderr')
     .action(async (options: ScanCliOptions) => {
       if (options.json && options.csv) throw new FixEmailAuthError('BAD_INPUT', 'Choose one of --json and --csv');
@@ -171,6 +185,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           const bar = options.progress ? createProgress(io, { label: 'scan', unit: 'zones' }) : null;
           const counts = new Map<string, number>();
           const codeCounts = new Map<string, number>();
+          const stale: StaleCount = { count: 0, blockAll: 0, includeBlockAll: options.includeBlockAll === true };
           let problems = false;
           let first = true;
           if (options.json) io.stdout.write('{ "domains": [\n');
@@ -186,6 +201,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
             onResult: (row) => {
               counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
               for (const c of row.codes) codeCounts.set(c, (codeCounts.get(c) ?? 0) + 1);
+              if (isStaleLockdown(row.codes, { includeBlockAll: stale.includeBlockAll })) stale.count++;
+              if (blocksAllMail(row.codes)) stale.blockAll++;
               if (row.status === 'warning' || row.status === 'error' || row.status === 'unknown') problems = true;
             },
           });
@@ -205,7 +222,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           }
           if (options.json) io.stdout.write(`${first ? '' : '\n'}] }\n`);
           const source = ctx.source.kind === 'files' ? 'the server’s files' : 'WHM’s API';
-          const end = summary(progress, counts, codeCounts, source, (Date.now() - started) / 1000);
+          const end = summary(progress, counts, codeCounts, stale, source, (Date.now() - started) / 1000);
           bar?.done();
           if (controller.signal.aborted) io.stderr.write('Scan interrupted: the domains checked so far are stored.\n');
           if (!options.json && !options.csv) io.stdout.write(end);

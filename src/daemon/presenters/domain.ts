@@ -4,6 +4,7 @@ import type { Finding, FindingRecord } from '../../checks/findings';
 import type { DomainInfo, LocalAuthority } from '../../ports';
 import { absoluteName } from '../../zone/model';
 import type { DomainDiagnosis } from '../../usecases/inspect';
+import { confirmationNeeded } from '../../usecases/plan/confirmation';
 import { lockdownRecordsOf } from '../../usecases/repair';
 import { badge, checkSeverity, findingGroups, headline, pageStatus, type Badge, type PageStatus } from './status';
 import { planView, showRecord, type PlanView, type ShownRecord } from './records';
@@ -29,6 +30,8 @@ export interface DomainRow {
   /** The worst finding's sentence, or why the domain could not be checked. */
   summary: string;
   fixable: boolean;
+  /** The record blocks all mail: the fix is offered only after a review and an explicit yes. */
+  blocksAll: boolean;
   notAuthoritative: boolean;
 }
 
@@ -51,6 +54,7 @@ export function domainRow(d: DomainDiagnosis): DomainRow {
       checks: { lockdown: unknown, spf: unknown, dkim: unknown, dmarc: unknown },
       summary: `Could not be checked: ${d.error?.message ?? 'unknown error'}`,
       fixable: false,
+      blocksAll: false,
       notAuthoritative: false,
     };
   }
@@ -67,6 +71,7 @@ export function domainRow(d: DomainDiagnosis): DomainRow {
     },
     summary: headline(f)?.message ?? 'Everything checked is in order.',
     fixable: report.plan !== null && d.authority?.local !== false,
+    blocksAll: f.some((x) => x.code === 'LOCKDOWN_BLOCK_ALL'),
     notAuthoritative: d.authority?.local === false,
   };
 }
@@ -149,13 +154,15 @@ export interface DomainPage {
   /** The lockdown records now, and what the fix would leave (null: nothing to change). */
   plan: PlanView | null;
   lockdownRecords: ShownRecord[];
+  /** The question to answer yes to before the fix may run (a record that blocks all mail), else null. */
+  confirmation: string | null;
   /** For DNS_NOT_AUTHORITATIVE: the record to publish at the DNS host that serves the domain. */
   publishElsewhere: { record: ShownRecord; nameservers: string[] } | null;
   authority?: LocalAuthority;
   error?: string;
 }
 
-export function domainPage(d: DomainDiagnosis): DomainPage {
+export function domainPage(d: DomainDiagnosis, provider: string): DomainPage {
   const row = domainRow(d);
   const report = d.report;
   if (!report)
@@ -164,6 +171,7 @@ export function domainPage(d: DomainDiagnosis): DomainPage {
       info: d.info,
       groups: [],
       plan: null,
+      confirmation: null,
       lockdownRecords: [],
       publishElsewhere: null,
       ...(d.error ? { error: d.error.message } : {}),
@@ -178,6 +186,7 @@ export function domainPage(d: DomainDiagnosis): DomainPage {
     info: d.info,
     groups: groupViews(report.findings),
     plan: report.plan ? planView(report.plan, lockdown) : null,
+    confirmation: report.plan ? (confirmationNeeded(report.findings, provider)?.question ?? null) : null,
     lockdownRecords: lockdown.map(showRecord),
     publishElsewhere: publish ? { record: showRecord(publish), nameservers } : null,
     ...(d.authority ? { authority: d.authority } : {}),

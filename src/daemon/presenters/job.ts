@@ -3,7 +3,7 @@ import type { Change, Job, JobItem } from '../../adapters/store';
 import type { JobRunner, VerificationSummary } from '../../usecases/jobs';
 import type { StepEvent } from '../../usecases/repair';
 import { describePlan } from '../../usecases/repair';
-import type { FindingRecord } from '../../checks/findings';
+import { blocksAllMail, type FindingRecord } from '../../checks/findings';
 import type { MassEditParams } from '../../zone/model';
 import { planView, type PlanView } from './records';
 
@@ -70,6 +70,7 @@ interface StoredResult {
   error?: { code: string; step: string; message: string };
   warnings?: string[];
   domains?: Array<{ domain: string; status: string }>;
+  before?: { codes?: unknown };
 }
 
 export interface ItemView {
@@ -88,6 +89,8 @@ export interface ItemView {
   /** The change this item made can be undone now. */
   undoChangeId: number | null;
   error: string | null;
+  /** The planned change replaces a record that blocks all mail, which the job was not allowed to do. */
+  needsConsent: boolean;
   /** The row's three-valued status for tests and styling: failed → error, not over → warning. */
   pageStatus: 'ok' | 'warning' | 'error';
 }
@@ -101,6 +104,8 @@ export interface JobView {
   omitted: number;
   /** Domains of the job (for "apply these changes" after a dry run). */
   keys: string[];
+  /** The job may replace records that block all mail (its selection asked for them). */
+  allowBlockAll: boolean;
 }
 
 const KIND_TITLES: Record<string, string> = {
@@ -124,12 +129,14 @@ export function jobView(
   limit = 1000,
 ): JobView {
   const shown = items.slice(0, limit);
+  const allowBlockAll = (job.params as { allowBlockAll?: unknown } | null)?.allowBlockAll === true;
   return {
     job,
     final: FINAL_JOB_STATUSES.has(job.status),
     title: jobTitle(job),
     omitted: items.length - shown.length,
     keys: items.map((i) => i.key),
+    allowBlockAll,
     items: shown.map((item) => {
       const result = (item.result ?? {}) as StoredResult;
       const events = (item.status === 'running' ? runner.liveEvents(item.jobId, item.seq) : (result.steps ?? result.events ?? [])).filter(
@@ -152,6 +159,11 @@ export function jobView(
         changeId,
         undoChangeId: undoable ? changeId : null,
         error: result.error?.message ?? null,
+        needsConsent:
+          !allowBlockAll &&
+          result.status === 'planned' &&
+          Array.isArray(result.before?.codes) &&
+          blocksAllMail(result.before.codes as string[]),
         pageStatus:
           item.status === 'failed' || result.status === 'failed'
             ? 'error'

@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { SCAN_STATUSES, type ScanQuery, type ScanResult, type ScanSort, type ScanStatus } from '../../adapters/store';
-import { FINDING_SEVERITY } from '../../checks/findings';
+import { BLOCK_ALL_CODE, FINDING_SEVERITY, staleSelection } from '../../checks/findings';
 import { HttpError } from '../httpErrors';
 import { findBounces, type BounceReport } from '../../usecases/bounces';
 import { startScan } from '../../usecases/scan';
@@ -16,16 +16,6 @@ import { actorOf, isValidName } from '../identity';
 import { changeRow } from '../presenters/domain';
 import { configView } from '../presenters/config';
 import { badge, pageStatus } from '../presenters/status';
-
-/** "All stale": every domain whose last scan found a lockdown record that makes MailChannels reject mail. */
-export const STALE_CODES = [
-  'LOCKDOWN_STALE',
-  'LOCKDOWN_BLOCK_ALL',
-  'LOCKDOWN_CFID',
-  'LOCKDOWN_MULTIPLE',
-  'LOCKDOWN_WRONG_SENDERID',
-  'LOCKDOWN_MALFORMED',
-] as const;
 
 const PAGE_SIZE = 100;
 const SORTS: readonly ScanSort[] = ['domain', 'user', 'owner', 'status', 'scannedAt'];
@@ -105,16 +95,32 @@ function tableRow(r: ScanResult) {
   };
 }
 
-/** The domains a dry run or bulk repair is for: the ticked ones, or "all stale". */
-function selection(ctx: AppContext, body: unknown): string[] {
+/** The stored scan's "all stale" domains (checks/findings.ts), as a query. */
+function staleQuery(includeBlockAll: boolean): ScanQuery {
+  const { codes, excludeCodes } = staleSelection({ includeBlockAll });
+  return { code: codes, excludeCode: excludeCodes, withReport: false, sort: 'domain' };
+}
+
+/** How many domains a query matches (one row read). */
+function countOf(ctx: AppContext, query: ScanQuery): number {
+  return ctx.services.store.queryScanResults({ ...query, limit: 1 }).total;
+}
+
+/**
+ * The domains a dry run or bulk repair is for: the ticked ones, or "all stale". The separate
+ * "include block-all" box adds the domains whose record blocks all mail to "all stale", and is the
+ * consent to replace such records among the ticked ones (plan/confirmation.ts).
+ */
+function selection(ctx: AppContext, body: unknown): { domains: string[]; allowBlockAll: boolean } {
+  const allowBlockAll = field(body, 'include-block-all') === '1';
   const domains =
     field(body, 'all-stale') === '1'
-      ? allRows(ctx, { code: [...STALE_CODES], withReport: false, sort: 'domain' }, MAX_BULK).map((r) => r.domain)
+      ? allRows(ctx, staleQuery(allowBlockAll), MAX_BULK).map((r) => r.domain)
       : fields(body, 'domain').map((d) => checkDomainSyntax(d));
   const unique = [...new Set(domains)];
   if (unique.length === 0) throw new HttpError(400, 'Select at least one domain (or “all stale”).', 'BAD_INPUT');
   if (unique.length > MAX_BULK) throw new HttpError(400, `At most ${MAX_BULK} domains per bulk job.`, 'BAD_INPUT');
-  return unique;
+  return { domains: unique, allowBlockAll };
 }
 
 export function adminRoutes(ctx: AppContext): Router {
@@ -126,7 +132,7 @@ export function adminRoutes(ctx: AppContext): Router {
     admin(res);
     const summary = services.store.scanSummary();
     const jobs = services.store.listJobs({ limit: 10 });
-    const stale = STALE_CODES.reduce((n, code) => n + (summary.byCode[code] ?? 0), 0);
+    const stale = countOf(ctx, staleQuery(false));
     const counts = [
       ...SCAN_STATUSES.map((s) => ({ kind: 'status', name: s, domains: summary.byStatus[s] })),
       ...Object.entries(summary.byCode).map(([code, n]) => ({ kind: 'finding', name: code, domains: n })),
@@ -203,7 +209,8 @@ export function adminRoutes(ctx: AppContext): Router {
         codes: FINDING_CODES,
         statuses: SCAN_STATUSES,
         sorts: SORTS,
-        staleCount: STALE_CODES.reduce((n, c) => n + (summary.byCode[c] ?? 0), 0),
+        staleCount: countOf(ctx, staleQuery(false)),
+        blockAllCount: summary.byCode[BLOCK_ALL_CODE] ?? 0,
       },
       { total: page.total, rows: rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest) },
     );
@@ -215,17 +222,15 @@ export function adminRoutes(ctx: AppContext): Router {
     redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
   });
 
-  router.post('/admin/dry-run', (req, res) => {
+  const bulk = (dryRun: boolean) => (req: Request, res: Response) => {
     const identity = admin(res);
-    const job = ctx.runner.startJob('bulk-fix', selection(ctx, req.body), {}, actorOf(identity), { dryRun: true });
+    const { domains, allowBlockAll } = selection(ctx, req.body);
+    const params = allowBlockAll ? { allowBlockAll: true } : {};
+    const job = ctx.runner.startJob('bulk-fix', domains, params, actorOf(identity), dryRun ? { dryRun: true } : {});
     redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
-  });
-
-  router.post('/admin/bulk-fix', (req, res) => {
-    const identity = admin(res);
-    const job = ctx.runner.startJob('bulk-fix', selection(ctx, req.body), {}, actorOf(identity));
-    redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
-  });
+  };
+  router.post('/admin/dry-run', bulk(true));
+  router.post('/admin/bulk-fix', bulk(false));
 
   router.get('/admin/history', (req, res) => {
     admin(res);

@@ -34,7 +34,7 @@ export function userRoutes(ctx: AppContext): Router {
     const identity = requireRole(res, 'user', 'admin');
     const info = await visibleDomain(ctx, identity, String(req.params.domain));
     const [diagnosis] = await diagnoseDomains(services.repairContext(), [info]);
-    const page = domainPage(diagnosis!);
+    const page = domainPage(diagnosis!, services.config.provider.authId);
     const changes = services.store
       .listChanges({ domain: info.domain, limit: 20 })
       .filter((c) => identity.role === 'admin' || c.user === identity.user)
@@ -60,7 +60,12 @@ export function userRoutes(ctx: AppContext): Router {
   const fix = async (req: Request, res: Response) => {
     const identity = requireRole(res, 'user', 'admin');
     const info = await visibleDomain(ctx, identity, String(req.params.domain));
-    const job = ctx.runner.startJob('repair', [info.domain], identity.role === 'user' ? { asUser: identity.user } : {}, actorOf(identity));
+    // The page's "block all mail" box: the person's yes to replacing such a record (plan/confirmation.ts).
+    const params = {
+      ...(identity.role === 'user' ? { asUser: identity.user } : {}),
+      ...(field(req.body, 'allow-block-all') === '1' ? { allowBlockAll: true } : {}),
+    };
+    const job = ctx.runner.startJob('repair', [info.domain], params, actorOf(identity));
     redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
   };
   router.post('/domains/:domain/fix', fix);

@@ -6,7 +6,7 @@ export { bulkFixHandler, type BulkFixDeps } from './handler';
 export { ZoneLocks } from './zoneLocks';
 export { jobDirectory, type JobDirectory } from './jobDirectory';
 export { backupOncePerAccount } from './backupOnce';
-export { selectFromScan, spreadByZone, LOCKDOWN_ERROR_CODES, type BulkFilter } from './select';
+export { selectFromScan, spreadByZone, type BulkFilter } from './select';
 export { bulkReport, type BulkReport, type ZoneOutcome, type DomainOutcome } from './report';
 export { resumeJob, type ResumeDeps, type ResumeOutcome } from './resume';
 export { registerServerJobs, startBulkFix, BULK_CONCURRENCY, type ServerJobDeps, type StartBulkOptions } from './register';

@@ -31,6 +31,8 @@ export interface StartBulkOptions {
   dryRun?: boolean;
   concurrency?: number;
   keepForeign?: boolean;
+  /** Replace records that block all mail too (`--include-block-all`, WHM's checkbox). */
+  allowBlockAll?: boolean;
 }
 
 /** A bulk repair (or its dry run) of these domains; `zone` (when known) spreads one zone's domains apart. */
@@ -41,7 +43,8 @@ export function startBulkFix(
   options: StartBulkOptions = {},
 ): Job {
   const keys = spreadByZone(domains.map((d) => ({ domain: d.domain, zone: d.zone ?? d.domain })));
-  return runner.startJob('bulk-fix', keys, options.keepForeign ? { keepForeign: true } : {}, actor, {
+  const params = { ...(options.keepForeign ? { keepForeign: true } : {}), ...(options.allowBlockAll ? { allowBlockAll: true } : {}) };
+  return runner.startJob('bulk-fix', keys, params, actor, {
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   });

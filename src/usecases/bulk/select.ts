@@ -1,24 +1,18 @@
 /**
  * Which domains a bulk repair is for: a list given by the admin, or a filter over the latest scan
- * (e.g. `--all-stale`: every domain whose Domain Lockdown record makes MailChannels reject its mail).
+ * (e.g. `--all-stale`: every domain whose Domain Lockdown record makes MailChannels reject its mail
+ * although nobody meant it to).
  * The order spreads the domains of one zone apart, so the workers of a job are rarely waiting for
  * the same zone's lock.
  */
 import type { ScanQuery, ScanResults, ScanStatus } from '../../adapters/store';
-
-/** Lockdown findings of severity error (DESIGN.md): mail is rejected until the record is fixed. */
-export const LOCKDOWN_ERROR_CODES = [
-  'LOCKDOWN_STALE',
-  'LOCKDOWN_WRONG_SENDERID',
-  'LOCKDOWN_BLOCK_ALL',
-  'LOCKDOWN_MULTIPLE',
-  'LOCKDOWN_MALFORMED',
-  'LOCKDOWN_CFID',
-] as const;
+import { staleSelection } from '../../checks/findings';
 
 export interface BulkFilter {
-  /** Every domain with a lockdown error (`fix --all-stale`). */
+  /** Every stale domain (`fix --all-stale`; checks/findings.ts `staleSelection`). */
   allStale?: boolean;
+  /** With allStale: also the domains whose record blocks all mail (`--include-block-all`). */
+  includeBlockAll?: boolean;
   codes?: readonly string[];
   statuses?: readonly ScanStatus[];
   user?: string;
@@ -29,9 +23,11 @@ const PAGE = 5000;
 
 /** Domains of the latest scan matching the filter, with their zones. */
 export function selectFromScan(scans: Pick<ScanResults, 'queryScanResults'>, filter: BulkFilter): Array<{ domain: string; zone: string }> {
-  const codes = filter.allStale ? [...LOCKDOWN_ERROR_CODES, ...(filter.codes ?? [])] : filter.codes;
+  const stale = filter.allStale ? staleSelection({ includeBlockAll: filter.includeBlockAll === true }) : null;
+  const codes = stale ? [...stale.codes, ...(filter.codes ?? [])] : filter.codes;
   const query: ScanQuery = {
     ...(codes && codes.length > 0 ? { code: codes } : {}),
+    ...(stale && stale.excludeCodes.length > 0 ? { excludeCode: stale.excludeCodes } : {}),
     ...(filter.statuses && filter.statuses.length > 0 ? { status: filter.statuses } : {}),
     ...(filter.user !== undefined ? { user: filter.user } : {}),
     ...(filter.reseller !== undefined ? { owner: filter.reseller } : {}),

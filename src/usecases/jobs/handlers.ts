@@ -17,6 +17,8 @@ export interface RepairJobParams {
   /** Set for a cPanel user: the repair may only touch that account's zones. */
   asUser?: string;
   keepForeign?: boolean;
+  /** The person agreed to replace records that block all mail (plan/confirmation.ts). */
+  allowBlockAll?: boolean;
 }
 
 export interface RollbackJobParams {
@@ -160,6 +162,7 @@ export function repairItemHandler(deps: RepairHandlerDeps, options: { withSteps:
       onChangeCreated: linkChange,
       ...(typeof p.asUser === 'string' ? { asUser: p.asUser } : {}),
       ...(typeof p.keepForeign === 'boolean' ? { keepForeign: p.keepForeign } : {}),
+      ...(p.allowBlockAll === true ? { allowBlockAll: true } : {}),
       ...(job.dryRun ? { dryRun: true } : {}),
       onStep: (event) => progress(event.step, event),
     });

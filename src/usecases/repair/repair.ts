@@ -9,6 +9,7 @@ import type { FindingRecord } from '../../checks/findings';
 import type { DomainInfo, LocalAuthority } from '../../ports';
 import type { MassEditParams, Zone } from '../../zone/model';
 import { diagnoseDomain } from '../diagnose';
+import { confirmationNeeded } from '../plan/confirmation';
 import { domainReport, type DomainReport } from '../report';
 import { propagationFinding } from '../../checks/dns';
 import { applyChange } from './applyChange';
@@ -23,6 +24,8 @@ export interface RepairRequest extends RequestBase {
   dryRun?: boolean;
   /** The plan the person confirmed (from a dry run): refuse when the zone now calls for another. */
   confirmedPlan?: MassEditParams;
+  /** The person agreed to replace a record that blocks all mail (plan/confirmation.ts). */
+  allowBlockAll?: boolean;
   verifyOptions?: VerifyOptions;
 }
 
@@ -60,6 +63,8 @@ export interface RepairResult {
   attempts: number;
   steps: StepEvent[];
   error?: { code: string; step: string; message: string };
+  /** The question a person must answer yes to before this plan is applied (a dry run still plans). */
+  needsConfirmation?: string;
 }
 
 export function lockdownRecordsOf(report: DomainReport): FindingRecord[] {
@@ -162,6 +167,7 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
       error: { code: 'CONFLICT', step: 'plan', message },
     };
   }
+  const consent = req.allowBlockAll ? null : confirmationNeeded(before.findings, ctx.config.provider.authId);
   if (req.dryRun) {
     return {
       ...base,
@@ -169,7 +175,22 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
       plan: before.plan,
       attempts: 0,
       warnings: [],
-      message: `Dry run: ${describePlan(before.plan)}; nothing was changed.`,
+      message: `Dry run: ${describePlan(before.plan)}; nothing was changed.${consent ? ` ${consent.question} (asked before applying)` : ''}`,
+      ...(consent ? { needsConfirmation: consent.question } : {}),
+    };
+  }
+  if (consent) {
+    const message = `${consent.question} Nothing was changed: the record blocks all mail on purpose unless you say otherwise.`;
+    emit('plan', 'fail', message);
+    return {
+      ...base,
+      status: 'failed',
+      plan: before.plan,
+      attempts: 0,
+      warnings: [],
+      message,
+      needsConfirmation: consent.question,
+      error: { code: 'CONFIRMATION_REQUIRED', step: 'plan', message },
     };
   }
 
@@ -184,7 +205,9 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
     replan: async () => {
       const fresh = await ctx.zones.readZone(info.zone);
       const report = await diagnoseInZone(ctx, info, fresh, authority, req.keepForeign);
-      return { zone: fresh, plan: report.plan };
+      // Someone set the record to block all mail meanwhile: their choice stands unless allowed.
+      const blocked = !req.allowBlockAll && confirmationNeeded(report.findings, ctx.config.provider.authId);
+      return { zone: fresh, plan: blocked ? null : report.plan };
     },
   });
   const after = outcome.zoneAfter

@@ -113,4 +113,39 @@ describe('live commands', () => {
     expect(err).toMatch(/--yes/);
     expect(readFileSync(join(stack.zonesDir, 'example.com.db'), 'latin1')).toBe(before);
   });
+
+  it('when a record blocks all mail, then --yes alone does not replace it: a terminal asks, a script needs --allow-block-all', async () => {
+    const before = readFileSync(join(stack.zonesDir, 'example.com.db'), 'latin1');
+    const script = await cli(['fix', 'shop.example.com', '--yes']);
+    expect(script.code).toBe(2);
+    expect(script.err).toContain('This domain is set to block all mail; allow sending through webhostingm?');
+    expect(script.err).toContain('--allow-block-all');
+    const questions: string[] = [];
+    const declined = await cli(['fix', 'shop.example.com', '--yes'], async (q) => {
+      questions.push(q);
+      return false;
+    });
+    expect(questions).toEqual(['shop.example.com: This domain is set to block all mail; allow sending through webhostingm?']);
+    expect(declined.out).toContain('Nothing changed.');
+    expect(readFileSync(join(stack.zonesDir, 'example.com.db'), 'latin1')).toBe(before);
+
+    const allowed = await cli(['fix', 'shop.example.com', '--yes', '--allow-block-all', '--json']);
+    expect(allowed.code).toBe(0);
+    const [result] = allowed.json().results;
+    expect(result).toMatchObject({ domain: 'shop.example.com', status: 'verified' });
+    expect(readFileSync(join(stack.zonesDir, 'example.com.db'), 'latin1')).toContain(
+      '_mailchannels.shop\t300\tIN\tTXT\t"v=mc1 auth=webhostingm"',
+    );
+    expect((await cli(['rollback', String(result.changeId), '--json'])).code).toBe(0);
+  });
+
+  it('when every stale domain is previewed, then the block-all one is left out unless --include-block-all asks for it', async () => {
+    const plain = await cli(['fix', '--all-stale', '--dry-run', '--json']);
+    const keys = (doc: any) => doc.dryRun.zones.flatMap((z: any) => z.domains.map((d: any) => d.domain)).sort();
+    expect(keys(plain.json())).toContain('example.com');
+    expect(keys(plain.json())).not.toContain('shop.example.com');
+    expect(plain.err).toMatch(/1 domain\(s\) are set to block all mail/);
+    const withBlockAll = await cli(['fix', '--all-stale', '--include-block-all', '--dry-run', '--json', '--no-scan']);
+    expect(keys(withBlockAll.json())).toEqual(expect.arrayContaining(['example.com', 'shop.example.com']));
+  });
 });

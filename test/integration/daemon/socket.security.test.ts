@@ -72,7 +72,7 @@ describe('daemon on its Unix socket', () => {
     const rows = answer.json.domains.map((d: any) => [d.domain, d.type, d.pageStatus]);
     expect(rows).toEqual([
       ['migrated.example', 'main', 'error'],
-      ['blockall.example', 'addon', 'error'],
+      ['blockall.example', 'addon', 'warning'],
       ['alias.example', 'parked', 'ok'],
       ['shop.migrated.example', 'sub', 'error'],
     ]);

@@ -2,7 +2,8 @@
 import { openStore } from '../../../src/adapters/store';
 import { eta, formatDuration, createProgress } from '../../../src/cli/progress';
 import type { CliIO } from '../../../src/cli/io';
-import { LOCKDOWN_ERROR_CODES, selectFromScan, spreadByZone, ZoneLocks } from '../../../src/usecases/bulk';
+import { STALE_LOCKDOWN_CODES } from '../../../src/checks/findings';
+import { selectFromScan, spreadByZone, ZoneLocks } from '../../../src/usecases/bulk';
 
 describe('ZoneLocks', () => {
   it('when two runs ask for the same zone, then the second starts only after the first settles, while another zone runs at once', async () => {
@@ -49,7 +50,7 @@ describe('selection', () => {
     expect(order).toEqual(['a.example', 'b.example', 'c.example', 'blog.a.example', 'shop.a.example']);
   });
 
-  it('when --all-stale selects from the last scan, then exactly the domains with a lockdown error are chosen, filtered by account when asked', () => {
+  it('when --all-stale selects from the last scan, then exactly the stale domains are chosen (block-all only when asked), filtered by account when asked', () => {
     const store = openStore(':memory:');
     try {
       const at = new Date('2026-11-28T12:00:00Z');
@@ -68,10 +69,14 @@ describe('selection', () => {
         row('cfid.example', ['LOCKDOWN_CFID'], 'u2'),
         row('spfonly.example', ['LOCKDOWN_OK', 'SPF_PASS_ALL']),
         row('missing.example', ['LOCKDOWN_MISSING']),
-        ...LOCKDOWN_ERROR_CODES.map((c, i) => row(`e${i}.example`, [c])),
+        row('blockall.example', ['LOCKDOWN_BLOCK_ALL']),
+        row('blockall-malformed.example', ['LOCKDOWN_BLOCK_ALL', 'LOCKDOWN_MALFORMED']),
+        ...STALE_LOCKDOWN_CODES.map((c, i) => row(`e${i}.example`, [c])),
       ]);
       const all = selectFromScan(store, { allStale: true }).map((d) => d.domain);
-      expect(all.sort()).toEqual(['cfid.example', 'stale.example', ...LOCKDOWN_ERROR_CODES.map((_c, i) => `e${i}.example`)].sort());
+      expect(all.sort()).toEqual(['cfid.example', 'stale.example', ...STALE_LOCKDOWN_CODES.map((_c, i) => `e${i}.example`)].sort());
+      const withBlockAll = selectFromScan(store, { allStale: true, includeBlockAll: true }).map((d) => d.domain);
+      expect(withBlockAll.sort()).toEqual([...all, 'blockall.example', 'blockall-malformed.example'].sort());
       expect(selectFromScan(store, { allStale: true, user: 'u2' }).map((d) => d.domain)).toEqual(['cfid.example']);
       expect(selectFromScan(store, { codes: ['LOCKDOWN_MISSING'] }).map((d) => d.domain)).toEqual(['missing.example']);
     } finally {

@@ -3,6 +3,8 @@
  * §2 (any one field matches, exact sender IDs, sidw), §3 (auth= admits every sender of the account),
  * §4 (bare v=mc1 and cfid), §5 (several records, comma lists, split strings), §6.2 (sender IDs).
  */
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { decideLockdown, relaySenderId, sidwMatches, type RelaySender } from '../../../src/simulator/relay/lockdownRule';
 
 const PROVIDER = 'webhostingm';
@@ -86,8 +88,21 @@ describe('relay lockdown rule', () => {
     expect(decideLockdown(record('v=mc1 auth=oldhost ', 'auth=webhostingm'), bobLocal)).toMatchObject({ allowed: true, reason: 'auth' });
   });
 
-  test('when tag names are not lower case, then they are still read (the shared parser reads tags case-insensitively)', () => {
+  test('when tag names are not lower case, then they are still read; with the knob tagCase exact, only lower case counts', () => {
     expect(decideLockdown(record('V=MC1 AUTH=webhostingm'), bobLocal)).toMatchObject({ allowed: true, reason: 'auth' });
+    expect(decideLockdown(record('v=mc1 AUTH=webhostingm'), bobLocal, { tagCase: 'exact' })).toEqual({
+      allowed: false,
+      reason: 'no-field-matches',
+    });
+    expect(decideLockdown(record('V=MC1 auth=webhostingm'), bobLocal, { tagCase: 'exact' })).toEqual({
+      allowed: true,
+      reason: 'no-record',
+    });
+  });
+
+  test('when the double is read, then it imports nothing of the product’s checks (a parser bug must not fool both sides)', () => {
+    const source = readFileSync(join(__dirname, '../../../src/simulator/relay/lockdownRule.ts'), 'utf8');
+    expect(source).not.toMatch(/from '[^']*checks/);
   });
 
   test('when several v=mc1 records exist, then by default any field of any record admits (union); knobs: first record only, or reject', () => {
