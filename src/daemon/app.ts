@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin';
 import { demoRoutes } from './routes/demo';
 import { hookRoutes } from './routes/hooks';
 import { jobRoutes } from './routes/jobs';
+import { selfHealLocals, selfHealRoutes } from './routes/selfHeal';
 import { testEmailRoutes } from './routes/testEmail';
 import { userRoutes } from './routes/user';
 import { viewHelpers } from './viewHelpers';
@@ -47,9 +48,11 @@ export function buildApp(ctx: AppContext): Express {
     app.use(demoRoutes(ctx, ctx.sessions!));
   }
   app.use(requireIdentity);
+  app.use(selfHealLocals(ctx));
   app.use(userRoutes(ctx));
   app.use(testEmailRoutes(ctx));
   app.use(jobRoutes(ctx));
+  app.use(selfHealRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(hookRoutes(ctx));
   app.use(notFound);

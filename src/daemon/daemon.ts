@@ -14,6 +14,7 @@ import type { AppContext, DemoInfo } from './context';
 import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './listen';
 import { jsonLogger, type Logger } from './logging';
 import { parseMountTemplate } from './mount';
+import { createSelfHealRuntime, type SelfHealRuntime } from './selfHeal';
 import { createSessionKeeper } from './session';
 import { version as packageVersion } from '../../package.json';
 
@@ -31,11 +32,17 @@ export interface DaemonOptions {
   sessionSecret?: Buffer;
   /** Skip start-up recovery (tests that stage it themselves). */
   skipRecovery?: boolean;
+  /**
+   * Run self-healing: follow the mail log, repair by policy, notices, metrics (default: in socket
+   * mode, i.e. on a server). `{ follow: false }` runs it without the follower.
+   */
+  selfHeal?: boolean | { follow?: boolean };
 }
 
 export interface Daemon {
   readonly app: Express;
   readonly runner: JobRunner;
+  readonly selfHeal: SelfHealRuntime | null;
   /** Settle interrupted work, then listen; resolves with the address (socket path or http URL). */
   listen(): Promise<{ address: string; recovery: StartupRecovery | null }>;
   /** Stop accepting, drain jobs to the deadline, close connections; does not close `services`. */
@@ -57,6 +64,10 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   const handlerDeps = { context: () => services.repairContext(), scans: services.store };
   registerChangeJobs(runner, handlerDeps);
   registerServerJobs(runner, services.serverJobDeps());
+  const wantSelfHeal = options.selfHeal ?? mode === 'socket';
+  const selfHeal = wantSelfHeal
+    ? createSelfHealRuntime(services, { log, ...(typeof wantSelfHeal === 'object' ? wantSelfHeal : {}) })
+    : null;
 
   const ctx: AppContext = {
     services,
@@ -67,6 +78,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
     demo: mode === 'tcp' ? (options.demo ?? { notes: [] }) : null,
     version: version(),
     tcpMount: mode === 'tcp' && options.mount ? parseMountTemplate(options.mount) : null,
+    selfHeal,
   };
   const app = buildApp(ctx);
   const server: Server = createServer(app);
@@ -79,6 +91,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   return {
     app,
     runner,
+    selfHeal,
     async listen() {
       let recovery: StartupRecovery | null = null;
       if (!options.skipRecovery) {
@@ -100,6 +113,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
         address = `http://${host}:${port}`;
       }
       log({ level: 'info', msg: 'listening', address, mode });
+      await selfHeal?.start();
       return { address, recovery };
     },
     close() {
@@ -107,6 +121,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
         log({ level: 'info', msg: 'shutting down' });
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await selfHeal?.stop();
         const drained = await runner.drain(options.shutdownDeadlineMs ?? 20_000);
         log({
           level: drained.finished ? 'info' : 'warn',

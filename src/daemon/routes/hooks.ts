@@ -1,7 +1,13 @@
 /**
  * `POST /api/hooks/recheck` — cPanel's hooks (after an account transfer or restore, after a Zone
- * Editor edit) ask the daemon to look at an account again: a scan of its zones, or a repair of its
- * domains when `policy.autoFixAfterTransfer` is on (a repair of a correct record changes nothing).
+ * Editor edit) ask the daemon to look at an account again: a scan of its zones, always; and after a
+ * restore or transfer, the self-healing loop marks the account as recently migrated and checks its
+ * domains under the `policy.autofix` policy (repairing a stale record, or telling the owner).
+ *
+ * The hook answers cPanel at once: the scan is a job and the self-healing check runs in the
+ * background. `Transfers::Session` post names no account (its data is the session's row), so for it
+ * the accounts restored since the session started are checked again (a live transfer switches DNS
+ * at its end).
  */
 import { Router } from 'express';
 import { HttpError } from '../httpErrors';
@@ -9,8 +15,10 @@ import { startScan } from '../../usecases/scan';
 import { field, requireRole, type AppContext } from '../context';
 import { actorOf, isValidName } from '../identity';
 
-/** The hook script's event names (plugin/hooks/fix-email-auth-hook): only these may repair. */
-const REPAIR_EVENTS = new Set(['transfer', 'restore']);
+/** The hook script's event names (plugin/hooks/fix-email-auth-hook) that mean "an account arrived". */
+const MIGRATION_EVENTS = new Set(['transfer', 'restore']);
+/** A session older than this is not a live transfer we can help with any more. */
+const MAX_SESSION_MS = 7 * 86_400_000;
 
 export function hookRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -18,13 +26,28 @@ export function hookRoutes(ctx: AppContext): Router {
     const identity = requireRole(res, 'hook', 'admin');
     const user = field(req.body, 'user');
     const event = field(req.body, 'event', 40) ?? 'unknown';
-    if (!isValidName(user)) throw new HttpError(400, 'A cPanel user name is needed (“user”).', 'BAD_INPUT');
     const { services } = ctx;
-    if (services.config.policy.autoFixAfterTransfer && REPAIR_EVENTS.has(event)) {
-      const domains = (await services.accounts.domainsOfUser(user)).map((d) => d.domain);
-      const job = ctx.runner.startJob('bulk-fix', domains, { event, user }, actorOf(identity));
-      res.status(202).json({ jobId: job.id, kind: job.kind });
+    const healing = ctx.selfHeal?.healing;
+    const log = (err: unknown) => ctx.log({ level: 'error', msg: 'self-heal after hook', event, error: (err as Error).message });
+
+    if (user === undefined && event === 'transfer') {
+      const sinceSeconds = Number(field(req.body, 'since', 20));
+      const now = services.clock.now().getTime();
+      const since = new Date(
+        Number.isFinite(sinceSeconds) && sinceSeconds > 0 ? Math.max(sinceSeconds * 1000, now - MAX_SESSION_MS) : now - 86_400_000,
+      );
+      const users = services.store.selfHeal.migratedSince(since);
+      if (healing)
+        void (async () => {
+          for (const u of users) await healing.accountMigrated(u, event).catch(log);
+        })();
+      res.status(202).json({ users, selfHeal: healing !== undefined });
       return;
+    }
+    if (!isValidName(user)) throw new HttpError(400, 'A cPanel user name is needed (“user”).', 'BAD_INPUT');
+    if (MIGRATION_EVENTS.has(event)) {
+      if (healing) void healing.accountMigrated(user, event).catch(log);
+      else services.store.selfHeal.recordMigration(user, event);
     }
     // A Zone Editor edit names its zone: re-check just that one (when it is the user's).
     const zone = field(req.body, 'zone', 253)?.toLowerCase();
@@ -32,7 +55,7 @@ export function hookRoutes(ctx: AppContext): Router {
       users: [user],
       ...(zone ? { zones: [zone] } : {}),
     });
-    res.status(202).json({ jobId: job.id, kind: job.kind });
+    res.status(202).json({ jobId: job.id, kind: job.kind, selfHeal: MIGRATION_EVENTS.has(event) && healing !== undefined });
   });
   return router;
 }
