@@ -92,6 +92,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
   const store = options.store ?? openStore(config.paths.journal, { clock: () => clock.now() });
   const whmObservers = new Set<WhmObserver>();
   const cpanel = createCpanelClient(config.cpanel, {
+    cpanelUsersDir: config.paths.cpanelUsers,
     ...options.cpanel,
     observeWhm: (call) => {
       options.cpanel?.observeWhm?.(call);

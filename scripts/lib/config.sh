@@ -14,23 +14,30 @@ write_config() {
   rm -f "$merged"
 }
 
-# A WHM API token limited to TOKEN_ACLS (layout.sh). An existing token file is kept; a token of our
-# name without its file (lost secret) is revoked and made anew, since its secret cannot be read back.
+# The WHM API token with TOKEN_ACLS (layout.sh). An existing token file is kept, and a token of ours
+# that an older install created with a shorter ACL list is widened in place (api_token_update keeps
+# its secret). A token of our name without its file (lost secret) is revoked and made anew, since its
+# secret cannot be read back.
 ensure_token() {
   local answer token tmp i
   local -a acl_args=()
-  if [[ -s $(R "$TOKEN_FILE") ]]; then
+  for i in "${!TOKEN_ACLS[@]}"; do acl_args+=("acl-$i=${TOKEN_ACLS[$i]}"); done
+  answer=$("$(R "$WHMAPI1")" --output=json api_token_list) || die "whmapi1 api_token_list failed"
+  if [[ -s $(R "$TOKEN_FILE") ]] && "$NODE" "$LIB/json-tool.js" token-exists "$TOKEN_NAME" <<<"$answer"; then
+    if ! "$NODE" "$LIB/json-tool.js" token-has-acls "$TOKEN_NAME" "${TOKEN_ACLS[@]}" <<<"$answer"; then
+      log "giving the API token $TOKEN_NAME the ACLs ${TOKEN_ACLS[*]} (a token limited to a list hides resellers' accounts from root)"
+      answer=$("$(R "$WHMAPI1")" --output=json api_token_update "token_name=$TOKEN_NAME" "${acl_args[@]}") || die "whmapi1 api_token_update failed"
+      "$NODE" "$LIB/json-tool.js" whm-ok <<<"$answer" >/dev/null || die "whmapi1 api_token_update refused: $("$NODE" "$LIB/json-tool.js" whm-ok <<<"$answer")"
+    fi
     chmod 0600 "$(R "$TOKEN_FILE")"
     own_root "$(R "$TOKEN_FILE")"
     manifest_add file 0600 "$TOKEN_FILE"
     return 0
   fi
-  answer=$("$(R "$WHMAPI1")" --output=json api_token_list) || die "whmapi1 api_token_list failed"
   if "$NODE" "$LIB/json-tool.js" token-exists "$TOKEN_NAME" <<<"$answer"; then
     log "revoking the old API token $TOKEN_NAME (its secret is no longer on disk)"
     answer=$("$(R "$WHMAPI1")" --output=json api_token_revoke "token_name=$TOKEN_NAME") || die "whmapi1 api_token_revoke failed"
   fi
-  for i in "${!TOKEN_ACLS[@]}"; do acl_args+=("acl-$i=${TOKEN_ACLS[$i]}"); done
   answer=$("$(R "$WHMAPI1")" --output=json api_token_create "token_name=$TOKEN_NAME" "${acl_args[@]}") || die "whmapi1 api_token_create failed"
   token=$("$NODE" "$LIB/json-tool.js" token-from-create <<<"$answer") || die "whmapi1 api_token_create gave no token: $("$NODE" "$LIB/json-tool.js" whm-ok <<<"$answer")"
   tmp=$(umask 077 && mktemp)

@@ -9,6 +9,8 @@
  *   whm-ok                  stdin: WHM API 1 JSON; ok when metadata.result is 1, else print reason
  *   token-from-create       stdin: api_token_create JSON; print data.token
  *   token-exists NAME       stdin: api_token_list JSON
+ *   token-has-acls NAME ACL…  stdin: api_token_list JSON; yes when the token holds every ACL (`all`
+ *                           holds all; api_token_list reports a token's ACLs as {acl: 0|1})
  *   hook-registered CATEGORY EVENT STAGE HOOK             stdin: list_hooks JSON
  *   prod-deps LOCKFILE      print the top-level node_modules entries that are not dev-only
  */
@@ -95,6 +97,16 @@ switch (command) {
     const tokens = stdinJson()?.data?.tokens;
     const names = Array.isArray(tokens) ? tokens.map((t) => t?.name) : Object.keys(tokens ?? {});
     process.exit(names.includes(args[0]) ? 0 : 1);
+    break;
+  }
+  case 'token-has-acls': {
+    const [name, ...wanted] = args;
+    const tokens = stdinJson()?.data?.tokens;
+    const token = Array.isArray(tokens) ? tokens.find((t) => t?.name === name) : tokens?.[name];
+    const acls = token?.acls;
+    // cPanel 11.120 Whostmgr/API/1/Tokens.pm api_token_list: a hash of every ACL → 0/1; older answers a list.
+    const held = (acl) => (Array.isArray(acls) ? acls.includes(acl) || acls.includes('all') : Boolean(acls?.[acl]) || Boolean(acls?.all));
+    process.exit(token && acls && wanted.every(held) ? 0 : 1);
     break;
   }
   case 'hook-registered':

@@ -33,15 +33,12 @@ readonly MANAGE_HOOKS=/usr/local/cpanel/bin/manage_hooks
 readonly WHMAPI1=/usr/local/cpanel/bin/whmapi1
 
 readonly TOKEN_NAME=fix-email-auth
-# The WHM API 1 functions the daemon calls with a token (src/adapters/cpanel), and the ACL each needs
-# (cpanel-plugins.md §7.3, WHM ACL reference chart):
-#   list-accts    listaccts (owners, suspension), listzones
-#   acct-summary  get_domain_info (the domain → account/zone map)
-#   edit-dns      parse_dns_zone, mass_edit_dns_zone (read and edit records), has_local_authority
-#   create-dns    mass_edit_dns_zone adding a record where none was (the lockdown TXT)
-# uapi_cpanel (a user's UAPI through WHM) is allowed for accounts the token's owner owns; root owns all.
-# Which ACL listzones and has_local_authority check is not in the reference: verify on a server.
-readonly TOKEN_ACLS=(list-accts acct-summary edit-dns create-dns)
+# The WHM API token of the https transport (src/adapters/cpanel) carries the `all` ACL. A token created
+# with an ACL list keeps ONLY those ACLs, even for root: without `all`, root loses hasroot() and is
+# scoped like a reseller, so listzones, get_domain_info and every zone read see only the accounts root
+# itself owns, and a reseller's customers vanish (cPanel 11.120 Whostmgr/ACLS.pm `_acls`,
+# Cpanel/Security/Authn/APITokens/Object/whostmgr.pm `filter_acls`; known from cPanel's code only).
+readonly TOKEN_ACLS=(all)
 
 # "Category Event" pairs the hook script is registered for, all at stage post (§8.1, §8.2).
 readonly HOOK_EVENTS=(

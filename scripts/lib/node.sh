@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2034
-# Finding Node ≥ 20 (cpanel-plugins.md §11): PATH first, then cPanel's EasyApache ea-nodejsNN
-# packages, newest first. Hooks, cpwrapd and systemd do not share the login PATH, so the absolute
-# path found here is written into the scripts' first lines and the unit's ExecStart.
+# Finding Node ≥ 20 (cpanel-plugins.md §11): cPanel's EasyApache ea-nodejsNN packages first, newest
+# first (ea-nodejs24, then 22, then 20: Node 20 is past its end of life, and cPanel keeps its
+# packages updated), then `node` on PATH. Hooks, cpwrapd and systemd do not share the login PATH, so
+# the absolute path found here is written into the scripts' first lines and the unit's ExecStart.
 
 readonly NODE_MIN_MAJOR=20
 
@@ -16,10 +17,10 @@ find_node() {
   if [[ -n $explicit ]]; then
     candidates=("$explicit")
   else
-    if command -v node >/dev/null 2>&1; then candidates+=("$(command -v node)"); fi
     while IFS= read -r candidate; do candidates+=("$candidate"); done < <(
       for candidate in "$(R /opt/cpanel)"/ea-nodejs*/bin/node; do [[ -x $candidate ]] && printf '%s\n' "$candidate"; done | sort -V -r
     )
+    if command -v node >/dev/null 2>&1; then candidates+=("$(command -v node)"); fi
   fi
   for candidate in "${candidates[@]}"; do
     major=$(node_major "$candidate") || continue
@@ -30,8 +31,8 @@ find_node() {
     fi
     warn "$candidate is Node $major; fix-email-auth needs Node $NODE_MIN_MAJOR or newer"
   done
-  die "no Node.js $NODE_MIN_MAJOR or newer found (PATH, /opt/cpanel/ea-nodejs*/bin/node). Install cPanel's package, then run this again:
-    dnf install -y ea-nodejs20     # AlmaLinux/Rocky/CloudLinux 8+
-    yum install -y ea-nodejs20     # CentOS 7 / CloudLinux 7
+  die "no Node.js $NODE_MIN_MAJOR or newer found (/opt/cpanel/ea-nodejs*/bin/node, PATH). Install cPanel's package, then run this again:
+    dnf install -y ea-nodejs22     # AlmaLinux/Rocky/CloudLinux 8+
+    yum install -y ea-nodejs22     # where yum is the package manager
   or pass --node /path/to/node"
 }

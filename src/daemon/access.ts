@@ -23,15 +23,25 @@ export async function visibleDomain(ctx: AppContext, identity: Identity, domain:
   return info;
 }
 
-export function visibleChange(ctx: AppContext, identity: Identity, id: number): Change {
+/**
+ * A change, for a cPanel user only while their account owns its domain (in the same zone) now: the
+ * user recorded on the change owned it then, and a domain can move to another account since.
+ */
+export async function visibleChange(ctx: AppContext, identity: Identity, id: number): Promise<Change> {
   const change = ctx.services.store.getChange(id);
   if (identity.role === 'user') {
-    if (!change || change.user !== identity.user) throw notYours(`change number ${id}`);
+    const ownedNow = change && (await ctx.services.accounts.domainsOfUser(identity.user)).some((d) => ownsChange(d, change));
+    if (!change || !ownedNow) throw notYours(`change number ${id}`);
     return change;
   }
   if (identity.role !== 'admin') throw new HttpError(403, 'This page is not for your role.');
   if (!change) throw new HttpError(404, `There is no change number ${id}.`);
   return change;
+}
+
+/** The domain is the change's, in the change's zone. */
+export function ownsChange(info: Pick<DomainInfo, 'domain' | 'zone'>, change: Pick<Change, 'domain' | 'zone'>): boolean {
+  return info.domain === change.domain && info.zone === change.zone;
 }
 
 export function visibleJob(ctx: AppContext, identity: Identity, id: number): Job {

@@ -9,6 +9,7 @@ import type { Express } from 'express';
 import type { Services } from '../services';
 import { registerServerJobs } from '../usecases/bulk';
 import { createJobRunner, recoverAtStart, registerChangeJobs, type JobRunner, type StartupRecovery } from '../usecases/jobs';
+import { settleChangeFromZone } from '../usecases/repair';
 import { buildApp } from './app';
 import type { AppContext, DemoInfo } from './context';
 import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './listen';
@@ -60,7 +61,11 @@ function version(): string {
 export function createDaemon(services: Services, options: DaemonOptions): Daemon {
   const log = options.log ?? jsonLogger();
   const mode: AppContext['mode'] = 'socket' in options.listen ? 'socket' : 'tcp';
-  const runner = createJobRunner({ queue: services.store, log: (entry) => log({ msg: 'job', ...entry }) });
+  const runner = createJobRunner({
+    queue: services.store,
+    log: (entry) => log({ msg: 'job', ...entry }),
+    settleChange: (changeId) => settleChangeFromZone(services.repairContext(), changeId),
+  });
   const handlerDeps = { context: () => services.repairContext(), scans: services.store };
   registerChangeJobs(runner, handlerDeps);
   registerServerJobs(runner, services.serverJobDeps());

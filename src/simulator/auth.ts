@@ -10,6 +10,8 @@ export type Side = 'cpanel' | 'whm';
 export interface AuthenticatedCaller {
   side: Side;
   user: string;
+  /** The WHM token's ACL list; undefined = full access (the user's own ACLs). */
+  acls?: readonly string[];
 }
 
 export type AuthOutcome = { ok: true; caller: AuthenticatedCaller } | { ok: false; reason: string };
@@ -49,9 +51,9 @@ export class TokenRegistry {
     if (!match) return { ok: false, reason: 'malformed Authorization header' };
     const [, scheme, user, token] = match as unknown as [string, string, string, string];
     if (scheme.toLowerCase() !== side) return { ok: false, reason: `${scheme} credentials on the ${side} port` };
-    const known = this.tokens.some((t) => t.kind === side && t.user === user && t.token === token);
+    const known = this.tokens.find((t) => t.kind === side && t.user === user && t.token === token);
     if (!known) return { ok: false, reason: 'unknown user or token' };
     if (!isUsable(user)) return { ok: false, reason: `${user} may not log in` };
-    return { ok: true, caller: { side, user } };
+    return { ok: true, caller: { side, user, ...(known.acls ? { acls: [...known.acls] } : {}) } };
   }
 }

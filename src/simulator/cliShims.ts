@@ -63,8 +63,11 @@ function splitArgs(argv: readonly string[]): { options: Map<string, string>; wor
     } else if (arg.includes('=') && words.length > 0) {
       const eq = arg.indexOf('=');
       // The real CLIs run each key=value through cPanel's form decoder (Cpanel::Encoder::URI::
-      // uri_decode_str): `+` is a space and %XX an escaped byte, so clients must escape them.
-      pairs.push([formDecode(arg.slice(0, eq)), formDecode(arg.slice(eq + 1))]);
+      // uri_decode_str): `+` is a space and %XX an escaped byte, so clients must escape them. A value
+      // that begins with `@` names a file whose content is the value (`bin/apitool` help text, cPanel
+      // 11.120): clients must send `%40` for a literal `@`.
+      const raw = arg.slice(eq + 1);
+      pairs.push([formDecode(arg.slice(0, eq)), raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : formDecode(raw)]);
     } else {
       if (pairs.length > 0) throw new UsageError(`expected key=value, got ${JSON.stringify(arg)}`);
       words.push(arg);

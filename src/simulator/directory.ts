@@ -26,16 +26,44 @@ export interface DomainEntry {
 /** Which WHM caller is asking: root sees everything, a reseller the accounts it owns (§5.1, §7). */
 export interface WhmCaller {
   user: string;
+  /** cPanel's `hasroot()`: root (or a reseller with `all`) whose token, if limited, lists `all`. */
   isRoot: boolean;
+  /** The token's ACL list; undefined = full access. */
+  acls?: readonly string[];
+}
+
+/**
+ * A WHM caller as cpsrvd builds it (cPanel 11.120 `Whostmgr/ACLS.pm` `_acls`): root has `all`; a
+ * token with an ACL list keeps ONLY those ACLs (`APITokens/Object/whostmgr.pm` `filter_acls`), so a
+ * root token listing `list-accts edit-dns …` without `all` loses `hasroot()` and root is then scoped
+ * like a reseller: it sees only the accounts it owns.
+ */
+export function whmCaller(user: string, acls?: readonly string[]): WhmCaller {
+  const fullToken = acls === undefined || acls.includes('all');
+  return { user, isRoot: user === 'root' && fullToken, ...(acls ? { acls: [...acls] } : {}) };
+}
+
+/** The caller holds this ACL: `all` holds every one (root without a limited token has `all`). */
+export function hasAcl(caller: WhmCaller, acl: string): boolean {
+  if (caller.acls) return caller.acls.includes('all') || caller.acls.includes(acl);
+  return caller.isRoot;
 }
 
 export class Directory {
   private readonly accounts = new Map<string, AccountSpec>();
+  /** uid of each account, given at creation and never reused (a removed account's uid stays taken). */
+  private readonly uids = new Map<string, number>();
+  private nextUid = 1000;
   readonly resellers: Set<string>;
 
   constructor(seed: Pick<Seed, 'accounts' | 'resellers'>) {
     this.resellers = new Set(seed.resellers);
-    for (const account of seed.accounts) this.accounts.set(account.user, structuredClone(account));
+    for (const account of seed.accounts) this.create(account);
+  }
+
+  private create(account: AccountSpec): void {
+    this.accounts.set(account.user, structuredClone(account));
+    this.uids.set(account.user, this.nextUid++);
   }
 
   addAccount(account: AccountSpec): void {
@@ -44,12 +72,19 @@ export class Directory {
     for (const d of [account.domain, ...account.domains.map((x) => x.domain)]) {
       if (taken.has(d)) throw new Error(`domain ${d} already belongs to an account`);
     }
-    this.accounts.set(account.user, structuredClone(account));
+    this.create(account);
   }
 
-  /** A stable uid per account: 1000 + order of creation (like useradd's first free uid). */
+  /** WHM `removeacct`: the account and its domains are gone; the user name may be created again. */
+  removeAccount(user: string): AccountSpec {
+    const account = this.requireAccount(user);
+    this.accounts.delete(user);
+    return account;
+  }
+
+  /** A stable uid per account: 1000 + order of creation (like useradd's next uid); -1 for no account. */
   uidOf(user: string): number {
-    return 1000 + [...this.accounts.keys()].indexOf(user);
+    return this.accounts.has(user) ? (this.uids.get(user) ?? -1) : -1;
   }
 
   account(user: string): AccountSpec | undefined {

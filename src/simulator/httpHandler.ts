@@ -4,7 +4,8 @@
  * (cpanel-api.md §4, §9.12); only authentication failures and unknown paths are non-JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'http';
-import type { Side, TokenRegistry } from './auth';
+import type { AuthenticatedCaller, Side, TokenRegistry } from './auth';
+import { whmCaller } from './directory';
 import type { SimContext } from './context';
 import { SimApiError, whmFailure, whmLegacy } from './envelopes';
 import type { Faults } from './faults';
@@ -67,7 +68,7 @@ interface Route {
   call: string;
   /** For calls that run another function (uapi_cpanel, cpanel): ` Module/function`, so faults can target it. */
   inner?: string;
-  answer(user: string): Promise<unknown>;
+  answer(caller: AuthenticatedCaller): Promise<unknown>;
 }
 
 function routeFor(side: Side, path: string, params: RequestParams, deps: HandlerDeps): Route | null {
@@ -76,21 +77,21 @@ function routeFor(side: Side, path: string, params: RequestParams, deps: Handler
     const match = /^\/execute\/([^/]+)\/([^/]+)$/.exec(path);
     if (!match) return null;
     const [, module, fn] = match as unknown as [string, string, string];
-    return { call: `${module}/${fn}`, answer: (user) => runUapi(ctx, user, module, fn, params) };
+    return { call: `${module}/${fn}`, answer: ({ user }) => runUapi(ctx, user, module, fn, params) };
   }
   const match = /^\/json-api\/([^/]+)$/.exec(path);
   if (!match) return null;
   const fn = match[1] as string;
-  const callerOf = (user: string) => ({ user, isRoot: user === 'root' });
+  const callerOf = (caller: AuthenticatedCaller) => whmCaller(caller.user, caller.acls);
   if (fn === 'cpanel') {
     // Legacy bridge: JSON only, its own wrapped shape (§2.1).
     const inner = `${params.get('cpanel_jsonapi_module') ?? ''}/${params.get('cpanel_jsonapi_func') ?? ''}`;
     return {
       call: `cpanel ${inner}`,
       inner,
-      answer: async (user) => {
+      answer: async (caller) => {
         try {
-          return await legacyCpanel({ ctx, caller: callerOf(user), params });
+          return await legacyCpanel({ ctx, caller: callerOf(caller), params });
         } catch (err) {
           if (err instanceof SimApiError) return whmFailure('cpanel', err, ctx.xid);
           throw err;
@@ -102,8 +103,8 @@ function routeFor(side: Side, path: string, params: RequestParams, deps: Handler
   return {
     call: inner === undefined ? fn : `uapi_cpanel ${inner}`,
     ...(inner === undefined ? {} : { inner }),
-    answer: async (user) => {
-      const result = await runWhm(ctx, callerOf(user), fn, params);
+    answer: async (caller) => {
+      const result = await runWhm(ctx, callerOf(caller), fn, params);
       // Without api.version=1 WHM may answer legacy API 0 (§2, §4.4).
       return params.get('api.version') === '1' ? result : whmLegacy(result);
     },
@@ -175,7 +176,7 @@ export function createRequestHandler(side: Side, deps: HandlerDeps) {
         sendText(res, 404, `<html><body>Not found: ${escapeHtml(path)}</body></html>`);
         return;
       }
-      const answer = await route.answer(auth.caller.user);
+      const answer = await route.answer(auth.caller);
       entry.status = 200;
       entry.result = resultOf(answer);
       sendJson(res, answer);

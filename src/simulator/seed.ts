@@ -116,6 +116,11 @@ export const tokenSpecSchema = z.object({
   kind: z.enum(['whm', 'cpanel']),
   user: z.string().min(1),
   token: z.string().min(1),
+  /**
+   * WHM tokens: the ACL list given at `api_token_create` (`acl-0=…`); absent = full access, the
+   * owner's ACLs (cpanel-api.md §1; `Cpanel/Security/Authn/APITokens/Object/whostmgr.pm`).
+   */
+  acls: z.array(z.string().regex(/^[a-z0-9_-]+$/)).optional(),
 });
 
 export const seedSchema = z

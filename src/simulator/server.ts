@@ -78,6 +78,11 @@ export interface Simulator {
   featuresOf(user: string): string[];
   /** Add an account (seed shape) and write its zones (given, or cPanel's default zone per domain). */
   addAccount(account: AccountSpecInput, zones?: ZoneSpecInput[]): Promise<void>;
+  /**
+   * Terminate an account as WHM's `removeacct` does: the account, its domains and their zone files
+   * are gone, and its user name is free to be created again (with `addAccount`).
+   */
+  removeAccount(user: string): Promise<void>;
   /** Write a zone file directly (a restore, a hand edit); reloads PowerDNS unless told not to. */
   setZoneText(zone: string, text: string, opts?: { reload?: boolean }): Promise<void>;
   /** Every zone with a file in zonesDir. */
@@ -248,6 +253,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         if (!texts.has(zone)) texts.set(zone, zoneText(parseZoneSpec({ name: zone }), seed.server, account.ip ?? seed.server.ip));
       }
       await writeAccountZones(texts);
+    },
+    removeAccount: async (user) => {
+      const zoneNames = directory.zoneNamesOf(user);
+      directory.removeAccount(user);
+      for (const zone of zoneNames) {
+        await zones.remove(zone);
+        authority.delete(zone);
+      }
     },
     setZoneText: async (zone, text, { reload: shouldReload = true } = {}) => {
       await zones.write(zone, text);

@@ -56,6 +56,8 @@ export interface CpanelClientOptions {
   cliEnv?: NodeJS.ProcessEnv;
   /** Told the function, duration and failure of every WHM call (the daemon's metrics). */
   observeWhm?: WhmObserver;
+  /** cPanel's cpuser files (`paths.cpanelUsers`): `uapi --user=U` runs only when U has one (else NOT_FOUND). */
+  cpanelUsersDir?: string;
 }
 
 export interface CpanelClient {
@@ -125,7 +127,8 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
         listStyle: options.listStyle,
       });
     }
-    if (kind === 'cli' && !options.whmTransport) return new UapiCliTransport({ ...cli, binary: config.uapi }, user);
+    if (kind === 'cli' && !options.whmTransport)
+      return new UapiCliTransport({ ...cli, binary: config.uapi, cpanelUsersDir: options.cpanelUsersDir }, user);
     return new UapiViaWhmTransport(whmTransport as WhmTransport, user);
   };
   const uapiFor = (user: string) => {

@@ -8,6 +8,7 @@
  * the last value of a repeated key. A one-item list is the bare key in both styles; an empty list or an
  * `undefined` value sends nothing.
  */
+import { FixEmailAuthError } from '../../errors';
 import type { ParamScalar, Params } from './types';
 
 export type ListStyle = 'repeat' | 'numbered';
@@ -50,18 +51,26 @@ export function encodeForm(params: Params, style: ListStyle = 'repeat'): string 
  * form (cPanel's own client percent-encodes every CLI value: cPanel::APIClient `Utils/CLIRequest.pm` →
  * `FormArray::to_kv_equals_strings`; cPanel's form decoder turns `+` into a space and `%XX` into bytes,
  * `Cpanel::Encoder::URI::uri_decode_str`). Unescaped, an SPF value `+a +mx` would arrive as ` a  mx`.
- * - `form` (default): percent-encode only `%`, `+`, `&` and `;`, the characters a form decoder changes
- *   or splits on; the tool decodes every value back exactly, and ordinary values stay readable;
- * - `all`: encodeURIComponent every value, exactly like cPanel::APIClient;
- * - `none`: raw values, for a tool that does not decode.
+ * Both tools are one program, `bin/apitool`, whose help says a value that begins with `@` is the name
+ * of a FILE to read the value from (known from cPanel 11.120's help text only): an unescaped `@/etc/shadow`
+ * would send that file's content, so `@` is always escaped too.
+ * - `form` (default): percent-encode only `%`, `+`, `&`, `;` and `@`, the characters a form decoder
+ *   changes or splits on and the file marker; the tool decodes every value back exactly, and ordinary
+ *   values stay readable;
+ * - `all`: encodeURIComponent every value (which encodes `@` too), exactly like cPanel::APIClient;
+ * - `none`: raw values, for a tool that does not decode; a value starting with `@` is then refused.
  */
 export type CliEscaping = 'form' | 'all' | 'none';
 
-const FORM_SPECIAL = /[%+&;]/g;
+const FORM_SPECIAL = /[%+&;@]/g;
 
 function escapeCli(text: string, escaping: CliEscaping): string {
   if (escaping === 'all') return encodeURIComponent(text);
   if (escaping === 'form') return text.replace(FORM_SPECIAL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  if (text.startsWith('@'))
+    throw new FixEmailAuthError('BAD_INPUT', `A command-line value may not start with “@” (cPanel's tools would read it as a file name)`, {
+      step: 'input',
+    });
   return text;
 }
 

@@ -5,7 +5,10 @@
  * → createBackupOnDemand (no id comes back) → find this run's queue group (§1.9) → poll it to the end
  * and judge it by the safe status rule → find the new snapshot and its DNS item (§1.7).
  * restoreDns(ref): check the item is the account's DNS item → addQueueItems type=2 with only that
- * item (§1.8) → poll the group to the end by the same rule.
+ * item, `items[]` WITHOUT `snapshot_id` → poll the group to the end by the same rule. JetBackup's restore
+ * page documents `snapshot_id` as the way to restore every item of a snapshot and `items[]` as required
+ * when it is not used (https://docs.jetbackup.com/v5.2/api/Restore/restore.html); sending both could
+ * restore the whole account (home directory, databases, mail), so the snapshot id never goes along.
  */
 import type { Step } from '../../errors';
 import { systemClock, type Backup, type BackupRef, type Clock } from '../../ports';
@@ -140,7 +143,7 @@ export class JetBackupBackup implements Backup {
 
     const queued = await this.call(
       'addQueueItems',
-      { type: 2, snapshot_id: snapshotId, items: [dnsItem.id], options: { merge: this.options.restoreMerge ?? false } },
+      { type: 2, items: [dnsItem.id], options: { merge: this.options.restoreMerge ?? false } },
       step,
     );
     const group = this.parse('addQueueItems', parseQueueGroup, queued.data, step);

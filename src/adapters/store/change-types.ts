@@ -79,7 +79,8 @@ export interface TransitionOptions {
 }
 
 export interface ChangeFilter {
-  domain?: string;
+  /** One domain, or any of several. */
+  domain?: string | readonly string[];
   zone?: string;
   user?: string;
   status?: ChangeStatus | readonly ChangeStatus[];

@@ -194,7 +194,7 @@ export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): C
     },
     listChanges(filter = {}) {
       const where = new SqlFilter()
-        .when(filter.domain === undefined ? undefined : normalizeDomain(filter.domain), 'domain = ?')
+        .whenIn(filter.domain === undefined ? undefined : [filter.domain].flat().map(normalizeDomain), 'domain')
         .when(filter.zone === undefined ? undefined : normalizeDomain(filter.zone), 'zone = ?')
         .when(filter.user, 'cpanel_user = ?')
         .whenIn(filter.status, 'status')

@@ -13,6 +13,7 @@ import { FixEmailAuthError } from '../../errors';
 import type { Services } from '../../services';
 import { bulkReport, registerServerJobs, resumeJob, type BulkReport } from '../../usecases/bulk';
 import { createJobRunner, registerChangeJobs, type JobRunner } from '../../usecases/jobs';
+import { settleChangeFromZone } from '../../usecases/repair';
 import { cliActor } from '../actor';
 import { cliConfig, withServices } from '../context';
 import { EXIT_OK, EXIT_PROBLEMS, printJson, type CliIO } from '../io';
@@ -23,7 +24,10 @@ const POLL_MS = 500;
 
 /** A job runner in this process with every kind registered (the daemon builds the same). */
 export function cliRunner(services: Services): JobRunner {
-  const runner = createJobRunner({ queue: services.store });
+  const runner = createJobRunner({
+    queue: services.store,
+    settleChange: (changeId) => settleChangeFromZone(services.repairContext(), changeId),
+  });
   registerChangeJobs(runner, { context: () => services.repairContext(), scans: services.store });
   registerServerJobs(runner, services.serverJobDeps());
   return runner;

@@ -52,9 +52,9 @@ export function jobRoutes(ctx: AppContext): Router {
     redirectOrJson(req, res, `/jobs/${job.id}`, { jobId: job.id });
   });
 
-  const undo = (req: Request, res: Response) => {
+  const undo = async (req: Request, res: Response) => {
     const identity = requireRole(res, 'user', 'admin');
-    const change = visibleChange(ctx, identity, idParam(req.params.id));
+    const change = await visibleChange(ctx, identity, idParam(req.params.id));
     // Only the admin may force an undo over a record someone edited since (rollback.ts).
     const force = identity.role === 'admin' && field(req.body, 'force') === '1';
     const params = {

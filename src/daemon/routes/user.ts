@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { diagnoseDomains } from '../../usecases/inspect';
 import { explainBounce } from '../../usecases/explain';
-import { visibleDomain } from '../access';
+import { ownsChange, visibleDomain } from '../access';
 import { field, identityOf, locals, redirectOrJson, requireRole, respond, type AppContext } from '../context';
 import { historyExport } from '../exports';
 import { actorOf } from '../identity';
@@ -37,7 +37,8 @@ export function userRoutes(ctx: AppContext): Router {
     const page = domainPage(diagnosis!, services.config.provider.authId);
     const changes = services.store
       .listChanges({ domain: info.domain, limit: 20 })
-      .filter((c) => identity.role === 'admin' || c.user === identity.user)
+      // The account that owns the domain now sees its history, whoever owned it then.
+      .filter((c) => identity.role === 'admin' || ownsChange(info, c))
       .map(changeRow);
     respond(
       req,
@@ -73,7 +74,12 @@ export function userRoutes(ctx: AppContext): Router {
 
   const history = async (req: Request, res: Response) => {
     const me = requireRole(res, 'user');
-    const changes = services.store.listChanges({ user: me.user, limit: 500 }).map(changeRow);
+    // Changes to the domains the account owns now, whoever made them (a domain can change accounts).
+    const mine = await services.accounts.domainsOfUser(me.user);
+    const changes = services.store
+      .listChanges({ domain: mine.map((d) => d.domain), limit: 500 })
+      .filter((c) => mine.some((d) => ownsChange(d, c)))
+      .map(changeRow);
     if (historyExport(req, res, changes, `history-${me.user}`)) return;
     respond(req, res, 'history', { title: 'History of changes', changes, admin: false }, { changes });
   };

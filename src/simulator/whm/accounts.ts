@@ -1,8 +1,11 @@
 /**
  * WHM account and domain listings (cpanel-api.md §7.1–§7.3): `listaccts`, `get_domain_info`,
- * `listzones`. Resellers see only what they own; empty lists omit `data` (§9.11).
+ * `listzones`. Resellers see only what they own; empty lists omit `data` (§9.11). So does root with a
+ * token whose ACL list lacks `all` (directory.ts `whmCaller`), with one exception cPanel 11.120 makes
+ * in `Whostmgr/Accounts/List.pm`: root holding `list-accts` still lists every account.
  */
 import type { WhmCall } from '../context';
+import { hasAcl } from '../directory';
 import { SimApiError } from '../envelopes';
 import { messages } from '../messages';
 import type { AccountSpec } from '../seed';
@@ -89,7 +92,9 @@ export async function listaccts(call: WhmCall): Promise<WhmReply> {
   const { params } = call;
   const search = params.get('search');
   const searchTypeParam = params.get('searchtype');
-  let accounts = call.ctx.directory.visibleAccounts(call.caller);
+  const { caller } = call;
+  const seesAll = caller.isRoot || (caller.user === 'root' && hasAcl(caller, 'list-accts'));
+  let accounts = seesAll ? call.ctx.directory.allAccounts() : call.ctx.directory.visibleAccounts(caller);
   if (searchTypeParam !== undefined && !(SEARCH_TYPES as readonly string[]).includes(searchTypeParam)) {
     throw new SimApiError(messages.unknownSearchType());
   }
@@ -121,7 +126,10 @@ export async function listaccts(call: WhmCall): Promise<WhmReply> {
   return { data: rows.length ? { acct: rows } : undefined };
 }
 
-/** `get_domain_info`: every domain (incl. addon backing sub-domains) with its type and parent (§7.2). */
+/**
+ * `get_domain_info`: every domain (incl. addon backing sub-domains) with its type and parent (§7.2);
+ * without `hasroot()` only rows whose owner or user is the caller (`Whostmgr/API/1/Accounts.pm`).
+ */
 export async function getDomainInfo(call: WhmCall): Promise<WhmReply> {
   const { ctx, caller } = call;
   const rows = ctx.directory
@@ -150,7 +158,11 @@ export async function getDomainInfo(call: WhmCall): Promise<WhmReply> {
   return { data: rows.length ? { domains: rows } : undefined };
 }
 
-/** `listzones`: root every zone file, a reseller the zones of its accounts (§7.3). */
+/**
+ * `listzones`: root every zone file, a reseller the zones of its accounts (§7.3). cPanel 11.120
+ * `Cpanel/DnsUtils/List.pm` counts a zone without an account as root's, so root with a limited token
+ * keeps those and the zones of the accounts it owns, and loses every reseller's.
+ */
 export async function listzones(call: WhmCall): Promise<WhmReply> {
   const { ctx, caller } = call;
   const onDisk = await ctx.zones.list();
@@ -163,5 +175,6 @@ export async function listzones(call: WhmCall): Promise<WhmReply> {
 export function isZoneVisible(call: WhmCall, zone: string): boolean {
   if (call.caller.isRoot) return true;
   const owner = call.ctx.directory.ownerOfZone(zone);
-  return owner !== undefined && call.ctx.directory.canSee(call.caller, owner.user);
+  if (owner === undefined) return call.caller.user === 'root';
+  return call.ctx.directory.canSee(call.caller, owner.user);
 }

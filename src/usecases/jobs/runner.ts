@@ -75,7 +75,18 @@ export interface JobRunner {
 export interface JobRunnerDeps {
   queue: JobQueue & Pick<JobRecovery, 'interruptRunningJobs' | 'resumeJob'>;
   log?: RunnerLogger;
+  /**
+   * After an item's handler threw with a journal change linked: what the change's zone holds, settled
+   * in this process the way start-up reconciliation does (usecases/repair `settleChangeFromZone`).
+   * The item is then failed with that zone state instead of waiting for a restart.
+   */
+  settleChange?: (changeId: number) => Promise<{ zone: string; message: string }>;
+  /** Waits between attempts to record an item's outcome when the store refuses the write (default 0.1 s doubling, 7 tries). */
+  finishRetryDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const FINISH_RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 3200];
 
 interface ActiveJob {
   workers: Promise<void>[];
@@ -97,10 +108,53 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
 
   const liveKey = (jobId: number, seq: number) => `${jobId}:${seq}`;
 
+  // Unref'd: a retry must not keep a stopping process alive (recovery settles the item at next start).
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+
+  /** A failed outcome that says what the zone of the item's change holds, read from the zone now. */
+  async function settledFailure(jobId: number, item: JobItem, err: unknown, events: unknown[], changeId?: number): Promise<ItemOutcome> {
+    const error = errorOf(err);
+    log({ level: 'warn', msg: 'job item failed', jobId, seq: item.seq, key: item.key, error });
+    if (changeId === undefined || !deps.settleChange) return { status: 'failed', result: { error, events } };
+    let zone: { zone: string; message: string };
+    try {
+      zone = await deps.settleChange(changeId);
+    } catch (settleError) {
+      zone = { zone: 'unknown', message: `The zone of change ${changeId} could not be checked: ${errorOf(settleError).message}` };
+    }
+    log({ level: 'warn', msg: 'job item settled from its zone', jobId, seq: item.seq, changeId, zone: zone.zone });
+    return {
+      status: 'failed',
+      changeId,
+      result: { status: 'failed', message: `${error.message} — ${zone.message}`, changeId, zone, error, events },
+    };
+  }
+
+  /** Record the outcome; a refused write (a locked or full database) is tried again before giving up. */
+  async function record(jobId: number, item: JobItem, outcome: ItemOutcome): Promise<void> {
+    const delays = deps.finishRetryDelaysMs ?? FINISH_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        queue.finishItem(jobId, item.seq, outcome);
+        return;
+      } catch (err) {
+        if (attempt >= delays.length) {
+          // Still refused: start-up recovery settles the item from the journal at the next start.
+          log({ level: 'error', msg: 'could not record a finished job item', jobId, seq: item.seq, error: errorOf(err) });
+          return;
+        }
+        log({ level: 'warn', msg: 'recording a finished job item failed; trying again', jobId, seq: item.seq, error: errorOf(err) });
+        await sleep(delays[attempt]!);
+      }
+    }
+  }
+
   async function workOne(jobId: number, handler: ItemHandler, item: JobItem): Promise<void> {
     const key = liveKey(jobId, item.seq);
     const events: unknown[] = [];
     live.set(key, events);
+    // Kept in memory too: the store may refuse the link, and the change must still be settled.
+    let changeId = item.changeId;
     let outcome: ItemOutcome;
     try {
       const job = queue.getJob(jobId);
@@ -116,18 +170,16 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
             // A progress note must never fail the DNS work it describes.
           }
         },
-        linkChange: (changeId) => queue.setItemChange(jobId, item.seq, changeId),
+        linkChange: (id) => {
+          changeId = id;
+          queue.setItemChange(jobId, item.seq, id);
+        },
       });
     } catch (err) {
-      const error = errorOf(err);
-      log({ level: 'warn', msg: 'job item failed', jobId, seq: item.seq, key: item.key, error });
-      outcome = { status: 'failed', result: { error, events } };
+      outcome = await settledFailure(jobId, item, err, events, changeId);
     }
     try {
-      queue.finishItem(jobId, item.seq, outcome);
-    } catch (err) {
-      // The store was closed under us (shutdown past its deadline): recovery settles the item at next start.
-      log({ level: 'error', msg: 'could not record a finished job item', jobId, seq: item.seq, error: errorOf(err) });
+      await record(jobId, item, outcome);
     } finally {
       live.delete(key);
     }

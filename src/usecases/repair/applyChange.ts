@@ -216,16 +216,41 @@ export async function settleUncertainApply(
   } catch {
     return { landed: false, known: false };
   }
-  if (zone.serial !== change.serialBefore && planLanded(zone, change.removed, change.added)) {
-    ctx.journal.transition(change.id, 'applying', 'applied', { serialAfter: zone.serial }, { detail: { reconciled: true } });
-    return { landed: true, known: true, serial: zone.serial };
+  const landed = zoneHoldsChange(zone, change);
+  recordSettlement(ctx.journal, change, landed, zone.serial);
+  return landed ? { landed, known: true, serial: zone.serial } : { landed, known: true };
+}
+
+/** The zone shows the change: its serial moved on and it holds what the change put in, not what it took out. */
+export function zoneHoldsChange(zone: Zone, change: Pick<Change, 'serialBefore' | 'removed' | 'added'>): boolean {
+  return zone.serial !== change.serialBefore && planLanded(zone, change.removed, change.added);
+}
+
+/**
+ * Move an `applying` change to what its zone shows. An undo that landed also closes the change it
+ * undid, in the same transaction, exactly as a clean undo does (rollback.ts `onApplied`).
+ */
+export function recordSettlement(
+  journal: Pick<RepairContext['journal'], 'transition' | 'getChange' | 'transaction'>,
+  change: Change,
+  landed: boolean,
+  serial: string,
+): void {
+  if (!landed) {
+    journal.transition(change.id, 'applying', 'failed', {
+      error: {
+        code: 'NOT_APPLIED',
+        step: 'apply',
+        message: 'The write was interrupted; the zone shows it did not land, so nothing was changed.',
+      },
+    });
+    return;
   }
-  ctx.journal.transition(change.id, 'applying', 'failed', {
-    error: {
-      code: 'NOT_APPLIED',
-      step: 'apply',
-      message: 'The write was interrupted; the zone shows it did not land, so nothing was changed.',
-    },
+  journal.transaction(() => {
+    if (!journal.transition(change.id, 'applying', 'applied', { serialAfter: serial }, { detail: { reconciled: true } })) return;
+    const original = change.kind === 'rollback' && change.rollbackOf !== undefined ? journal.getChange(change.rollbackOf) : undefined;
+    if (original && (original.status === 'applied' || original.status === 'verified' || original.status === 'failed')) {
+      journal.transition(original.id, original.status, 'rolled_back', {}, { detail: { undoneBy: 'rollback', reconciled: true } });
+    }
   });
-  return { landed: false, known: true };
 }

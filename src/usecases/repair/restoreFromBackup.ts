@@ -14,7 +14,7 @@ import type { BackupRef } from '../../ports';
 import { cpanelDname, type Zone, type ZoneRecord } from '../../zone/model';
 import type { RepairContext, RequestBase, StepEvent } from './context';
 import { sameRecord } from './records';
-import { changeVisibleTo } from './rollback';
+import { changeVisibleTo } from './ownership';
 import { stepEmitter } from './steps';
 
 export interface RestoreRequest extends RequestBase {
@@ -39,7 +39,7 @@ function difference(a: Zone, b: Zone): ZoneRecord[] {
 
 export async function restoreFromBackup(ctx: RepairContext, req: RestoreRequest): Promise<RestoreResult> {
   const { emit, events } = stepEmitter(ctx.clock, req.onStep);
-  const original = changeVisibleTo(ctx, req.changeId, req.asUser);
+  const { change: original } = await changeVisibleTo(ctx, req.changeId, req.asUser);
   if (!isJetBackupRef(original.backup)) {
     throw new FixEmailAuthError(
       'CONFLICT',

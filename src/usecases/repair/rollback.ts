@@ -22,6 +22,7 @@ import {
 import { applyChange, type ChangeOutcome } from './applyChange';
 import type { RepairContext, RequestBase, StepEvent } from './context';
 import { locateAdded, sameRecord } from './records';
+import { changeVisibleTo } from './ownership';
 import { stepEmitter } from './steps';
 import type { VerifyOptions } from './verifyStep';
 
@@ -44,18 +45,6 @@ export interface RollbackResult {
 }
 
 const UNDOABLE = new Set(['applied', 'verified', 'failed']);
-
-/** The change, if the asker may see it (a user only their own account's changes). */
-export function changeVisibleTo(ctx: Pick<RepairContext, 'journal'>, changeId: number, asUser?: string): Change {
-  const change = ctx.journal.getChange(changeId);
-  // Same answer for "no such change" and "not yours", so a user cannot probe other accounts.
-  if (!change || (asUser !== undefined && change.user !== asUser)) {
-    throw new FixEmailAuthError('NOT_FOUND', `There is no change ${changeId}${asUser !== undefined ? ' on your account' : ''}`, {
-      step: 'input',
-    });
-  }
-  return change;
-}
 
 function addBack(record: ZoneRecord, zone: string): MassEditAdd {
   return { dname: cpanelDname(record.name, zone), ttl: record.ttl, record_type: record.type, data: [...record.data] };
@@ -111,11 +100,16 @@ export function planUndo(original: Change, zone: Zone, force: boolean): { plan: 
       if (r.type === 'TXT' && names.has(r.name) && !touched.has(r.lineIndex) && /^v=mc1\b/i.test(txtValue(r))) remove.push(r.lineIndex);
     }
   }
+  // A taken-out record someone already put back by hand is not added twice. Only records this undo
+  // leaves in place count, and each stands for one taken-out record: a zone that held two identical
+  // records gets both back, and a line the undo edits or removes never counts as "already back".
+  const touched = new Set([...remove, ...edit.map((e) => e.line_index)]);
+  const alreadyBack = new Set<number>();
   for (const old of original.removed) {
     if (restored.has(old)) continue;
-    // Already back (another undo, or someone re-added it by hand): do not duplicate it.
-    if (zone.records.some((r) => sameRecord(r, old) && !remove.includes(r.lineIndex))) continue;
-    add.push(addBack(old, zone.name));
+    const back = zone.records.find((r) => !touched.has(r.lineIndex) && !alreadyBack.has(r.lineIndex) && sameRecord(r, old));
+    if (back) alreadyBack.add(back.lineIndex);
+    else add.push(addBack(old, zone.name));
   }
   if (remove.length === 0 && edit.length === 0 && add.length === 0)
     return { refusal: 'The zone already holds the records this change took out, and none it put in: there is nothing to undo.' };
@@ -124,7 +118,8 @@ export function planUndo(original: Change, zone: Zone, force: boolean): { plan: 
 
 export async function rollbackChange(ctx: RepairContext, req: RollbackRequest): Promise<RollbackResult> {
   const { emit, events } = stepEmitter(ctx.clock, req.onStep);
-  const original = changeVisibleTo(ctx, req.changeId, req.asUser);
+  // Checked again here, not only in the route: the domain may have moved to another account since.
+  const { change: original, owner } = await changeVisibleTo(ctx, req.changeId, req.asUser);
   if (original.kind !== 'repair') {
     throw new FixEmailAuthError('CONFLICT', `Change ${original.id} is itself an undo; to redo the repair, run the repair again.`, {
       step: 'rollback',
@@ -140,7 +135,8 @@ export async function rollbackChange(ctx: RepairContext, req: RollbackRequest): 
     );
   }
 
-  const info: DomainInfo = { domain: original.domain, zone: original.zone, user: original.user, owner: '', type: 'main' };
+  // The undo is recorded under the account that owns the domain now (its history shows it).
+  const info: DomainInfo = owner ?? { domain: original.domain, zone: original.zone, user: original.user, owner: '', type: 'main' };
   emit('read', 'start', `Reading zone ${original.zone}`);
   const zone = await ctx.zones.readZone(original.zone);
   const first = planUndo(original, zone, req.force ?? false);

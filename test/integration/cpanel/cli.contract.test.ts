@@ -8,6 +8,7 @@
  * `cliEscaping: 'none'`, and the default path for them runs only when the shim decodes (`shimDecodes`,
  * probed below; skipped otherwise). Values without them (most calls) use the default.
  */
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { createCpanelClient, type CpanelClientOptions } from '../../../src/adapters/cpanel/client';
 import { UapiApi } from '../../../src/adapters/cpanel/uapiApi';
@@ -103,6 +104,19 @@ describe('whmapi1', () => {
     ]);
   });
 
+  it('when a value starts with @, then the tool gets the text itself, never the content of the file it names', async () => {
+    const file = join(h.dir, 'secret.txt');
+    writeFileSync(file, 'alice');
+    // What the raw form would do: apitool reads the file (the shim models that).
+    expect(parseWhmapi1Argv(['listaccts', `search=@${file}`, '--output=json']).pairs).toEqual([['search', 'alice']]);
+    const found = await cliClient().listAccounts({ searchType: 'user', search: `@${file}` });
+    expect(found).toEqual([]);
+    expect(h.sim.log.find('listaccts')[0]?.params.search).toBe(`@${file}`);
+    await expect(cliClient({ cliEscaping: 'none' }).listAccounts({ searchType: 'user', search: `@${file}` })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
+  });
+
   it('when the zone changed since it was read, then STALE_SERIAL from the tool’s JSON', async () => {
     const client = cliClient();
     const zone = await client.zones.readZone('bob.example');
@@ -162,7 +176,20 @@ describe('uapi --user', () => {
     await expect(bob.massEdit(lockdown('bob.example', bobZone.serial))).rejects.toMatchObject({ code: 'FEATURE_MISSING' });
   });
 
-  it('when the user does not exist, then the tool prints no JSON and the error carries its message', async () => {
+  it('when the user has no cpuser file, then NOT_FOUND and uapi never runs (not a transport failure)', async () => {
+    const usersDir = join(h.dir, 'cpanel-users');
+    mkdirSync(usersDir, { recursive: true });
+    writeFileSync(join(usersDir, 'alice'), 'OWNER=root\n');
+    const client = cliClient({ retry: { attempts: 1 }, cpanelUsersDir: usersDir });
+    await expect(client.userZones('mallory').readZone('example.com')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('There is no cPanel account “mallory”'),
+    });
+    expect(h.sim.log.all()).toEqual([]);
+    expect((await client.userZones('alice').readZone('example.com')).name).toBe('example.com');
+  });
+
+  it('when no cpuser directory is given and the user does not exist, then the tool prints no JSON (TRANSPORT)', async () => {
     const err = await cliClient({ retry: { attempts: 1 } })
       .userZones('mallory')
       .readZone('example.com')

@@ -90,6 +90,24 @@ describe('fake jetbackup5api', () => {
     expect(json('listQueueItems', `group_id=${groupId}`).data).toMatchObject({ items: [{ status: 100 }], total: 1 });
   });
 
+  it('when a restore names snapshot_id and items[], then it is refused as ambiguous; items[] alone restores only those, snapshot_id alone all', () => {
+    fake.setKnobs({ pollsUntilDone: 0, jobContains: 1 | 32 });
+    json('createBackupOnDemand', `account_id=${fake.accountId('alice')}`);
+    json('listQueueGroups', 'type=1');
+    const snapshotId = fake.state().backups[0]!.snapshotId;
+    const items = json('getBackupItems', `_id=${snapshotId}`).data as Array<{ _id: string; backup_contains: number }>;
+    const dns = items.find((item) => item.backup_contains === 32)!._id;
+    expect(json('addQueueItems', `type=2&snapshot_id=${snapshotId}&items[]=${dns}`)).toMatchObject({
+      success: 0,
+      message: expect.stringContaining('Ambiguous restore'),
+    });
+    expect(json('addQueueItems', `type=2&items[]=${dns}`)).toMatchObject({ success: 1 });
+    expect(json('addQueueItems', `type=2&snapshot_id=${snapshotId}`)).toMatchObject({ success: 1 });
+    const restores = fake.state().groups.filter((group) => group.kind === 'restore');
+    expect(restores.map((group) => group.itemIds)).toEqual([[dns], items.map((item) => item._id)]);
+    expect(restores.every((group) => group.snapshotId === snapshotId)).toBe(true);
+  });
+
   it('when runBackupJobManually runs a job, then every account gets a snapshot', () => {
     fake.setKnobs({ pollsUntilDone: 1 });
     const jobId = json('listBackupJobs').data.jobs[0]._id as string;

@@ -74,8 +74,11 @@ describe('JetBackup adapter against the fake jetbackup5api: snapshot and DNS res
     expect(harness.readZone('bob.test').equals(bobBefore)).toBe(true);
     expect(readFileSync(join(harness.fake.stateDir, 'reloads.log'), 'utf8')).toBe('alice example.com example.org\n');
     const restoreCall = harness.fake.invocations().find((invocation) => invocation.fn === 'addQueueItems');
-    expect(restoreCall?.argv[3]).toBe(`type=2&snapshot_id=${ref.snapshotId}&items[]=${ref.dnsItemId}&options[merge]=false`);
-    expect(restoreCall?.params).toEqual({ type: '2', snapshot_id: ref.snapshotId, items: [ref.dnsItemId], options: { merge: 'false' } });
+    // Only the DNS item, by its id, and never the snapshot id (which would restore every item of the account).
+    expect(restoreCall?.argv[3]).toBe(`type=2&items[]=${ref.dnsItemId}&options[merge]=false`);
+    expect(restoreCall?.params).toEqual({ type: '2', items: [ref.dnsItemId], options: { merge: 'false' } });
+    const restoreGroup = harness.fake.state().groups.find((group) => group.kind === 'restore');
+    expect(restoreGroup).toMatchObject({ snapshotId: ref.snapshotId, itemIds: [ref.dnsItemId] });
   });
 
   it('when a reference carries no ids (JetBackup had not listed them), then restoreDns finds the snapshot taken after queuedAt', async () => {

@@ -145,16 +145,7 @@ describe('a first install, a re-run and an uninstall', () => {
     const hook = join(s.root, HOOK);
     const changing = mutating(firstCalls).map((c) => [c.cmd, ...c.args]);
     expect(changing).toEqual([
-      [
-        'whmapi1',
-        '--output=json',
-        'api_token_create',
-        'token_name=fix-email-auth',
-        'acl-0=list-accts',
-        'acl-1=acct-summary',
-        'acl-2=edit-dns',
-        'acl-3=create-dns',
-      ],
+      ['whmapi1', '--output=json', 'api_token_create', 'token_name=fix-email-auth', 'acl-0=all'],
       ['install_plugin', join(s.root, 'opt/fix-email-auth/cpanel-plugin'), '--theme=jupiter'],
       ['register_appconfig', join(s.root, 'opt/fix-email-auth/plugin/whm/fix_email_auth.conf')],
       ['manage_hooks', 'add', 'script', hook, '--manual', '--category', 'PkgAcct', '--event', 'Restore', '--stage', 'post'],
@@ -181,9 +172,11 @@ describe('a first install, a re-run and an uninstall', () => {
   });
 
   test('when installed, then cPanel sees the plugin: Feature Manager entry, AppConfig registered, service enabled and running', () => {
-    expect(readFileSync(join(s.root, 'usr/local/cpanel/whostmgr/addonfeatures/fix_email_auth'), 'utf8')).toMatch(
-      /^fix_email_auth:Fix Email Authorization/,
+    // cPanel shows the link's name in Feature Manager (install.json has no description: cPanel drops it).
+    expect(readFileSync(join(s.root, 'usr/local/cpanel/whostmgr/addonfeatures/fix_email_auth'), 'utf8')).toBe(
+      'fix_email_auth:Fix Email Authorization\n',
     );
+    expect(JSON.parse(readFileSync(join(REPO, 'install.json'), 'utf8'))[0]).not.toHaveProperty('description');
     expect(readFileSync(join(s.root, 'var/cpanel/apps/fix_email_auth.conf'), 'utf8')).toBe(
       readFileSync(join(REPO, 'plugin/whm/fix_email_auth.conf'), 'utf8'),
     );
@@ -266,6 +259,40 @@ describe('a first install, a re-run and an uninstall', () => {
   });
 });
 
+describe('upgrading in place an install whose WHM API token was limited to an ACL list', () => {
+  const s = stage();
+  afterAll(() => rmSync(s.dir, { recursive: true, force: true }));
+
+  test('when the installer runs again, then the token is widened to all with api_token_update and its secret kept', async () => {
+    // What an older installer left: the token file and a token limited to four ACLs.
+    mkdirSync(join(s.root, 'etc/fix-email-auth'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(s.root, 'etc/fix-email-auth/whm-token'), 'OLDSECRET0123456789\n', { mode: 0o600 });
+    mkdirSync(join(s.root, 'var/cpanel'), { recursive: true });
+    writeFileSync(
+      join(s.root, 'var/cpanel/stub-api-tokens.json'),
+      JSON.stringify({
+        'fix-email-auth': { name: 'fix-email-auth', acls: ['list-accts', 'acct-summary', 'edit-dns', 'create-dns'], create_time: 1 },
+      }),
+    );
+    const result = await script(s, INSTALL, ['--auth-id', 'webhostingm']);
+    if (result.code !== 0) console.error(result.stdout, result.stderr);
+    expect(result.code).toBe(0);
+    expect(
+      mutating(result.calls)
+        .filter((c) => c.cmd === 'whmapi1')
+        .map((c) => c.args),
+    ).toEqual([['--output=json', 'api_token_update', 'token_name=fix-email-auth', 'acl-0=all']]);
+    expect(readFileSync(join(s.root, 'etc/fix-email-auth/whm-token'), 'utf8')).toBe('OLDSECRET0123456789\n');
+    expect(JSON.parse(readFileSync(join(s.root, 'var/cpanel/stub-api-tokens.json'), 'utf8'))['fix-email-auth'].acls).toEqual(['all']);
+  });
+
+  test('when it runs once more, then the token is left alone', async () => {
+    const result = await script(s, INSTALL, []);
+    expect(result.code).toBe(0);
+    expect(mutating(result.calls)).toEqual([]);
+  });
+});
+
 describe('refusals', () => {
   let s: Staged;
   beforeEach(() => {
@@ -318,8 +345,20 @@ describe('refusals', () => {
       symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
     const result = await script(s, INSTALL, ['--auth-id', 'webhostingm'], { PATH: bin });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('dnf install -y ea-nodejs20');
-    expect(result.stderr).toContain('yum install -y ea-nodejs20');
+    expect(result.stderr).toContain('dnf install -y ea-nodejs22');
+    expect(result.stderr).toContain('yum install -y ea-nodejs22');
+  });
+
+  test('when PATH has a current Node and ea-nodejs 20, 22 and 24 exist, then ea-nodejs24 is used (the newest cPanel package first)', async () => {
+    for (const version of ['20', '22', '24']) {
+      mkdirSync(join(s.root, `opt/cpanel/ea-nodejs${version}/bin`), { recursive: true });
+      symlinkSync(process.execPath, join(s.root, `opt/cpanel/ea-nodejs${version}/bin/node`));
+    }
+    const result = await script(s, INSTALL, ['--auth-id', 'webhostingm']);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(s.root, 'etc/systemd/system/fix-email-auth.service'), 'utf8')).toContain(
+      'ExecStart=/opt/cpanel/ea-nodejs24/bin/node /opt/fix-email-auth/bin/fix-email-auth serve',
+    );
   });
 
   test('when PATH has an old Node but ea-nodejs has newer ones, then the newest ea-nodejs is used', async () => {
@@ -334,7 +373,6 @@ describe('refusals', () => {
     }
     const result = await script(s, INSTALL, ['--auth-id', 'webhostingm'], { PATH: `${bin}:${process.env.PATH}` });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('is Node 18');
     expect(readFileSync(join(s.root, 'usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth'), 'utf8').split('\n')[0]).toBe(
       '#!/opt/cpanel/ea-nodejs22/bin/node',
     );

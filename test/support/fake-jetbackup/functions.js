@@ -301,15 +301,25 @@ const handlers = {
     if (type === 1 || type === 8)
       throw new FakeApiError(`Queue type ${type} is not compatible with the API; use runBackupJobManually / reindexDestination`);
     if (type !== 2 && type !== 4) throw new FakeApiError(`Invalid queue type ${params.type}`);
-    const snapshotId = required(params, 'snapshot_id');
-    const snapshot = state.backups.find((candidate) => candidate.snapshotId === snapshotId);
-    if (!snapshot) throw new FakeApiError(`Backup "${snapshotId}" not found`);
-    const requested =
-      params.items === undefined
-        ? snapshot.items.map((item) => item._id)
-        : typeof params.items === 'object'
-          ? Object.values(params.items)
-          : [params.items];
+    // JetBackup 5's restore page: `snapshot_id` queues EVERY item of the snapshot, `items[]` is
+    // "required when not using the snapshot_id" (https://docs.jetbackup.com/v5.2/api/Restore/restore.html),
+    // and its download examples queue chosen items with `items[]` alone. What the real API does with
+    // both is undocumented; a whole-account restore is the risk, so the fake refuses the mixed form.
+    const hasSnapshotId = params.snapshot_id !== undefined && params.snapshot_id !== '';
+    const listed = params.items === undefined ? null : typeof params.items === 'object' ? Object.values(params.items) : [params.items];
+    if (hasSnapshotId && listed) {
+      throw new FakeApiError(
+        'Ambiguous restore: snapshot_id queues every item of the backup; give items[] alone to restore only the chosen items',
+      );
+    }
+    if (!hasSnapshotId && (!listed || listed.length === 0)) throw new FakeApiError('Either snapshot_id or items[] is required');
+    const snapshot = hasSnapshotId
+      ? state.backups.find((candidate) => candidate.snapshotId === params.snapshot_id)
+      : state.backups.find((candidate) => candidate.items.some((item) => item._id === listed[0]));
+    if (!snapshot)
+      throw new FakeApiError(hasSnapshotId ? `Backup "${params.snapshot_id}" not found` : `Backup Item "${listed[0]}" not found`);
+    const snapshotId = snapshot.snapshotId;
+    const requested = listed ?? snapshot.items.map((item) => item._id);
     for (const itemId of requested) {
       if (!snapshot.items.some((item) => item._id === itemId))
         throw new FakeApiError(`Backup Item "${itemId}" does not belong to backup "${snapshotId}"`);

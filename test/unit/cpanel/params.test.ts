@@ -38,7 +38,7 @@ describe('list parameters (cpanel-api.md §2)', () => {
     expect(encodeForm({ a: true, b: false, c: 2024030101 })).toBe('a=1&b=0&c=2024030101');
   });
 
-  it('when building CLI arguments, then every pair is one argv item and only %, +, & and ; are escaped by default', () => {
+  it('when building CLI arguments, then every pair is one argv item and only %, +, &, ; and @ are escaped by default', () => {
     const json = '{"dname":"_mailchannels","ttl":300,"record_type":"TXT","data":["v=mc1 auth=webhostingm"]}';
     expect(cliArgs({ zone: 'example.com', serial: '2024030101', add: [json], want: 'user,owner' })).toEqual([
       'zone=example.com',
@@ -49,8 +49,18 @@ describe('list parameters (cpanel-api.md §2)', () => {
     expect(cliArgs({ add: ['{"data":["v=spf1 +a 100%; a&b"]}'] })).toEqual(['add={"data":["v=spf1 %2Ba 100%25%3B a%26b"]}']);
   });
 
+  it('when a value starts with @, then it goes out as %40 (apitool reads a leading @ as a file name) in form and all escaping', () => {
+    expect(cliArgs({ search: '@/etc/shadow', zone: 'a@b' })).toEqual(['search=%40/etc/shadow', 'zone=a%40b']);
+    expect(cliArgs({ search: '@/etc/shadow' }, { escaping: 'all' })).toEqual(['search=%40%2Fetc%2Fshadow']);
+  });
+
+  it('when escaping is off and a value starts with @, then it is refused before anything runs', () => {
+    expect(() => cliArgs({ search: '@/etc/shadow' }, { escaping: 'none' })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+    expect(cliArgs({ zone: 'a@b' }, { escaping: 'none' })).toEqual(['zone=a@b']);
+  });
+
   it('when a form decoder reads the default escaping, then every value comes back exactly', () => {
-    const values = ['v=spf1 +a +mx ~all', 'p=100%; rua=mailto:a@b', 'x&y=“z”', '%2B already'];
+    const values = ['v=spf1 +a +mx ~all', 'p=100%; rua=mailto:a@b', 'x&y=“z”', '%2B already', '@/etc/shadow'];
     for (const value of values) {
       const [arg] = cliArgs({ v: value });
       // what cPanel's form decoder does to one key=value item: `+` → space, then %XX → byte
