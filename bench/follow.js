@@ -95,7 +95,11 @@ function jsonChild(args, options = {}) {
     while ((nl = buffer.indexOf('\n')) >= 0) {
       const msg = JSON.parse(buffer.slice(0, nl));
       buffer = buffer.slice(nl + 1);
-      for (const w of [...waiters]) if (w.pred(msg)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(msg));
+      for (const w of [...waiters]) {
+        if (!w.pred(msg)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(msg);
+      }
     }
   });
   return {
@@ -133,7 +137,10 @@ async function roundTail(src, dir, expectedLines, idleMs) {
   grep.stdout.on('data', (chunk) => {
     const text = partial + chunk.toString('latin1');
     let nl = -1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) (count++, (nl = i));
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      count++;
+      nl = i;
+    }
     partial = text.slice(nl + 1);
     if (count >= expectedLines) done();
   });
