@@ -46,6 +46,8 @@ export interface NoticeStore {
   setOptOut(user: string, optedOut: boolean, actor: string): void;
   isOptedOut(user: string): boolean;
   optedOutUsers(): string[];
+  /** Forget notices made before `before` that are dismissed or already in a digest; returns how many. */
+  pruneNotices(before: Date): number;
 }
 
 interface NoticeRow {
@@ -133,6 +135,11 @@ export function createNoticeStore(db: Db, clock: () => Date): NoticeStore {
     },
     isOptedOut(user) {
       return db.prepare('SELECT 1 FROM notice_optouts WHERE cpanel_user = ?').get(user) !== undefined;
+    },
+    pruneNotices(before) {
+      return db
+        .prepare('DELETE FROM notices WHERE created_at < ? AND (dismissed_at IS NOT NULL OR digested_at IS NOT NULL)')
+        .run(before.toISOString()).changes;
     },
     optedOutUsers() {
       return (db.prepare('SELECT cpanel_user FROM notice_optouts ORDER BY cpanel_user').all() as Array<{ cpanel_user: string }>).map(

@@ -67,6 +67,8 @@ export interface SelfHealStore {
   finishAutofix(id: number, outcome: string, changeId: number | null, message: string): void;
   lastAutofix(domain: string): AutofixAttempt | null;
   recentAutofixes(limit: number): AutofixAttempt[];
+  /** Forget automatic-repair attempts made before `before` (the journal keeps their changes). */
+  pruneAutofixes(before: Date): number;
   recordMigration(user: string, event: string): void;
   /** When the account was last restored or transferred here, if ever. */
   migratedAt(user: string): Date | null;
@@ -189,6 +191,9 @@ export function createSelfHealStore(db: Db, clock: () => Date): SelfHealStore {
     },
     recentAutofixes(limit) {
       return (db.prepare('SELECT * FROM selfheal_attempts ORDER BY id DESC LIMIT ?').all(limit) as AttemptRow[]).map(attempt);
+    },
+    pruneAutofixes(before) {
+      return db.prepare('DELETE FROM selfheal_attempts WHERE at < ?').run(before.toISOString()).changes;
     },
     recordMigration(user, event) {
       db.prepare(

@@ -58,6 +58,9 @@ export interface SelfHealing {
 }
 
 const SWEEP_BATCH = 1000;
+const NOTICE_RETENTION_MS = 180 * 86_400_000;
+/** Longer than the hour an attempt blocks the next one; long enough for the admin's page. */
+const ATTEMPT_RETENTION_MS = 30 * 86_400_000;
 
 export function createSelfHealing(deps: SelfHealingDeps): SelfHealing {
   const now = deps.now ?? (() => new Date());
@@ -145,8 +148,8 @@ export function createSelfHealing(deps: SelfHealingDeps): SelfHealing {
       }
       return outcomes;
     },
-    digest: () =>
-      sendDigest({
+    async digest() {
+      const digest = await sendDigest({
         selfHeal: deps.store.selfHeal,
         notices: deps.store.notices,
         mailer: deps.mailer,
@@ -154,7 +157,13 @@ export function createSelfHealing(deps: SelfHealingDeps): SelfHealing {
         links: deps.links,
         serverName: deps.serverName,
         now,
-      }),
+      });
+      // What is in a digest (or dismissed) and old is no longer anyone's news; the journal keeps every change.
+      const at = now().getTime();
+      deps.store.notices.pruneNotices(new Date(at - NOTICE_RETENTION_MS));
+      deps.store.selfHeal.pruneAutofixes(new Date(at - ATTEMPT_RETENTION_MS));
+      return digest;
+    },
     idle: () => queue.idle(),
     stop: () => queue.stop(),
   };

@@ -241,5 +241,11 @@ describe('the admin digest', () => {
     expect(mail?.text).toContain('elsewhere.example (not on this server)');
     expect(mail?.text).toContain(LINKS.adminSelfHeal());
     expect(await r.loop.digest()).toBeNull();
+    // Half a year later the digested notice and the old attempt are forgotten; the journal keeps the change.
+    later(r, 181 * 86_400_000);
+    await r.loop.digest();
+    expect(r.h.store.notices.recentNotices(10)).toEqual([]);
+    expect(r.h.store.selfHeal.recentAutofixes(10)).toEqual([]);
+    expect(r.h.store.listChanges({ domain: 'example.com' })).toHaveLength(1);
   });
 });
