@@ -37,25 +37,26 @@ export function hookRoutes(ctx: AppContext): Router {
         Number.isFinite(sinceSeconds) && sinceSeconds > 0 ? Math.max(sinceSeconds * 1000, now - MAX_SESSION_MS) : now - 86_400_000,
       );
       const users = services.store.selfHeal.migratedSince(since);
+      res.status(202).json({ users, selfHeal: healing !== undefined });
       if (healing)
         void (async () => {
           for (const u of users) await healing.accountMigrated(u, event).catch(log);
         })();
-      res.status(202).json({ users, selfHeal: healing !== undefined });
       return;
     }
     if (!isValidName(user)) throw new HttpError(400, 'A cPanel user name is needed (“user”).', 'BAD_INPUT');
-    if (MIGRATION_EVENTS.has(event)) {
-      if (healing) void healing.accountMigrated(user, event).catch(log);
-      else services.store.selfHeal.recordMigration(user, event);
-    }
+    const migrated = MIGRATION_EVENTS.has(event);
+    // Remembered before answering, so a daemon stopped right after still knows the account arrived.
+    if (migrated) services.store.selfHeal.recordMigration(user, event);
     // A Zone Editor edit names its zone: re-check just that one (when it is the user's).
     const zone = field(req.body, 'zone', 253)?.toLowerCase();
     const job = await startScan({ runner: ctx.runner, source: await services.scanSource() }, actorOf(identity), {
       users: [user],
       ...(zone ? { zones: [zone] } : {}),
     });
-    res.status(202).json({ jobId: job.id, kind: job.kind, selfHeal: MIGRATION_EVENTS.has(event) && healing !== undefined });
+    res.status(202).json({ jobId: job.id, kind: job.kind, selfHeal: migrated && healing !== undefined });
+    // The hook waits for this answer (at most 300 ms): the checks, with their WHM calls, start after it.
+    if (migrated && healing) void healing.accountMigrated(user, event).catch(log);
   });
   return router;
 }

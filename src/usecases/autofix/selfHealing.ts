@@ -49,7 +49,7 @@ export interface SelfHealing {
   check(domain: string, trigger: HealTrigger): Promise<HealOutcome | null>;
   /** Queue the domains whose rejections are not diagnosed yet (after a restart, or left by the rate limit). */
   sweep(): number;
-  /** After a restore or transfer: remember it, then check each of the account's domains. */
+  /** After a restore or transfer: remember it (again), then check each of the account's domains. */
   accountMigrated(user: string, event: string): Promise<HealOutcome[]>;
   digest(): Promise<Digest | null>;
   /** Resolves when no check is queued or running. */
