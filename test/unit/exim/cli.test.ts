@@ -15,7 +15,8 @@ function fakeIO(env: NodeJS.ProcessEnv = {}, stdin?: string): CliIO & { out: () 
   const io: CliIO & { out: () => string; err: () => string; stdin?: Readable } = {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
-    env: { FIX_EMAIL_AUTH_CONFIG: join(t.dir, 'no-config.json'), ...env },
+    // Never the machine's /var/lib/fix-email-auth/journal.db: another checkout's tests may have left one there.
+    env: { FIX_EMAIL_AUTH_CONFIG: join(t.dir, 'no-config.json'), FIX_EMAIL_AUTH_JOURNAL: join(t.dir, 'journal.db'), ...env },
     cwd: t.dir,
     out: () => out,
     err: () => err,
