@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install (or upgrade in place) fix-email-auth on a cPanel & WHM server:
 #
-#   sudo scripts/install.sh --auth-id webhostingm [--sender-id-template 'webhostingm|x-authuser|{user}']
+#   sudo scripts/install.sh --auth-id webhostingm [--sender-id-template 'webhostingm|x-authuser|{user}'|none]
 #                           [--backup required|best-effort|off] [--node PATH]
+#
+# A first install writes the sender-ID template <auth-id>|x-authuser|{user} (the record then names the
+# cPanel user too: v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice); `none` turns it off.
 #
 # What it changes, step by step, is in README.md ("Install on a cPanel server"); every file it places
 # is listed with owner and mode in /opt/fix-email-auth/install-manifest.txt. Running it again
@@ -39,7 +42,7 @@ source "$LIB/cpanel.sh"
 source "$LIB/service.sh"
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 

@@ -40,6 +40,19 @@ export const configSchema = z
         relayHost: z.string().default('smtp.mailchannels.net'),
       })
       .strict(),
+    lockdown: z
+      .object({
+        /**
+         * `provider`: the record names the provider (`auth=<authId>`), so every account relayed by it
+         * may send as the domain. `tenant`: the record lists only the account's own senders
+         * (`senderid=` for the cPanel user and each mailbox of the domain), so another customer of
+         * the same provider is rejected; a new mailbox is rejected until the record lists it (the
+         * mailbox hooks keep it in step).
+         */
+        mode: z.enum(['provider', 'tenant']).default('provider'),
+      })
+      .strict()
+      .prefault({}),
     dns: z
       .object({
         /** TTL of records we write (the support article: about 300 s for fast propagation). */
@@ -109,6 +122,15 @@ export const configSchema = z
          * `trusted-caller` has root pass `-oMai/-oMt` (for a test harness whose spool the user cannot write).
          */
         submitAs: z.enum(['setuid', 'trusted-caller']).default('setuid'),
+      })
+      .strict()
+      .prefault({}),
+    fleet: z
+      .object({
+        /** Written by `fleet join`: the controller's address, this server's id and private key (root-only, 0600). */
+        credentialsFile: z.string().default('/etc/fix-email-auth/fleet.json'),
+        /** How often the daemon looks for new results to push; it also pulls at the controller's pace. */
+        checkSeconds: z.number().int().min(1).max(3600).default(15),
       })
       .strict()
       .prefault({}),

@@ -48,6 +48,22 @@ export class FixEmailAuthError extends Error {
   }
 }
 
+/** What the asker got wrong (nothing was changed): the CLI exits 2 and the daemon answers 4xx for these. */
+const INPUT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_INPUT',
+  'ZONE_PARSE',
+  'UNSAFE_VALUE',
+  'UNKNOWN_DOMAIN',
+  'NOT_OWNED',
+  'CONFIG_INVALID',
+  'NOT_FOUND',
+  'CONFIRMATION_REQUIRED',
+]);
+
+export function isInputError(err: unknown): err is FixEmailAuthError {
+  return err instanceof FixEmailAuthError && INPUT_ERROR_CODES.has(err.code);
+}
+
 export function isFixEmailAuthError(err: unknown, code?: ErrorCode): err is FixEmailAuthError {
   return err instanceof FixEmailAuthError && (code === undefined || err.code === code);
 }

@@ -135,7 +135,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     const pool = createWorkerPool<ZoneTask, ScannedDomain[]>({
       script: ZONE_WORKER,
       size: workers,
-      workerData: { config: { provider: config.provider, dns: config.dns, policy: config.policy } },
+      workerData: { config: { provider: config.provider, dns: config.dns, policy: config.policy, lockdown: config.lockdown } },
     });
     return (diagnoser = { diagnose: (task) => pool.run(task), close: () => pool.close() });
   };
@@ -164,6 +164,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     clock,
     resolver,
     dkimPublicKey,
+    mailboxes: (user) => cpanel.mailboxesOf(user),
   });
 
   const services: Services = {
@@ -189,7 +190,14 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     repairContext,
     scanSource,
     async scanContext(scanOptions = {}) {
-      return { source: await scanSource(scanOptions), diagnoser: scanDiagnoser(), scans: store, clock };
+      return {
+        source: await scanSource(scanOptions),
+        diagnoser: scanDiagnoser(),
+        scans: store,
+        clock,
+        // Tenant mode judges each record against its account's mailboxes (UAPI Email::list_pops).
+        ...(config.lockdown.mode === 'tenant' ? { mailboxesOf: (user: string) => cpanel.mailboxesOf(user) } : {}),
+      };
     },
     serverJobDeps: () => ({
       bulk: { context: repairContext, accounts: cpanel.accounts, queue: store, journal: store, scans: store },

@@ -5,7 +5,9 @@
  * reading WHM API output on stdin where it says so. Exit 0 = yes/ok, 1 = no, 2 = bad input.
  *
  *   merge-config FILE AUTH_ID SENDER_ID_TEMPLATE BACKUP   print the config with the given flags set
- *                                                         ("" = keep what FILE has)
+ *                                                         ("" = keep what FILE has; on a first install
+ *                                                         the template defaults to AUTH_ID|x-authuser|{user},
+ *                                                         "none" removes it)
  *   whm-ok                  stdin: WHM API 1 JSON; ok when metadata.result is 1, else print reason
  *   token-from-create       stdin: api_token_create JSON; print data.token
  *   token-exists NAME       stdin: api_token_list JSON
@@ -48,16 +50,21 @@ function mergeConfig([file, authId, template, backup]) {
     if (config === null || typeof config !== 'object' || Array.isArray(config)) bad(`${file} must hold a JSON object`);
   }
   config.provider = config.provider && typeof config.provider === 'object' ? config.provider : {};
+  const firstInstall = !config.provider.authId;
   if (authId) {
     if (authId.length > 64 || !AUTH_ID.test(authId)) bad(`--auth-id “${authId}”: letters, digits, ".", "_" and "-" only (at most 64)`);
     config.provider.authId = authId;
   }
   if (!config.provider.authId) bad('--auth-id is required on the first install (your MailChannels account id, e.g. --auth-id webhostingm)');
-  if (template) {
+  // The record the provider asks for is `v=mc1 auth=<id> senderid=<id>|x-authuser|<cPanel user>`, so a
+  // first install writes that template unless told otherwise; `none` turns it off. A re-run without
+  // the flag keeps what the file says.
+  if (template === 'none') delete config.provider.senderIdTemplate;
+  else if (template) {
     if (template.length > 200 || !SENDER_ID_TEMPLATE.test(template))
-      bad(`--sender-id-template “${template}”: like "webhostingm|x-authuser|{user}"`);
+      bad(`--sender-id-template “${template}”: like "webhostingm|x-authuser|{user}", or none`);
     config.provider.senderIdTemplate = template;
-  }
+  } else if (firstInstall) config.provider.senderIdTemplate = `${config.provider.authId}|x-authuser|{user}`;
   if (backup) {
     if (!BACKUP.includes(backup)) bad(`--backup must be one of ${BACKUP.join(', ')}`);
     config.backup = { ...(config.backup && typeof config.backup === 'object' ? config.backup : {}), policy: backup };

@@ -46,4 +46,6 @@ readonly HOOK_EVENTS=(
   "Whostmgr Transfers::Session"
   "Whostmgr Accounts::Create"
   "Cpanel UAPI::DNS::mass_edit_zone"
+  "Cpanel UAPI::Email::add_pop"
+  "Cpanel UAPI::Email::delete_pop"
 )

@@ -15,6 +15,8 @@ export const FINDING_SEVERITY = {
   LOCKDOWN_MALFORMED: 'error',
   LOCKDOWN_CFID: 'error',
   LOCKDOWN_MISPLACED: 'warning',
+  LOCKDOWN_SHARED: 'warning',
+  LOCKDOWN_IDENTITY_MISSING: 'error',
   SPF_OK: 'ok',
   SPF_MISSING: 'warning',
   SPF_MULTIPLE: 'error',
@@ -40,7 +42,7 @@ export type FindingCode = keyof typeof FINDING_SEVERITY;
 /**
  * "Stale": the lockdown findings that make MailChannels reject the domain's mail although nobody
  * meant it to (a record left by a migration, a dead `cfid=`, several or broken records, another
- * user's sender ID). What `fix --all-stale`, the admin's "all stale" and the scan's summary pick.
+ * user's sender ID, in tenant mode a mailbox the record does not list yet). What `fix --all-stale`, the admin's "all stale" and the scan's summary pick.
  *
  * A bare `v=mc1` (LOCKDOWN_BLOCK_ALL) is not among them: MailChannels' support article has described
  * it as the way to stop all sending from a domain
@@ -51,6 +53,7 @@ export type FindingCode = keyof typeof FINDING_SEVERITY;
  */
 export const STALE_LOCKDOWN_CODES = [
   'LOCKDOWN_STALE',
+  'LOCKDOWN_IDENTITY_MISSING',
   'LOCKDOWN_WRONG_SENDERID',
   'LOCKDOWN_MULTIPLE',
   'LOCKDOWN_MALFORMED',

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createInterface } from 'readline';
-import { describeError, FixEmailAuthError } from '../errors';
+import { describeError, isInputError } from '../errors';
 import { CliExit, CliIO, EXIT_BAD_INPUT } from './io';
 import { commandsFor } from './commands';
 import { version as packageVersion } from '../../package.json';
@@ -44,20 +44,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return err.exitCode;
     }
     io.stderr.write(`fix-email-auth: ${describeError(err)}\n`);
-    if (err instanceof FixEmailAuthError)
-      return [
-        'BAD_INPUT',
-        'ZONE_PARSE',
-        'UNSAFE_VALUE',
-        'UNKNOWN_DOMAIN',
-        'NOT_OWNED',
-        'CONFIG_INVALID',
-        'NOT_FOUND',
-        'CONFIRMATION_REQUIRED',
-      ].includes(err.code)
-        ? EXIT_BAD_INPUT
-        : 3;
-    return 3;
+    return isInputError(err) ? EXIT_BAD_INPUT : 3;
   }
 }
 

@@ -19,17 +19,20 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 export interface CookieOptions {
   maxAgeSeconds?: number;
   path?: string;
+  /** Only over HTTPS (the fleet controller behind TLS); the demo is plain HTTP on loopback. */
+  secure?: boolean;
 }
 
 const TOKEN = /^[A-Za-z0-9._~-]+$/;
 
 /**
  * A Set-Cookie value: HttpOnly (scripts never see the session), SameSite=Strict (no cross-site
- * request carries it). Not Secure: the demo is plain HTTP on loopback.
+ * request carries it). Secure only when asked: the demo is plain HTTP on loopback.
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   if (!TOKEN.test(name) || (value !== '' && !TOKEN.test(value))) throw new Error('cookie names and values must be URL-safe tokens');
   const parts = [`${name}=${value}`, `Path=${options.path ?? '/'}`, 'HttpOnly', 'SameSite=Strict'];
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`);
+  if (options.secure) parts.push('Secure');
   return parts.join('; ');
 }

@@ -9,6 +9,8 @@ import type { Express } from 'express';
 import type { Services } from '../services';
 import { registerServerJobs } from '../usecases/bulk';
 import { createJobRunner, recoverAtStart, registerChangeJobs, type JobRunner, type StartupRecovery } from '../usecases/jobs';
+import { startFleetAgentIfJoined } from '../fleetWiring';
+import type { FleetAgent } from '../usecases/fleet';
 import { settleChangeFromZone } from '../usecases/repair';
 import { buildApp } from './app';
 import type { AppContext, DemoInfo } from './context';
@@ -92,6 +94,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5_000;
   let closing: Promise<void> | null = null;
+  let fleet: FleetAgent | null = null;
 
   return {
     app,
@@ -119,6 +122,8 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
       }
       log({ level: 'info', msg: 'listening', address, mode });
       await selfHeal?.start();
+      // A server that joined a fleet reports to its controller and pulls repair requests (usecases/fleet/).
+      fleet = startFleetAgentIfJoined(services, runner, (e) => log({ ...e, msg: String(e.msg) }));
       return { address, recovery };
     },
     close() {
@@ -127,6 +132,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await selfHeal?.stop();
+        await fleet?.stop();
         const drained = await runner.drain(options.shutdownDeadlineMs ?? 20_000);
         log({
           level: drained.finished ? 'info' : 'warn',

@@ -1,7 +1,7 @@
 /** "Export any table as CSV and JSON": `?format=csv|json` on a table page downloads its rows. */
 import type { Request, Response } from 'express';
 import { field } from './context';
-import { toCsv, type CsvColumn } from './csv';
+import { toCsv, type CsvColumn } from '../csv';
 import type { ChangeRow } from './presenters/domain';
 
 /** Sends the download and returns true when the request asked for one. */

@@ -3,7 +3,7 @@
  * domain, change or job, or one that does not exist — always gets the same 403 with the same kind of
  * sentence, so nobody can probe which domains other accounts have (docs/daemon-protocol.md).
  */
-import { isFixEmailAuthError } from '../errors';
+import { isFixEmailAuthError, isInputError } from '../errors';
 
 export class HttpError extends Error {
   constructor(
@@ -47,7 +47,8 @@ export interface ErrorAnswer {
 /** The status and a message fit for the page; unexpected errors say nothing about internals. */
 export function errorAnswer(err: unknown): ErrorAnswer {
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
-  if (isFixEmailAuthError(err)) return { status: STATUS_OF_CODE[err.code] ?? 500, code: err.code, message: err.message };
+  if (isFixEmailAuthError(err))
+    return { status: STATUS_OF_CODE[err.code] ?? (isInputError(err) ? 400 : 500), code: err.code, message: err.message };
   const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   // body-parser's errors (too large, malformed) carry a 4xx status and a safe message.
   if (typeof status === 'number' && status >= 400 && status < 500) return { status, code: 'BAD_REQUEST', message: (err as Error).message };

@@ -8,6 +8,7 @@
 import { promises as fs } from 'fs';
 import { connect, isIP, type Server } from 'net';
 import { dirname } from 'path';
+import { FixEmailAuthError } from '../errors';
 
 export type ListenTarget = { socket: string } | { host: string; port: number };
 
@@ -23,9 +24,10 @@ export function parseListen(text: string): { host: string; port: number } {
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
   if (!host || !Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--listen wants HOST:PORT, e.g. 127.0.0.1:8765 (got ${JSON.stringify(text)})`);
+    throw new FixEmailAuthError('BAD_INPUT', `--listen wants HOST:PORT, e.g. 127.0.0.1:8765 (got ${JSON.stringify(text)})`);
   if (!isLoopback(host))
-    throw new Error(
+    throw new FixEmailAuthError(
+      'BAD_INPUT',
       `--listen binds loopback only (127.0.0.1, ::1, localhost), not ${host}: the demo picker lets anyone who can connect act as any user`,
     );
   return { host, port };
@@ -99,7 +101,7 @@ export async function listenOnSocket(server: Server, path: string): Promise<void
 }
 
 export async function listenOnTcp(server: Server, host: string, port: number): Promise<number> {
-  if (!isLoopback(host)) throw new Error(`the daemon's TCP mode binds loopback only, not ${host}`);
+  if (!isLoopback(host)) throw new FixEmailAuthError('BAD_INPUT', `the daemon's TCP mode binds loopback only, not ${host}`);
   await listenOn(server, [port, host]);
   const address = server.address();
   return typeof address === 'object' && address ? address.port : port;

@@ -23,6 +23,8 @@
 import type { SeedInput } from './seed';
 
 export const DEMO_AUTH_ID = 'webhostingm';
+/** What the installer writes by default: the record then names the cPanel user too. */
+export const DEMO_SENDER_ID_TEMPLATE = `${DEMO_AUTH_ID}|x-authuser|{user}`;
 export const DEMO_NAMESERVERS = ['ns1.webhostingm.example', 'ns2.webhostingm.example'];
 export const DEMO_ROOT_TOKEN = 'DEMOROOTTOKEN0123456789ABCDEFGHIJ';
 

@@ -107,6 +107,23 @@ export class Directory {
     return caller.isRoot || account.owner === caller.user || account.user === caller.user;
   }
 
+  /** The account's mailbox logins, in creation order. */
+  mailboxesOf(user: string): string[] {
+    return [...(this.accounts.get(user)?.mailboxes ?? [])];
+  }
+
+  addMailbox(user: string, login: string): void {
+    this.requireAccount(user).mailboxes.push(login);
+  }
+
+  /** False when the account had no such mailbox. */
+  removeMailbox(user: string, login: string): boolean {
+    const account = this.requireAccount(user);
+    const before = account.mailboxes.length;
+    account.mailboxes = account.mailboxes.filter((m) => m !== login);
+    return account.mailboxes.length < before;
+  }
+
   setFeatures(user: string, features: readonly string[]): void {
     this.requireAccount(user).features = [...features];
   }

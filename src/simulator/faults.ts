@@ -3,6 +3,11 @@
  * client that the API itself never says — HTTP 500s, answers that never come, dropped connections,
  * refused credentials, slow answers.
  *
+ * By default a fault fires before the call is carried out (nothing happened on the server). With
+ * `after: true` it fires once the call has been carried out — the edit is in the zone file, PowerDNS
+ * reloaded — and only the answer is lost: the client's hardest case, "it landed, then the answer
+ * never came / came as a 500 / the connection closed". `auth` has no `after` form.
+ *
  * A rule's `match` is tested against the request's label, `<METHOD> <path>` plus, for uapi_cpanel,
  * ` <Module>/<function>`: e.g. `POST /json-api/uapi_cpanel DNS/mass_edit_zone`. A string matches as
  * a substring; omit it to match every request.
@@ -24,6 +29,10 @@ export interface FaultRule {
   times?: number;
   status?: number;
   body?: string;
+  /** Fire after the call was carried out (its effect is on disk), instead of before. */
+  after?: boolean;
+  /** Only requests whose `zone` parameter is this zone (e.g. one zone's mass edit in a bulk job). */
+  zone?: string;
 }
 
 interface ActiveRule extends FaultRule {
@@ -45,12 +54,22 @@ export class Faults {
   private latencies: LatencyRule[] = [];
 
   add(rule: FaultRule): void {
+    if (rule.after && rule.kind === 'auth') throw new Error('an auth fault fires before the call; it has no "after" form');
     this.rules.push({ ...rule, remaining: rule.times ?? 1 });
   }
 
-  /** The first live rule matching the label, used up by one. */
-  take(label: string): FaultRule | undefined {
-    const rule = this.rules.find((r) => r.remaining > 0 && matches(r.match, label));
+  /**
+   * The first live rule of this phase matching the label (and the request's zone), used up by one.
+   * `before`: the request just arrived; `after`: it was carried out and its answer is ready.
+   */
+  take(label: string, phase: 'before' | 'after' = 'before', zone?: string): FaultRule | undefined {
+    const rule = this.rules.find(
+      (r) =>
+        r.remaining > 0 &&
+        (r.after === true) === (phase === 'after') &&
+        (r.zone === undefined || r.zone === zone) &&
+        matches(r.match, label),
+    );
     if (!rule) return undefined;
     rule.remaining -= 1;
     this.rules = this.rules.filter((r) => r.remaining > 0);

@@ -8,7 +8,7 @@ import type { AuthenticatedCaller, Side, TokenRegistry } from './auth';
 import { whmCaller } from './directory';
 import type { SimContext } from './context';
 import { SimApiError, whmFailure, whmLegacy } from './envelopes';
-import type { Faults } from './faults';
+import type { FaultRule, Faults } from './faults';
 import { RequestParams } from './params';
 import type { RequestLog, RequestLogEntry } from './requestLog';
 import { runUapi } from './uapi';
@@ -144,19 +144,10 @@ export function createRequestHandler(side: Side, deps: HandlerDeps) {
 
       const latency = deps.faults.latencyFor(label);
       if (latency > 0) await sleep(latency);
-      const fault = deps.faults.take(label);
-      if (fault?.kind === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'hang') {
-        deps.hung.add(res);
-        res.on('close', () => deps.hung.delete(res));
-        return;
-      }
-      if (fault?.kind === 'status') {
-        entry.status = fault.status ?? 500;
-        sendText(res, entry.status, fault.body ?? '<html><body><h1>Internal Server Error</h1></body></html>');
+      const zone = params.get('zone') ?? undefined;
+      const fault = deps.faults.take(label, 'before', zone);
+      if (fault && fault.kind !== 'auth') {
+        loseAnswer(fault, req, res, entry, deps);
         return;
       }
       if (fault?.kind === 'auth' || !auth.ok) {
@@ -177,8 +168,15 @@ export function createRequestHandler(side: Side, deps: HandlerDeps) {
         return;
       }
       const answer = await route.answer(auth.caller);
-      entry.status = 200;
       entry.result = resultOf(answer);
+      // The call is carried out (an edit is in the zone file); only its answer may still be lost.
+      const lost = deps.faults.take(label, 'after', zone);
+      if (lost) {
+        entry.carriedOut = true;
+        loseAnswer(lost, req, res, entry, deps);
+        return;
+      }
+      entry.status = 200;
       sendJson(res, answer);
     } catch (err) {
       if (entry) entry.status = 500;
@@ -186,6 +184,21 @@ export function createRequestHandler(side: Side, deps: HandlerDeps) {
       else res.destroy();
     }
   };
+}
+
+/** A `drop`, `hang` or `status` fault: the connection closes, the answer never comes, or it is an HTTP error page. */
+function loseAnswer(fault: FaultRule, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, deps: HandlerDeps): void {
+  if (fault.kind === 'drop') {
+    req.socket.destroy();
+    return;
+  }
+  if (fault.kind === 'hang') {
+    deps.hung.add(res);
+    res.on('close', () => deps.hung.delete(res));
+    return;
+  }
+  entry.status = fault.status ?? 500;
+  sendText(res, entry.status, fault.body ?? '<html><body><h1>Internal Server Error</h1></body></html>');
 }
 
 /** cPanel tokens of suspended accounts stop working (§1); WHM tokens need root or a reseller. */

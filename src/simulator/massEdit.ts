@@ -14,7 +14,8 @@
  * Validation before the serial check matters to clients: a malformed request with an old serial
  * gets a validation error, not Stale (§9.7).
  */
-import { applyMassEdit, LineEditError } from '../zone/lineEdit';
+import { readZoneFileDetails } from '../zone/bindReader';
+import { applyMassEdit, LineEditError, type MassEditChange } from '../zone/lineEdit';
 import type { MassEditAdd, MassEditEdit, Zone } from '../zone/model';
 import { requireArg, type SimContext } from './context';
 import { SimApiError, type TypedErrorData } from './envelopes';
@@ -189,11 +190,38 @@ export async function performMassEdit(ctx: SimContext, params: RequestParams, po
  * Another Zone Editor user's edit, applied through the same line editor (so it bumps the serial the
  * real way): the knob behind "concurrent edit between your read and your write".
  */
-export async function otherUserEdit(ctx: SimContext, zoneName: string, add: MassEditAdd): Promise<string> {
+export async function otherUserEdit(ctx: SimContext, zoneName: string, change: Partial<MassEditChange>): Promise<string> {
   return ctx.zones.withLock(zoneName, async () => {
     const text = await ctx.zones.read(zoneName);
     if (text === null) throw new Error(`no zone ${zoneName}`);
-    const edited = applyMassEdit(text, zoneName, { add: [add], edit: [], remove: [] }, editOptions(ctx));
+    const edited = applyMassEdit(
+      text,
+      zoneName,
+      { add: change.add ?? [], edit: change.edit ?? [], remove: change.remove ?? [] },
+      editOptions(ctx),
+    );
+    await ctx.zones.write(zoneName, edited.text);
+    await ctx.afterZoneWrite(zoneName);
+    return String(edited.newSerial);
+  });
+}
+
+/**
+ * Another party removes a record the way WHM's legacy `removezonerecord` does (cpanel-api.md §8.2:
+ * "line numbers shift after every edit"): the record's lines leave the file, every later record's
+ * line index moves up, and the serial is bumped. A client holding line indexes from before must not
+ * send them (the serial check is what stops it). The record must name its owner and TTL itself.
+ */
+export async function otherUserRemoveLines(ctx: SimContext, zoneName: string, lineIndex: number): Promise<string> {
+  return ctx.zones.withLock(zoneName, async () => {
+    const text = await ctx.zones.read(zoneName);
+    if (text === null) throw new Error(`no zone ${zoneName}`);
+    const span = readZoneFileDetails(text, zoneName).spans.find((s) => s.record.lineIndex === lineIndex);
+    if (!span || span.record.type === 'SOA') throw new Error(`no record to remove at line ${lineIndex} of ${zoneName}`);
+    const lines = text.split('\n');
+    lines.splice(span.firstLine, span.lastLine - span.firstLine + 1);
+    // An empty edit only bumps the serial, in place, the way every cPanel write does.
+    const edited = applyMassEdit(lines.join('\n'), zoneName, { add: [], edit: [], remove: [] }, editOptions(ctx));
     await ctx.zones.write(zoneName, edited.text);
     await ctx.afterZoneWrite(zoneName);
     return String(edited.newSerial);

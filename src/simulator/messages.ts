@@ -73,4 +73,9 @@ export const messages = {
   unknownUapiFunction: (module: string, fn: string) =>
     `Failed to load module ${quoted(module)}: The module ${quoted(module)} has no function named ${quoted(fn)}.`,
   zoneDoesNotExist: () => 'Zone does not exist.',
+  // Email (not in the reference, unverified wording).
+  mailboxExists: (address: string) => `The account ${address} already exists!`,
+  noSuchMailbox: (address: string) => `The email account ${quoted(address)} does not exist.`,
+  notYourMailDomain: (domain: string) => `The domain ${quoted(domain)} does not belong to this account.`,
+  badMailboxName: (address: string) => `${quoted(address)} is not a valid email address.`,
 } as const;

@@ -22,6 +22,8 @@ export interface RequestLogEntry {
   status: number;
   /** `metadata.result` / `status` of the JSON answer, when there was one. */
   result?: 0 | 1;
+  /** The call was carried out, then its answer was lost to an `after` fault (faults.ts). */
+  carriedOut?: boolean;
 }
 
 export class RequestLog {

@@ -109,6 +109,8 @@ export const accountSpecSchema = z.object({
   diskused: z.string().default('12M'),
   disklimit: z.string().default('unlimited'),
   domains: z.array(domainSpecSchema).default([]),
+  /** Mailbox logins (`joe@example.com`) of the account's domains (UAPI Email::list_pops, add_pop, delete_pop). */
+  mailboxes: z.array(z.string().regex(/^[a-z0-9._+-]+@[a-z0-9.-]+$/, 'a mailbox address like joe@example.com')).default([]),
 });
 
 export const tokenSpecSchema = z.object({
@@ -147,6 +149,10 @@ export const seedSchema = z
         issue(`owner ${account.owner} is neither root nor a reseller`, ['accounts', i, 'owner']);
       }
       const own = new Set([account.domain, ...account.domains.map((d) => d.domain)]);
+      account.mailboxes.forEach((m, j) => {
+        if (!own.has(m.slice(m.lastIndexOf('@') + 1)))
+          issue(`mailbox ${m} is not at a domain of ${account.user}`, ['accounts', i, 'mailboxes', j]);
+      });
       account.domains.forEach((d, j) => {
         if (d.parent !== undefined && !own.has(d.parent))
           issue(`parent ${d.parent} is not a domain of ${account.user}`, ['accounts', i, 'domains', j]);

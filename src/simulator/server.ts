@@ -13,7 +13,7 @@ import { Directory } from './directory';
 import { Faults, type FaultRule } from './faults';
 import { createRequestHandler, type HandlerDeps } from './httpHandler';
 import { MassEditHooks, type BeforeMassEditHook } from './massEditHooks';
-import { otherUserEdit } from './massEdit';
+import { otherUserEdit, otherUserRemoveLines } from './massEdit';
 import { RequestLog } from './requestLog';
 import {
   parseAccountSpec,
@@ -29,6 +29,7 @@ import { certificateFor } from './tls';
 import { createXidGenerator } from './xid';
 import { zoneText } from './zoneLayout';
 import { ZoneFiles } from './zoneFiles';
+import type { MassEditChange } from '../zone/lineEdit';
 import type { MassEditAdd } from '../zone/model';
 
 export interface PowerDnsReloader {
@@ -102,6 +103,10 @@ export interface Simulator {
   concurrentEditBeforeNextMassEdit(zone: string, record?: MassEditAdd): void;
   /** Apply another user's edit now (adds `record`, bumps the serial); returns the new serial. */
   editAsOtherUser(zone: string, record?: MassEditAdd): Promise<string>;
+  /** Another user's Zone Editor edit of any kind (adds, edits, removes by line), now; returns the new serial. */
+  massEditAsOtherUser(zone: string, change: Partial<MassEditChange>): Promise<string>;
+  /** Another party removes the record at `lineIndex` as WHM's `removezonerecord` does: later lines shift up; returns the new serial. */
+  removeLinesAsOtherUser(zone: string, lineIndex: number): Promise<string>;
   /** The next mass edit of `zone` that passes every other check fails with InvalidZoneFile. */
   injectInvalidZoneFile(zone: string, problems?: string[]): void;
   /** Transport faults: HTTP status, hang, drop, auth refusal (see faults.ts). */
@@ -276,10 +281,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     onNextMassEdit: (zone, hook) => ctx.massEditHooks.onNext(zone, hook),
     concurrentEditBeforeNextMassEdit: (zone, record = DEFAULT_CONCURRENT_RECORD) => {
       ctx.massEditHooks.onNext(zone, async () => {
-        await otherUserEdit(ctx, zone, record);
+        await otherUserEdit(ctx, zone, { add: [record] });
       });
     },
-    editAsOtherUser: (zone, record = DEFAULT_CONCURRENT_RECORD) => otherUserEdit(ctx, zone, record),
+    editAsOtherUser: (zone, record = DEFAULT_CONCURRENT_RECORD) => otherUserEdit(ctx, zone, { add: [record] }),
+    massEditAsOtherUser: (zone, change) => otherUserEdit(ctx, zone, change),
+    removeLinesAsOtherUser: (zone, lineIndex) => otherUserRemoveLines(ctx, zone, lineIndex),
     injectInvalidZoneFile: (zone, problems = ['injected: the zone failed named-checkzone.']) =>
       ctx.massEditHooks.injectInvalidZone(zone, problems),
     injectFault: (rule) => faults.add(rule),

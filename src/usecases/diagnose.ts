@@ -12,14 +12,15 @@ import { checkDkim } from '../checks/dkim';
 import { notAuthoritativeFinding, type RecordSpec } from '../checks/dns';
 import { checkDmarc } from '../checks/dmarc';
 import { finding, type Finding } from '../checks/findings';
-import { checkLockdown } from '../checks/lockdown';
+import { checkLockdown, tenantRecordValue } from '../checks/lockdown';
 import { checkSpf, evaluateSpf } from '../checks/spf';
 import { senderIdFor, type Config } from '../config';
 import type { LocalAuthority, Resolver } from '../ports';
 import { cpanelDname, normalizeDomain, type Zone } from '../zone/model';
 import { computeLockdownRepair, DEFAULT_LOCKDOWN_TTL, type LockdownRepair, type LockdownRepairInput, type LockdownTarget } from './plan';
-import { isFixEmailAuthError } from '../errors';
+import { FixEmailAuthError, isFixEmailAuthError } from '../errors';
 import { assertSafeAuthId, assertSafeUser } from './plan/safeValues';
+import { tenantIdentities } from './plan/tenant';
 import { domainReport, type DomainReport } from './report';
 
 export interface DiagnoseDomainInput {
@@ -27,7 +28,7 @@ export interface DiagnoseDomainInput {
   zone: Zone;
   /** The cPanel user owning the domain. */
   user?: string;
-  config: Pick<Config, 'provider' | 'dns' | 'policy'>;
+  config: Pick<Config, 'provider' | 'dns' | 'policy'> & Partial<Pick<Config, 'lockdown'>>;
   /** Overrides config.policy.keepForeign. */
   keepForeign?: boolean;
   /** When given, SPF is also evaluated through its includes (lookup count). */
@@ -40,6 +41,8 @@ export interface DiagnoseDomainInput {
   otherUsersOfServer?: readonly string[];
   /** The server's primary hostname (the `user@hostname` sender-ID form). */
   serverHostname?: string;
+  /** The account's mailbox logins (UAPI Email::list_pops); needed in tenant mode. */
+  mailboxes?: readonly string[];
 }
 
 export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<DomainReport> {
@@ -47,6 +50,7 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
   const authId = assertSafeAuthId(config.provider.authId);
   const user = input.user === undefined ? undefined : assertSafeUser(input.user);
 
+  const tenant = tenantIdentitiesOf(input, authId, user);
   const lockdown = checkLockdown({
     domain: input.domain,
     records: zone.records,
@@ -56,6 +60,7 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
     ...(config.provider.senderIdTemplate === undefined ? {} : { senderIdTemplate: config.provider.senderIdTemplate }),
     ...(input.otherUsersOfServer === undefined ? {} : { otherUsersOfServer: input.otherUsersOfServer }),
     ...(input.serverHostname === undefined ? {} : { serverHostname: input.serverHostname }),
+    ...(tenant ? { tenantIdentities: tenant } : {}),
   });
   const domain = normalizeDomain(input.domain);
 
@@ -67,6 +72,7 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
     senderId: senderIdFor(config, user),
     keepForeign: input.keepForeign ?? config.policy.keepForeign,
     ttl: config.dns.ttl,
+    ...(tenant ? { tenantIdentities: tenant } : {}),
   });
 
   const spf = await spfFindings(domain, zone, input.resolver);
@@ -90,6 +96,28 @@ export async function diagnoseDomain(input: DiagnoseDomainInput): Promise<Domain
 }
 
 /**
+ * Tenant mode judges the record against the account's senders, so it needs the user and the
+ * account's mailboxes; without them it refuses rather than plan a record that would drop a mailbox.
+ */
+function tenantIdentitiesOf(input: DiagnoseDomainInput, authId: string, user: string | undefined): string[] | undefined {
+  if (input.config.lockdown?.mode !== 'tenant') return undefined;
+  if (user === undefined || input.mailboxes === undefined) {
+    throw new FixEmailAuthError(
+      'BAD_INPUT',
+      `Tenant mode judges ${input.domain} against its account's senders: the cPanel user and the account's mailboxes are needed.`,
+      { step: 'diagnose' },
+    );
+  }
+  return tenantIdentities({
+    authId,
+    senderIdTemplate: input.config.provider.senderIdTemplate,
+    user,
+    domain: input.domain,
+    mailboxes: input.mailboxes,
+  });
+}
+
+/**
  * The planner refuses records it must not rewrite unseen (a CNAME at the name, a huge record of
  * unknown fields). A report is still owed: the plan is null and the refusal is written on the
  * lockdown findings (`details.manual`), so no caller mistakes "no plan" for "nothing to fix" and a
@@ -101,7 +129,9 @@ function planOrExplain(input: LockdownRepairInput): LockdownRepair {
   } catch (err) {
     if (!isFixEmailAuthError(err, 'CONFLICT') && !isFixEmailAuthError(err, 'UNSAFE_VALUE')) throw err;
     for (const f of input.findings) if (f.severity !== 'ok') f.details = { ...f.details, manual: err.message };
-    const value = `v=mc1 auth=${input.authId}${input.senderId ? ` senderid=${input.senderId}` : ''}`;
+    const value = input.tenantIdentities
+      ? tenantRecordValue(input.tenantIdentities)
+      : `v=mc1 auth=${input.authId}${input.senderId ? ` senderid=${input.senderId}` : ''}`;
     const name = `_mailchannels.${normalizeDomain(input.domain)}.`;
     return {
       plan: null,

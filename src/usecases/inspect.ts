@@ -20,7 +20,7 @@ export interface DomainDiagnosis {
   error?: ErrorInfo;
 }
 
-export type DiagnoseContext = Pick<RepairContext, 'config' | 'zones' | 'resolver' | 'dkimPublicKey'> & {
+export type DiagnoseContext = Pick<RepairContext, 'config' | 'zones' | 'resolver' | 'dkimPublicKey' | 'mailboxes'> & {
   accounts: Pick<Accounts, 'localAuthority'>;
 };
 
@@ -71,6 +71,19 @@ export async function diagnoseDomains(
     infos.map((i) => i.domain),
   );
   const results = new Map<string, DomainDiagnosis>();
+  // One mailbox list per account for the whole page, not one per domain (tenant mode reads it).
+  const lists = new Map<string, Promise<string[]>>();
+  const mailboxes = ctx.mailboxes;
+  const shared: DiagnoseContext = mailboxes
+    ? {
+        ...ctx,
+        mailboxes: (user) => {
+          let list = lists.get(user);
+          if (!list) lists.set(user, (list = mailboxes(user)));
+          return list;
+        },
+      }
+    : ctx;
 
   await mapLimited([...byZone.entries()], options.concurrency ?? 4, async ([zoneName, members]) => {
     let zone;
@@ -83,7 +96,7 @@ export async function diagnoseDomains(
     for (const info of members) {
       const a = authority.get(info.domain);
       try {
-        const report = await diagnoseInZone(ctx, info, zone, a, options.keepForeign);
+        const report = await diagnoseInZone(shared, info, zone, a, options.keepForeign);
         results.set(info.domain, { info, report, ...(a ? { authority: a } : {}) });
       } catch (err) {
         results.set(info.domain, { info, error: errorInfo(err, 'diagnose'), ...(a ? { authority: a } : {}) });

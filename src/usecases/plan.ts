@@ -40,6 +40,8 @@ export interface LockdownRepairInput {
   senderId?: string | null;
   keepForeign?: boolean;
   ttl?: number;
+  /** Tenant mode: the account's sender IDs (plan/tenant.ts); the record then lists only them. */
+  tenantIdentities?: readonly string[];
 }
 
 /** The record left at the name after the repair (or the current one when nothing changes). */
@@ -96,6 +98,7 @@ export function computeLockdownRepair(input: LockdownRepairInput): LockdownRepai
     keepForeign: input.keepForeign ?? false,
     authorized,
     otherUsersSenderIds,
+    ...(input.tenantIdentities ? { tenantIdentities: input.tenantIdentities.map(assertSafeSenderId) } : {}),
   });
   const data = splitTxtStrings(tokens);
   const value = data.join('');

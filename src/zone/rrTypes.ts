@@ -81,6 +81,39 @@ export const RR_TYPE_NUMBERS: Readonly<Record<number, string>> = {
   257: 'CAA',
 };
 
+/**
+ * Types a DNS answer or question may carry that no zone here holds: the EDNS OPT pseudo-record
+ * (RFC 6891), DNSSEC's RRSIG, NSEC, DNSKEY and NSEC3 (RFC 4034, RFC 5155), and the ANY query type
+ * (RFC 1035 §3.2.3). Kept apart so a zone file's `TYPE46` is not read as a type we cannot parse.
+ */
+const WIRE_ONLY_TYPE_NUMBERS: Readonly<Record<number, string>> = {
+  41: 'OPT',
+  46: 'RRSIG',
+  47: 'NSEC',
+  48: 'DNSKEY',
+  50: 'NSEC3',
+  255: 'ANY',
+};
+
+const NAME_OF_NUMBER: ReadonlyMap<number, string> = new Map(
+  [...Object.entries(RR_TYPE_NUMBERS), ...Object.entries(WIRE_ONLY_TYPE_NUMBERS)].map(([code, name]) => [Number(code), name]),
+);
+const NUMBER_OF_NAME: ReadonlyMap<string, number> = new Map([...NAME_OF_NUMBER].map(([code, name]) => [name, code]));
+
+/** The mnemonic of a type number as a DNS message carries it (`16` → TXT), else RFC 3597's `TYPE<n>`. */
+export function rrTypeName(code: number): string {
+  return NAME_OF_NUMBER.get(code) ?? `TYPE${code}`;
+}
+
+/** The type number of a mnemonic we know (`TXT` → 16), `TYPE<n>` included; undefined otherwise. */
+export function rrTypeNumber(name: string): number | undefined {
+  const upper = name.toUpperCase();
+  const known = NUMBER_OF_NAME.get(upper);
+  if (known !== undefined) return known;
+  const generic = /^TYPE(\d{1,5})$/.exec(upper);
+  return generic && Number(generic[1]) <= 65535 ? Number(generic[1]) : undefined;
+}
+
 /** Classes of RFC 1035 §3.2.4; only IN is served by cPanel. */
 export const CLASSES = new Set(['IN', 'CH', 'CS', 'HS']);
 

@@ -68,7 +68,7 @@ describe('demo in a browser', () => {
     );
     await page.getByText('will have let it go by').waitFor();
     await page.screenshot({ path: join(DOCS, 'screenshot-job.png'), fullPage: true });
-    expect(await demo.sim.zoneText('migrated.example')).toContain('"v=mc1 auth=webhostingm"');
+    expect(await demo.sim.zoneText('migrated.example')).toContain('"v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice"');
 
     await page.locator('a', { hasText: 'Your domains' }).click();
     expect(await row('migrated.example').getAttribute('data-status')).toBe('ok');

@@ -30,6 +30,7 @@ import { WhmApi, type ApiOptions } from './whmApi';
 import { WhmCliTransport } from './whmCli';
 import { WhmHttpsTransport } from './whmHttps';
 import { UapiZoneStore, WhmZoneStore } from './zoneStores';
+import { listMailboxes } from './mailboxes';
 
 export type CpanelConfig = Config['cpanel'];
 
@@ -72,6 +73,8 @@ export interface CpanelClient {
   userAccounts(user: string): Accounts;
   listAccounts(query?: AccountQuery): Promise<CpanelAccount[]>;
   listZones(): Promise<ZoneListing[]>;
+  /** The account's mailbox logins (UAPI Email::list_pops as the user). */
+  mailboxesOf(user: string): Promise<string[]>;
 }
 
 export function createCpanelClient(config: CpanelConfig, options: CpanelClientOptions = {}): CpanelClient {
@@ -156,5 +159,6 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
     userAccounts,
     listAccounts: async (query) => rootOnly('listaccts').listAccounts(query),
     listZones: async () => rootOnly('listzones').listZones(),
+    mailboxesOf: (user) => listMailboxes(uapiFor(user)),
   };
 }

@@ -27,6 +27,7 @@ export const READ_CALLS: ReadonlySet<string> = new Set([
   'DNS::parse_zone',
   'DNS::has_local_authority',
   'DomainInfo::list_domains',
+  'Email::list_pops',
 ]);
 
 export type Sleep = (ms: number) => Promise<void>;

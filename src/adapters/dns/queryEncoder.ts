@@ -6,30 +6,13 @@
  *   header (12 bytes) · QNAME · QTYPE · QCLASS=IN · [OPT pseudo-RR (RFC 6891 §6.1.2), 11 bytes]
  */
 import * as dnsPacket from 'dns-packet';
-
-const TYPE_CODES: Record<string, number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-  DS: 43,
-  DNSKEY: 48,
-  CAA: 257,
-  ANY: 255,
-};
+import { rrTypeNumber } from '../../zone/rrTypes';
 
 /** The numeric RR type for a mnemonic (`TXT` → 16), `TYPE65`-style names included; null when unknown. */
 export function typeCode(type: string): number | null {
-  const upper = type.toUpperCase();
-  const known = TYPE_CODES[upper];
+  const known = rrTypeNumber(type);
   if (known !== undefined) return known;
-  const generic = /^TYPE(\d{1,5})$/.exec(upper);
-  if (generic && Number(generic[1]) <= 65535) return Number(generic[1]);
+  const upper = type.toUpperCase();
   // Fall back to dns-packet's table for the rarer mnemonics it knows (it answers 0 for unknown ones).
   const fromLibrary = dnsPacket.encode({ questions: [{ name: '.', type: upper as dnsPacket.RecordType }] }).readUInt16BE(13);
   return fromLibrary === 0 ? null : fromLibrary;

@@ -7,33 +7,10 @@
  * Safety: every read is bounds-checked; compression pointers must point strictly backwards (no
  * loops, RFC 1035 §4.1.4); names are limited to 255 bytes. A malformed packet throws a RangeError.
  */
+import { rrTypeName } from '../../zone/rrTypes';
 import type { DnsRecord, ResponseCode } from './types';
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
-const TYPE_NAMES: Record<number, string> = {
-  1: 'A',
-  2: 'NS',
-  5: 'CNAME',
-  6: 'SOA',
-  12: 'PTR',
-  15: 'MX',
-  16: 'TXT',
-  28: 'AAAA',
-  33: 'SRV',
-  41: 'OPT',
-  43: 'DS',
-  46: 'RRSIG',
-  47: 'NSEC',
-  48: 'DNSKEY',
-  50: 'NSEC3',
-  99: 'SPF',
-  255: 'ANY',
-  257: 'CAA',
-};
-
-export function typeName(code: number): string {
-  return TYPE_NAMES[code] ?? `TYPE${code}`;
-}
 
 export interface DecodedResponse {
   id: number;
@@ -281,7 +258,7 @@ function readRecord(buf: Buffer, offset: number): DnsRecord | null {
       break;
     }
     default:
-      record = { name, ttl, class: klass, type: 'OTHER', rrtype: typeName(type), data: Buffer.from(buf.subarray(pos, end)) };
+      record = { name, ttl, class: klass, type: 'OTHER', rrtype: rrTypeName(type), data: Buffer.from(buf.subarray(pos, end)) };
   }
   return record;
 }

@@ -5,7 +5,8 @@
  */
 import type { Db } from './db';
 import { SCHEMA_V1 } from './schema-v1';
-import { SCHEMA_V2 } from './schema-v2';
+import { SCHEMA_V2_FLEET } from './schema-v2-fleet';
+import { SCHEMA_V3 } from './schema-v3';
 import { storeError } from './store-error';
 
 export interface Migration {
@@ -20,7 +21,8 @@ export const APPLICATION_ID = 0x66454131;
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'journal, audit, jobs, scan results, log cursors', up: (db) => db.exec(SCHEMA_V1) },
-  { version: 2, name: 'self-healing: followed rejections, automatic repairs, migrations, notices', up: (db) => db.exec(SCHEMA_V2) },
+  { version: 2, name: 'fleet outbox, dirty marks, requests', up: (db) => db.exec(SCHEMA_V2_FLEET) },
+  { version: 3, name: 'self-healing: followed rejections, automatic repairs, migrations, notices', up: (db) => db.exec(SCHEMA_V3) },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -7,6 +7,7 @@ import { createAuditLog, type AuditLog } from './audit';
 import { createChangeJournal, type ChangeJournal } from './changes';
 import { createLogCursorStore, type LogCursorStore } from './cursors';
 import { openDatabase, type Db } from './db';
+import { createFleetOutbox, type FleetOutbox } from './fleet';
 import { createJobRecovery, type JobRecovery } from './job-recovery';
 import { createJobQueue, type JobQueue } from './jobs';
 import { migrate } from './migrations';
@@ -24,6 +25,8 @@ export interface StoreOptions {
 }
 
 export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, ScanResults {
+  /** The fleet outbox and requests (a server enrolled with a fleet controller, usecases/fleet/). */
+  readonly fleet: FleetOutbox;
   readonly path: string;
   /** The id under which this process claims jobs. */
   readonly runnerId: string;
@@ -71,6 +74,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     selfHeal: createSelfHealStore(db, clock),
     notices: createNoticeStore(db, clock),
     metrics: createMetricsQueries(db),
+    fleet: createFleetOutbox(db),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),
   };

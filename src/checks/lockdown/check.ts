@@ -21,6 +21,9 @@
  *      → LOCKDOWN_BLOCK_ALL, a warning: every message is rejected, which a non-sending domain may
  *      want, so it is a choice to confirm, not a breakage (findings.ts);
  *    - otherwise → LOCKDOWN_STALE (foreign ids, `cfid=` only, suspect case-folded matches, comma lists).
+ * 3. Tenant mode only, for a single record that lets the account's mail through: LOCKDOWN_SHARED and
+ *    LOCKDOWN_IDENTITY_MISSING instead of LOCKDOWN_OK when it admits others or misses one of the
+ *    account's senders (tenant.ts).
  */
 import { type ZoneRecord } from '../../zone/model';
 import { finding, type Finding } from '../findings';
@@ -28,6 +31,7 @@ import { shown, toFindingRecord } from '../records';
 import { evaluateAuthorization, isAuthorized, type Authorization } from './authorization';
 import { locateLockdownRecords, type LockdownLocation, type MisplacedReason } from './locate';
 import type { AccountIdentity } from './senderIds';
+import { tenantFindings, tenantRecordValue } from './tenant';
 
 export interface LockdownCheckInput {
   domain: string;
@@ -44,6 +48,11 @@ export interface LockdownCheckInput {
   otherUsersOfServer?: readonly string[];
   /** The server's primary hostname, for the `user@hostname` sender-ID form (mailchannels.md §9). */
   serverHostname?: string;
+  /**
+   * Tenant mode (config `lockdown.mode: tenant`): the account's sender IDs, the only senders the
+   * record should admit (tenant.ts). Absent: provider mode.
+   */
+  tenantIdentities?: readonly string[];
 }
 
 export function checkLockdown(input: LockdownCheckInput): Finding[] {
@@ -133,7 +142,25 @@ export function checkLockdown(input: LockdownCheckInput): Finding[] {
     account,
   );
   if (location.lockdown.length > 1) findings.push(multipleFinding(location, auth, account));
-  const verdict = verdictFinding(location, auth, account, input.senderIdTemplate);
+  const recommended = input.tenantIdentities
+    ? tenantRecordValue(input.tenantIdentities)
+    : recommendedValue(account, input.senderIdTemplate);
+  const tenant =
+    input.tenantIdentities && location.lockdown.length === 1 && isAuthorized(auth)
+      ? tenantFindings({
+          domain: d,
+          authId: input.authId,
+          fields: location.lockdown[0]!.parsed.fields,
+          identities: input.tenantIdentities,
+          records: location.lockdown.map((l) => toFindingRecord(l.record)),
+          recommended,
+        })
+      : [];
+  if (tenant.length > 0) {
+    findings.push(...tenant);
+    return findings;
+  }
+  const verdict = verdictFinding(location, auth, account, recommended);
   if (verdict) findings.push(verdict);
   return findings;
 }
@@ -171,17 +198,11 @@ function recommendedValue(account: AccountIdentity, senderIdTemplate: string | u
   return senderId ? `v=mc1 auth=${account.authId} senderid=${senderId}` : `v=mc1 auth=${account.authId}`;
 }
 
-function verdictFinding(
-  location: LockdownLocation,
-  auth: Authorization,
-  account: AccountIdentity,
-  senderIdTemplate: string | undefined,
-): Finding | null {
+function verdictFinding(location: LockdownLocation, auth: Authorization, account: AccountIdentity, recommended: string): Finding | null {
   const d = location.domain;
   const owner = location.name.slice(0, -1);
   const provider = account.authId;
   const records = location.lockdown.map((l) => toFindingRecord(l.record));
-  const recommended = recommendedValue(account, senderIdTemplate);
   const rejection = `550 5.7.1 This sender is not authorized to send from ${d}.`;
 
   if (location.lockdown.length === 0) {

@@ -19,3 +19,4 @@ export {
 export { evaluateAuthorization, isAuthorized, type Authorization } from './authorization';
 export { parseSenderId, senderIdCoverage, sidwCoverage, type AccountIdentity, type SenderId, type Coverage } from './senderIds';
 export { tokenize } from './tokenize';
+export { tenantFindings, tenantRecordValue, describeIdentity, type TenantCheckInput } from './tenant';

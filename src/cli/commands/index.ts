@@ -30,6 +30,7 @@ export const COMMANDS: readonly CommandModule[] = [
   { names: ['test-email'], load: () => (require('./testEmail') as typeof import('./testEmail')).registerTestEmail },
   { names: ['serve'], load: () => (require('./serve') as typeof import('./serve')).register },
   { names: ['demo'], load: () => (require('./demo') as typeof import('./demo')).register },
+  { names: ['fleet'], load: () => (require('./fleet') as typeof import('./fleet')).register },
 ];
 
 /**

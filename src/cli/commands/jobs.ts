@@ -1,6 +1,6 @@
 /**
  * `jobs [--status S] [--kind K] [--limit N] [--json]`, `job <id> [--follow] [--all-zones] [--json]`,
- * `job cancel <id>`, `job resume <id>`: background jobs (bulk repairs, scans) kept in the journal's
+ * `job cancel <id>`, `job resume <id> [--concurrency N]`: background jobs (bulk repairs, scans) kept in the journal's
  * database, whichever process runs them (the daemon or a CLI). `--follow` polls the store, so it
  * works for the daemon's jobs too; `resume` works a job left behind by a process that is gone (a
  * killed `fix --all-stale`, a crashed daemon) in this process, without repeating finished zones.
@@ -31,6 +31,13 @@ export function cliRunner(services: Services): JobRunner {
   registerChangeJobs(runner, { context: () => services.repairContext(), scans: services.store });
   registerServerJobs(runner, services.serverJobDeps());
   return runner;
+}
+
+interface JobOptions {
+  follow?: boolean;
+  allZones?: boolean;
+  json?: boolean;
+  concurrency?: string;
 }
 
 function jobId(text: string | undefined): number {
@@ -176,9 +183,14 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--follow', 'wait for the job to end, with progress on stderr')
     .option('--all-zones', 'list every zone of a bulk repair (default: the first 50, failures first)')
     .option('--json', 'print { job, zones, counts } as JSON')
-    .action(async (first: string, second: string | undefined, options: { follow?: boolean; allZones?: boolean; json?: boolean }) => {
+    .option('--concurrency <n>', "with resume: items worked at once (default: the kind's, 4 for a bulk repair)")
+    .action(async (first: string, second: string | undefined, options: JobOptions) => {
       const action = first === 'cancel' || first === 'resume' ? first : 'show';
       const id = jobId(action === 'show' ? first : second);
+      const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
+      if (concurrency !== undefined && (action !== 'resume' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
+        throw new FixEmailAuthError('BAD_INPUT', '--concurrency goes with resume and is a whole number from 1 to 64');
+      }
       await withServices(cliConfig(io), async (services) => {
         const store = services.store;
         const actor = cliActor(io);
@@ -199,6 +211,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
             { ctx: services.repairContext(), recovery: store, journal: store, queue: store, runner },
             id,
             actor,
+            concurrency !== undefined ? { concurrency } : {},
           );
           if (outcome.job.status !== 'running') io.stderr.write(`Job ${id} is already ${outcome.job.status}.\n`);
           else io.stderr.write(`Resuming job ${id}: ${progressText(outcome.job)} so far.\n`);

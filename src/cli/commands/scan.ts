@@ -13,6 +13,7 @@ import { setFlagsFromString } from 'v8';
 import type { Command } from 'commander';
 import { SCAN_STATUSES, type ScanStatus } from '../../adapters/store';
 import { blocksAllMail, FINDING_SEVERITY, isStaleLockdown } from '../../checks/findings';
+import { csvHeader, csvLine, type CsvColumn } from '../../csv';
 import { FixEmailAuthError } from '../../errors';
 import { scanServer, type ScannedDomain, type ScanProgress } from '../../usecases/scan';
 import { cliConfig, withServices } from '../context';
@@ -48,19 +49,10 @@ const PROBLEM_STATUSES: readonly ScanStatus[] = ['warning', 'error', 'unknown'];
 export function boundHeapGrowth(): void {
   setFlagsFromString('--heap-growing-percent=50');
 }
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** RFC 4180 cell; a value a spreadsheet would run as a formula is prefixed with a quote (OWASP). */
-export function csvCell(value: string): string {
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export const CSV_HEADER = 'domain,user,owner,zone,status,codes';
-
-export function csvRow(row: ScannedDomain): string {
-  return [row.domain, row.user, row.owner, row.zone, row.status, row.codes.join(' ')].map(csvCell).join(',');
-}
+const CSV_COLUMNS: readonly CsvColumn<ScannedDomain>[] = (['domain', 'user', 'owner', 'zone', 'status', 'codes'] as const).map((key) => ({
+  header: key,
+  value: (row: ScannedDomain) => row[key],
+}));
 
 function collect(value: string, previous: string[] = []): string[] {
   return [
@@ -189,7 +181,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           let problems = false;
           let first = true;
           if (options.json) io.stdout.write('{ "domains": [\n');
-          if (options.csv) io.stdout.write(`${CSV_HEADER}\r\n`);
+          if (options.csv) io.stdout.write(`${csvHeader(CSV_COLUMNS)}\r\n`);
           const scan = scanServer(ctx, {
             ...(options.user !== undefined ? { user: options.user } : {}),
             ...(options.reseller !== undefined ? { reseller: options.reseller } : {}),
@@ -217,7 +209,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
             if (options.json) {
               io.stdout.write(`${first ? '' : ',\n'}${row.reportJson}`);
               first = false;
-            } else if (options.csv) io.stdout.write(`${csvRow(row)}\r\n`);
+            } else if (options.csv) io.stdout.write(`${csvLine(row, CSV_COLUMNS)}\r\n`);
             else if (statuses || codes || row.status !== 'ok') io.stdout.write(humanLine(row));
           }
           if (options.json) io.stdout.write(`${first ? '' : '\n'}] }\n`);

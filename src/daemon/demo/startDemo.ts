@@ -13,7 +13,7 @@ import { startDnsAnswerer } from '../../simulator/dnsAnswerer';
 import { startSimulator, type PowerDnsReloader, type Simulator } from '../../simulator/server';
 import { createDaemon, type Daemon } from '../daemon';
 import { jsonLogger, type Logger } from '../logging';
-import { DEMO_AUTH_ID, DEMO_NAMESERVERS, DEMO_ROOT_TOKEN, demoSeed } from './seed';
+import { DEMO_AUTH_ID, DEMO_NAMESERVERS, DEMO_ROOT_TOKEN, DEMO_SENDER_ID_TEMPLATE, demoSeed } from './seed';
 import { writeDemoMailLog } from './mailLog';
 
 /** The shape of test/support/pdns.ts `startPowerDns` (passed in: it is test support, not shipped). */
@@ -83,7 +83,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     mkdirSync(join(dir, 'domain_keys'), { recursive: true, mode: 0o700 });
     const endpoint = `127.0.0.1:${dns.port}`;
     const config = parseConfig({
-      provider: { authId: DEMO_AUTH_ID },
+      // The record the provider asks for: v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|<user>.
+      provider: { authId: DEMO_AUTH_ID, senderIdTemplate: DEMO_SENDER_ID_TEMPLATE },
       dns: {
         port: dns.port,
         resolvers: [endpoint],

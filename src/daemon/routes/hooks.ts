@@ -8,10 +8,15 @@
  * background. `Transfers::Session` post names no account (its data is the session's row), so for it
  * the accounts restored since the session started are checked again (a live transfer switches DNS
  * at its end).
+ *
+ * In tenant mode (`lockdown.mode`), an account created or a mailbox added or removed brings the
+ * records that only need to follow the account in step (usecases/tenantSync.ts).
  */
 import { Router } from 'express';
 import { HttpError } from '../httpErrors';
+import type { InspectContext } from '../../usecases/inspect';
 import { startScan } from '../../usecases/scan';
+import { domainsOutOfStep } from '../../usecases/tenantSync';
 import { field, requireRole, type AppContext } from '../context';
 import { actorOf, isValidName } from '../identity';
 
@@ -19,6 +24,8 @@ import { actorOf, isValidName } from '../identity';
 const MIGRATION_EVENTS = new Set(['transfer', 'restore']);
 /** A session older than this is not a live transfer we can help with any more. */
 const MAX_SESSION_MS = 7 * 86_400_000;
+/** Events after which tenant mode brings the account's records in step (usecases/tenantSync.ts). */
+const TENANT_EVENTS = new Set(['create', 'mailbox-added', 'mailbox-removed']);
 
 export function hookRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -48,6 +55,20 @@ export function hookRoutes(ctx: AppContext): Router {
     const migrated = MIGRATION_EVENTS.has(event);
     // Remembered before answering, so a daemon stopped right after still knows the account arrived.
     if (migrated) services.store.selfHeal.recordMigration(user, event);
+    // Tenant mode: a new account or mailbox changes who may send; bring those records in step. The
+    // hook waits a few hundred milliseconds at most, so the answer comes first and the work after.
+    if (services.config.lockdown.mode === 'tenant' && TENANT_EVENTS.has(event)) {
+      const domain = field(req.body, 'domain', 253)?.toLowerCase();
+      const inspect: InspectContext = { ...services.repairContext(), accounts: services.accounts };
+      res.status(202).json({ kind: 'tenant-sync', user });
+      domainsOutOfStep(inspect, user, domain).then(
+        (domains) => {
+          if (domains.length > 0) ctx.runner.startJob('bulk-fix', domains, { event, user }, actorOf(identity));
+        },
+        (err: unknown) => ctx.log({ level: 'warn', msg: 'tenant sync after a hook failed', user, event, error: String(err) }),
+      );
+      return;
+    }
     // A Zone Editor edit names its zone: re-check just that one (when it is the user's).
     const zone = field(req.body, 'zone', 253)?.toLowerCase();
     const job = await startScan({ runner: ctx.runner, source: await services.scanSource() }, actorOf(identity), {

@@ -9,6 +9,7 @@ import { messages } from '../messages';
 import type { RequestParams } from '../params';
 import { hasLocalAuthority, massEditZone, parseZone } from './dns';
 import { listDomains } from './domainInfo';
+import { addPop, deletePop, listPops } from './email';
 
 type UapiFunction = (call: UapiCall) => Promise<UapiSuccess>;
 
@@ -17,6 +18,9 @@ const FUNCTIONS: Record<string, UapiFunction> = {
   'DNS/mass_edit_zone': massEditZone,
   'DNS/has_local_authority': hasLocalAuthority,
   'DomainInfo/list_domains': listDomains,
+  'Email/list_pops': listPops,
+  'Email/add_pop': addPop,
+  'Email/delete_pop': deletePop,
 };
 
 export async function runUapi(ctx: SimContext, user: string, module: string, fn: string, params: RequestParams): Promise<UapiResult> {

@@ -26,7 +26,12 @@ export interface ResumeOutcome {
   unresolved: number;
 }
 
-export async function resumeJob(deps: ResumeDeps, jobId: number, by: Actor): Promise<ResumeOutcome> {
+export async function resumeJob(
+  deps: ResumeDeps,
+  jobId: number,
+  by: Actor,
+  options: { concurrency?: number } = {},
+): Promise<ResumeOutcome> {
   const before = deps.queue.getJob(jobId);
   if (!before) throw new FixEmailAuthError('NOT_FOUND', `Job ${jobId} does not exist`);
   await reconcileInterruptedChanges(deps.ctx);
@@ -46,6 +51,6 @@ export async function resumeJob(deps: ResumeDeps, jobId: number, by: Actor): Pro
       `Job ${jobId} has ${unresolved} item(s) whose change could not be checked in its zone yet; try again when cPanel answers`,
     );
   }
-  deps.runner.resume(jobId, by);
+  deps.runner.resume(jobId, by, options);
   return { job: deps.queue.getJob(jobId) as Job, unresolved };
 }

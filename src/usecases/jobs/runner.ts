@@ -59,7 +59,7 @@ export interface JobRunner {
   /** Create the job (one item per key, in order) and start working it in the background. */
   startJob(kind: JobKind, keys: readonly string[], params: unknown, actor: Actor, options?: StartJobOptions): Job;
   /** Work an `interrupted` job again in this process (after recovery); false when it is not interrupted. */
-  resume(jobId: number, by?: Actor): boolean;
+  resume(jobId: number, by?: Actor, options?: { concurrency?: number }): boolean;
   /** Cancel pending items; running ones finish normally. False when the job is already over. */
   cancel(jobId: number, by: Actor): boolean;
   /** Progress events of an item that is running in this process right now, oldest first. */
@@ -231,11 +231,11 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       return job;
     },
 
-    resume(jobId, by) {
+    resume(jobId, by, options = {}) {
       const job = queue.getJob(jobId);
       if (!job || !handlers.has(job.kind) || draining) return false;
       if (!queue.resumeJob(jobId, by)) return false;
-      spawn(jobId, job.kind, handlers.get(job.kind)!.concurrency);
+      spawn(jobId, job.kind, options.concurrency ?? handlers.get(job.kind)!.concurrency);
       return true;
     },
 

@@ -12,6 +12,7 @@
  *   from every `v=mc1` record at the name (§5: merge several records into one): unknown tags verbatim
  *   (§5), the provider's own sender IDs unless the check found them to be another user's, and — only
  *   with keepForeign — other customers' `auth=`/`senderid=`/`sidw=` values.
+ * In tenant mode the replacement is the tenant's record instead (`tenantTokens`).
  * A field that cannot be written (non-printable, over-long) is dropped: it is visible in the check's
  * MALFORMED finding and in the preview of the edited record.
  */
@@ -30,10 +31,36 @@ export interface DesiredRecordInput {
   authorized: boolean;
   /** Provider sender IDs the check attributed to other users (LOCKDOWN_WRONG_SENDERID details). */
   otherUsersSenderIds: ReadonlySet<string>;
+  /** Tenant mode: the account's sender IDs, the only senders of the provider the record may name. */
+  tenantIdentities?: readonly string[];
 }
 
 export function desiredLockdownTokens(input: DesiredRecordInput): string[] {
-  return input.authorized ? normalizedTokens(input) : replacementTokens(input);
+  if (input.authorized) return normalizedTokens(input);
+  return input.tenantIdentities ? tenantTokens(input, input.tenantIdentities) : replacementTokens(input);
+}
+
+/**
+ * Tenant mode: `v=mc1` and one `senderid=` per identity of the account, nothing of the provider
+ * beyond them (no `auth=`, no other sender ID or pattern: those would admit other customers of the
+ * provider), then unknown tags verbatim and — only with keepForeign — other customers' values.
+ */
+function tenantTokens(input: DesiredRecordInput, identities: readonly string[]): string[] {
+  const ours = (id: string) => id.toLowerCase() === input.authId.toLowerCase();
+  const tokens = new TokenList([LOCKDOWN_VERSION, ...identities.map((i) => `senderid=${i}`)]);
+  for (const field of input.lockdown.flatMap((l) => l.parsed.fields)) {
+    if (field.known === 'cfid') continue;
+    if (field.known === null) {
+      tokens.add(field.raw);
+      continue;
+    }
+    for (const value of field.values) {
+      const customer = field.known === 'auth' ? value : parseSenderId(value)?.customer;
+      if (customer === undefined || ours(customer) || !input.keepForeign) continue;
+      tokens.add(`${field.name}=${value}`);
+    }
+  }
+  return tokens.list;
 }
 
 function normalizedTokens(input: DesiredRecordInput): string[] {

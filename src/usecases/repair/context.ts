@@ -41,6 +41,8 @@ export interface RepairContext {
   resolver?: Resolver;
   /** The server's DKIM public key of a domain, when known (`/var/cpanel/domain_keys/public/<domain>`). */
   dkimPublicKey?: (domain: string) => Promise<string | undefined>;
+  /** The account's mailbox logins (UAPI Email::list_pops), read in tenant mode (`lockdown.mode`). */
+  mailboxes?: (user: string) => Promise<string[]>;
 }
 
 export interface RequestBase {

@@ -99,13 +99,15 @@ export async function authorityOf(ctx: Pick<RepairContext, 'accounts'>, domain: 
 }
 
 export async function diagnoseInZone(
-  ctx: Pick<RepairContext, 'config' | 'resolver' | 'dkimPublicKey'>,
+  ctx: Pick<RepairContext, 'config' | 'resolver' | 'dkimPublicKey' | 'mailboxes'>,
   info: DomainInfo,
   zone: Zone,
   authority: LocalAuthority | undefined,
   keepForeign?: boolean,
 ): Promise<DomainReport> {
   const dkimPublicKey = ctx.dkimPublicKey ? await ctx.dkimPublicKey(info.domain).catch(() => undefined) : undefined;
+  // Tenant mode judges the record against the account's mailboxes: a failed read stops here (never guessed).
+  const mailboxes = ctx.config.lockdown.mode === 'tenant' && ctx.mailboxes ? await ctx.mailboxes(info.user) : undefined;
   return diagnoseDomain({
     domain: info.domain,
     zone,
@@ -115,6 +117,7 @@ export async function diagnoseInZone(
     ...(ctx.resolver ? { resolver: ctx.resolver } : {}),
     ...(dkimPublicKey ? { dkimPublicKey } : {}),
     ...(authority ? { authority } : {}),
+    ...(mailboxes ? { mailboxes } : {}),
   });
 }
 

@@ -60,6 +60,7 @@ export async function diagnoseZoneTask(config: DiagnosisConfig, task: ZoneTask):
         config,
         ...(member.dkimPublicKey !== undefined ? { dkimPublicKey: member.dkimPublicKey } : {}),
         ...(member.authority ? { authority: member.authority } : {}),
+        ...(member.mailboxes ? { mailboxes: member.mailboxes } : {}),
       });
       out.push({
         domain: report.domain,

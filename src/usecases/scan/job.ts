@@ -1,7 +1,7 @@
 /**
  * The server scan as a background job (the daemon's "Scan all accounts", the hooks' re-check of one
- * account): it keeps the stand-in's API — `startScan(deps, actor, options) → Promise<Job>` and a
- * `scan` item handler — with the scanner of this folder behind it.
+ * account): `startScan(deps, actor, options) → Promise<Job>` and the `scan` item handler, with the
+ * scanner of this folder behind it.
  *
  * One job item per slice of the server's zones, not per zone: every item costs a few durable SQLite
  * transactions (claim, finish), and thousands of them would cost more than the scan itself. A slice
@@ -43,9 +43,7 @@ export interface ScanJobOptions {
 export interface StartScanDeps {
   runner: Pick<JobRunner, 'startJob'>;
   /** Where the domain list comes from (the same source the items will read). */
-  source?: Pick<ScanSource, 'listDomains'>;
-  /** The stand-in's dependency, still accepted: the API's domain list. */
-  accounts?: { listDomains(): Promise<DomainInfo[]> };
+  source: Pick<ScanSource, 'listDomains'>;
 }
 
 const DEFAULT_SLICE = 250;
@@ -73,9 +71,7 @@ export function inSlice(zone: string, bounds: readonly string[], index: number):
 }
 
 export async function startScan(deps: StartScanDeps, actor: Actor, options: ScanJobOptions = {}): Promise<Job> {
-  const lister = deps.source ?? deps.accounts;
-  if (!lister) throw new TypeError('startScan needs a source of domains');
-  const domains = selection(await lister.listDomains(), options);
+  const domains = selection(await deps.source.listDomains(), options);
   const zones = [...groupByZone(domains).keys()];
   const bounds = sliceBounds(zones, options.sliceZones);
   const params: ScanJobParams = {

@@ -22,6 +22,8 @@ export interface ScanContext {
   diagnoser: ZoneDiagnoser;
   scans: Pick<ScanResults, 'upsertScanResults'> & Partial<Pick<ScanResults, 'pruneScanResults'>>;
   clock: Clock;
+  /** Tenant mode: an account's mailbox logins (asked once per account per scan). */
+  mailboxesOf?: (user: string) => Promise<string[]>;
 }
 
 /** has_local_authority takes a list of domains; keep each call's URL and answer small. */
@@ -96,7 +98,24 @@ async function authorityOf(source: ScanSource, domains: string[]): Promise<Map<s
   return out;
 }
 
-async function taskFor(source: ScanSource, zone: string, group: ScanDomain[], authority: Map<string, LocalAuthority>): Promise<ZoneTask> {
+/** Once per account for the whole scan; a failed read leaves the account's domains without (reported by the diagnosis). */
+function memoMailboxes(read: ((user: string) => Promise<string[]>) | undefined) {
+  if (!read) return undefined;
+  const lists = new Map<string, Promise<string[] | undefined>>();
+  return (user: string) => {
+    let list = lists.get(user);
+    if (!list) lists.set(user, (list = read(user).catch(() => undefined)));
+    return list;
+  };
+}
+
+async function taskFor(
+  source: ScanSource,
+  zone: string,
+  group: ScanDomain[],
+  authority: Map<string, LocalAuthority>,
+  mailboxesOf?: (user: string) => Promise<string[] | undefined>,
+): Promise<ZoneTask> {
   const members: ZoneMember[] = await Promise.all(
     group.map(async (d) => {
       const member: ZoneMember = { domain: d.domain, user: d.user, owner: d.owner };
@@ -104,6 +123,8 @@ async function taskFor(source: ScanSource, zone: string, group: ScanDomain[], au
       if (key !== undefined) member.dkimPublicKey = key;
       const a = authority.get(d.domain);
       if (a) member.authority = a;
+      const boxes = mailboxesOf ? await mailboxesOf(d.user) : undefined;
+      if (boxes) member.mailboxes = boxes;
       return member;
     }),
   );
@@ -146,6 +167,7 @@ export async function* scanServer(ctx: ScanContext, options: ScanOptions = {}): 
         zones.flatMap((z) => unpack(z, packed.get(z) as string).map((d) => d.domain)),
       )
     : new Map<string, LocalAuthority>();
+  const mailboxesOf = memoMailboxes(ctx.mailboxesOf);
   const concurrency = Math.max(1, Math.min(256, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   let batch: ScanResultInput[] = [];
@@ -164,7 +186,7 @@ export async function* scanServer(ctx: ScanContext, options: ScanOptions = {}): 
       const group = unpack(zone, packed.get(zone) as string);
       packed.delete(zone); // the domain list shrinks as the scan goes
       window.push(
-        taskFor(ctx.source, zone, group, authority).then((task) =>
+        taskFor(ctx.source, zone, group, authority, mailboxesOf).then((task) =>
           // A worker that died mid-zone: that zone's domains get the error, the scan goes on.
           ctx.diagnoser.diagnose(task).catch((err: unknown) => task.members.map((m) => errorResult(zone, m, errorInfo(err, 'diagnose')))),
         ),

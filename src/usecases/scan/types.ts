@@ -35,6 +35,8 @@ export interface ZoneMember {
   owner: string;
   dkimPublicKey?: string;
   authority?: LocalAuthority;
+  /** The account's mailbox logins (tenant mode only). */
+  mailboxes?: string[];
 }
 
 /** The diagnosis of one zone's domains: everything a worker thread needs, and nothing more. */
@@ -85,7 +87,7 @@ export interface ZoneDiagnoser {
 }
 
 /** The part of the configuration a diagnosis reads (sent to worker threads as is). */
-export type DiagnosisConfig = Pick<Config, 'provider' | 'dns' | 'policy'>;
+export type DiagnosisConfig = Pick<Config, 'provider' | 'dns' | 'policy'> & Partial<Pick<Config, 'lockdown'>>;
 
 export interface ScanProgress {
   zonesDone: number;

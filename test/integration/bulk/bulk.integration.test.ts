@@ -3,12 +3,14 @@
  * disk, PowerDNS serving them), the journal on disk, and the CLI as an admin runs it:
  * - `fix --all-stale --yes` repairs every stale zone, leaves every other record byte for byte, and the
  *   journal holds one verified change per stale domain;
- * - the same run killed half-way (SIGKILL of the CLI process) and continued with `job resume` ends
- *   with the very same zone files, each domain changed once.
+ * - the same run killed (SIGKILL) at two known points — while the simulator holds one zone's write
+ *   in flight, and (the resuming CLI) right after another zone's write landed with its answer held
+ *   back — and continued with `job resume`, ends with the very same zone files, each domain changed
+ *   once, the landed write never sent again.
  * The fast path and the API path of the scan agree on the server's stale domains.
  */
 import { spawn } from 'child_process';
-import { readFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { openStore } from '../../../src/adapters/store';
 import { run } from '../../../src/cli/main';
@@ -152,51 +154,79 @@ describe('bulk repair of a 200-zone server', () => {
     }
   });
 
-  it('when the CLI running the bulk job is killed half-way and the job is resumed, then the zone files end exactly as after the uninterrupted run, each domain changed once', async () => {
+  it('when the CLI is killed while a write is held in flight, and the resuming CLI is killed right after a write landed, then the job ends with the very same zone files, each domain changed once, nothing sent twice', async () => {
     expect(reference).toBeDefined();
     const stack = await serverStack();
+    const watch = openStore(stack.config.paths.journal);
     try {
-      const child = spawn(
-        process.execPath,
-        [join(__dirname, '../../../bin/fix-email-auth'), 'fix', '--all-stale', '--yes', '--concurrency', '2'],
-        { env: stack.env, stdio: 'ignore' },
-      );
-      const exited = new Promise((r) => child.once('exit', r));
-      const watch = openStore(stack.config.paths.journal);
-      let jobId: number | undefined;
-      try {
-        const deadline = Date.now() + 120_000;
-        for (;;) {
-          const job = watch.listJobs({ kind: 'bulk-fix', limit: 5 }).find((j) => !j.dryRun);
-          if (job && job.progress.done >= 3) {
-            jobId = job.id;
-            break;
-          }
-          if (Date.now() > deadline) throw new Error('the CLI never got a third of the way');
-          await new Promise((r) => setTimeout(r, 10));
+      // The child CLIs wait a minute for cPanel, so a held write is surely still held when they are killed.
+      const childConfig = join(stack.dir, 'child-config.json');
+      const input = JSON.parse(readFileSync(stack.configPath, 'utf8'));
+      writeFileSync(childConfig, JSON.stringify({ ...input, cpanel: { ...input.cpanel, timeoutMs: 60_000 } }));
+      const cli = (...args: string[]) => {
+        const child = spawn(process.execPath, [join(__dirname, '../../../bin/fix-email-auth'), ...args], {
+          env: { ...stack.env, FIX_EMAIL_AUTH_CONFIG: childConfig },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        let gone = false;
+        const exited = new Promise((r) => child.once('exit', r)).then(() => (gone = true));
+        return { child, exited, gone: () => (gone ? stderr : null) };
+      };
+      const editsOf = (zone: string) => stack.sim.log.find('mass_edit_dns_zone').filter((e) => e.params.zone === zone);
+      const until = async (what: string, done: () => boolean, running: { gone: () => string | null }) => {
+        for (const deadline = Date.now() + 120_000; !done(); await new Promise((r) => setTimeout(r, 10))) {
+          const stderr = running.gone();
+          if (stderr !== null) throw new Error(`the CLI ended before ${what}:\n${stderr}`);
+          if (Date.now() > deadline) throw new Error(`never: ${what}`);
         }
-        child.kill('SIGKILL');
-        await exited;
-        const half = watch.getJob(jobId)!;
-        expect(half.status).toBe('running');
-        expect(half.progress.done).toBeLessThan(STALE_DOMAINS.length);
-      } finally {
-        watch.close();
-      }
+      };
+      const singles = STALE_ZONES.filter((z) => z.lockdownDomains.length === 1);
 
+      // 1. The write of one zone is held by the simulator (not carried out) when the CLI is killed.
+      const held = singles[4]!;
+      stack.sim.injectFault({ kind: 'hang', match: 'mass_edit_dns_zone', zone: held.name });
+      const first = cli('fix', '--all-stale', '--yes', '--concurrency', '1');
+      await until(`the write of ${held.name} reached cPanel`, () => editsOf(held.name).length === 1, first);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(await stack.sim.zoneText(held.name)).toBe(ZONES.find((z) => z.name === held.name)!.text);
+      const job = watch.listJobs({ kind: 'bulk-fix', limit: 5 }).find((j) => !j.dryRun)!;
+      expect(watch.findApplying().map((c) => c.zone)).toEqual([held.name]);
+
+      // 2. The job resumed by another CLI, killed right after a later zone's write landed (its answer held back).
+      const zoneOfDomain = (domain: string) => ZONES.find((z) => z.lockdownDomains.includes(domain))!.name;
+      const pending = watch.listJobItems(job.id, { status: 'pending' }).map((i) => zoneOfDomain(i.key));
+      const landedThen = singles.find((z) => pending.includes(z.name) && z.name !== held.name)!;
+      stack.sim.injectFault({ kind: 'hang', after: true, match: 'mass_edit_dns_zone', zone: landedThen.name });
+      const second = cli('job', 'resume', String(job.id), '--concurrency', '1');
+      await until(`the write of ${landedThen.name} landed`, () => editsOf(landedThen.name).some((e) => e.carriedOut), second);
+      second.child.kill('SIGKILL');
+      await second.exited;
+      expect(watch.findApplying().map((c) => c.zone)).toEqual([landedThen.name]);
+
+      // 3. Resumed to the end in this process.
       const io = cliIO(stack);
-      const code = await run(['job', 'resume', String(jobId), '--json'], io);
-      expect(io.err()).toContain(`Resuming job ${jobId}`);
+      const code = await run(['job', 'resume', String(job.id), '--json'], io);
+      expect(io.err()).toContain(`Resuming job ${job.id}`);
       expect(code).toBe(0);
       const resumed = JSON.parse(io.out());
       expect(resumed.job).toMatchObject({ status: 'done', progress: { done: STALE_DOMAINS.length, failed: 0 } });
 
       for (const zone of ZONES) expect(zoneText(stack, zone.name)).toBe(zoneText(reference, zone.name));
       for (const domain of STALE_DOMAINS) {
-        const landed = stack.services.store.listChanges({ domain, jobId }).filter((c) => c.status === 'applied' || c.status === 'verified');
+        const landed = stack.services.store
+          .listChanges({ domain, jobId: job.id })
+          .filter((c) => c.status === 'applied' || c.status === 'verified');
         expect(landed).toHaveLength(1);
       }
+      // The held write was never carried out, so it was sent again; the landed one never was.
+      expect(editsOf(held.name).map((e) => e.carriedOut ?? false)).toEqual([false, false]);
+      expect(editsOf(landedThen.name)).toHaveLength(1);
+      expect(stack.services.store.findApplying()).toEqual([]);
     } finally {
+      watch.close();
       await stack.stop();
     }
   });

@@ -14,8 +14,9 @@ import type { DnsAnswer, DnsRecord } from '../../../src/adapters/dns/types';
 import { startDnsAnswerer, type DnsAnswerer } from '../../../src/simulator/dnsAnswerer';
 import { startPowerDns, type PowerDns } from '../../support/pdns';
 import { cpanelZoneFile, powerDnsInstalled, writeZone } from './helpers';
+import { describeIf } from '../../support/requires';
 
-const describeWithPdns = powerDnsInstalled() ? describe : describe.skip;
+const describeWithPdns = describeIf(powerDnsInstalled(), 'PowerDNS (pdns_server with the bind backend)');
 
 // 240 strings of 255 bytes: about 60 KB in one TXT record, only TCP can carry it.
 const huge = Array.from({ length: 240 }, (_, i) => `"${String.fromCharCode(65 + (i % 26)).repeat(255)}"`).join(' ');

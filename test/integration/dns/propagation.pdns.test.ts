@@ -12,6 +12,7 @@ import { checkPropagation, waitForPropagation, type PropagationInput } from '../
 import { createResolver, type ClosableResolver } from '../../../src/adapters/dns/resolver';
 import { startPowerDns, type PowerDns } from '../../support/pdns';
 import { cpanelZoneFile, powerDnsInstalled, writeZone } from './helpers';
+import { describeIf } from '../../support/requires';
 
 const ZONE = 'example.com';
 const NAME = '_mailchannels.example.com';
@@ -19,7 +20,7 @@ const OLD = 'v=mc1 auth=oldhost';
 const NEW = 'v=mc1 auth=webhostingm';
 const NOW = new Date('2024-06-01T12:00:00Z');
 
-const describeWithPdns = powerDnsInstalled() ? describe : describe.skip;
+const describeWithPdns = describeIf(powerDnsInstalled(), 'PowerDNS (pdns_server with the bind backend)');
 
 describeWithPdns('checkPropagation against real PowerDNS', () => {
   let dir1: string;

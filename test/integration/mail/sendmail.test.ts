@@ -8,6 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { createSendmailSubmitter } from '../../../src/adapters/mail/sendmail';
 import { findPasswdEntry } from '../../../src/adapters/mail/passwd';
+import { itIf } from '../../support/requires';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const nobody = findPasswdEntry(readFileSync('/etc/passwd', 'utf8'), 'nobody');
@@ -31,7 +32,7 @@ describe('sendmail submitter', () => {
 
   const message = 'From: a@example.com\nTo: b@gmail.example\nSubject: t\n\nbody\n.\nmore\n';
 
-  (isRoot && nobody ? test : test.skip)(
+  itIf(isRoot && nobody !== undefined && nobody !== null, 'root and a `nobody` user (the tests run as root in CI)')(
     'when the identity is setuid, then sendmail runs as the user (uid, gid, no supplementary groups of root) with -t -i -f and the message on stdin',
     async () => {
       const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid' });

@@ -111,6 +111,22 @@ describe('with the daemon up', () => {
     ]);
   });
 
+  test('when a mailbox is created or removed, then the re-check names the user and the mailbox domain, never the password', async () => {
+    await hook(
+      payload('Cpanel', 'UAPI::Email::add_pop', {
+        user: 'alice',
+        args: { email: 'joe', domain: 'Example.COM', password: 's3cret!' },
+        result: 'joe+example.com',
+      }),
+    );
+    await hook(payload('Cpanel', 'UAPI::Email::delete_pop', { user: 'alice', args: { email: 'ann@example.com' }, result: null }));
+    expect(recheckBodies()).toEqual([
+      { user: 'alice', event: 'mailbox-added', hook: 'Cpanel::UAPI::Email::add_pop', domain: 'example.com' },
+      { user: 'alice', event: 'mailbox-removed', hook: 'Cpanel::UAPI::Email::delete_pop', domain: 'example.com' },
+    ]);
+    expect(daemon.requests.map((r) => r.body).join('')).not.toContain('s3cret');
+  });
+
   test('when cPanel leaves stdin open after the document, then the hook still answers at once', async () => {
     const result = await hook(SAMPLES.restore, daemon.socket, { keepStdinOpen: true });
     expect(result.stdout).toContain('re-check queued for alice');

@@ -169,6 +169,17 @@ describe('mass_edit_zone / mass_edit_dns_zone', () => {
     expect(retry.json.metadata.result).toBe(1);
   });
 
+  test('when another party removes a record as removezonerecord does, then later lines shift up, the serial is bumped, the rest is byte for byte', async () => {
+    const before = (await started.sim.zoneText('example.com'))!;
+    const lines = before.split('\n');
+    const www = lines.findIndex((l) => l.startsWith('www\t'));
+    const serial = await started.sim.removeLinesAsOtherUser('example.com', www);
+    expect(serial).toBe('2026112800');
+    const after = (await started.sim.zoneText('example.com'))!.split('\n');
+    const expected = lines.filter((_, i) => i !== www).map((l) => l.replace('2024030101 ;Serial Number', '2026112800 ;Serial Number'));
+    expect(after).toEqual(expected);
+  });
+
   test('when the zone file was changed on disk without a serial bump, then the serial check still uses the file on disk', async () => {
     const text = (await started.sim.zoneText('example.com')) as string;
     await started.sim.setZoneText('example.com', text.replace('2024030101 ;Serial', '2024030155 ;Serial'));

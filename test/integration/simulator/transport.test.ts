@@ -200,6 +200,55 @@ describe('transport', () => {
       expect(await started.sim.zoneText('example.com')).toContain('2024030101 ;Serial Number');
     });
 
+    describe('after the call was carried out ("it landed, then the answer was lost")', () => {
+      const serials: Record<string, string> = { 'example.com': '2024030101', 'carol.example': '2024060100' };
+      /** WHM's mass_edit_dns_zone as root: add one TXT to `zone`. */
+      const call = (zone: string, n: number) =>
+        callSimulator(started.sim, {
+          side: 'whm',
+          path: '/json-api/mass_edit_dns_zone',
+          params: [
+            ['api.version', '1'],
+            ['zone', zone],
+            ['serial', serials[zone]!],
+            ['add', LOCKDOWN(n)],
+          ],
+          method: 'POST',
+          auth: `whm root:${T.root}`,
+          timeoutMs: 500,
+        });
+
+      test.each([
+        ['hang', { kind: 'hang' as const }, /timeout/],
+        ['drop', { kind: 'drop' as const }, /socket hang up|ECONNRESET/],
+      ])(
+        'when a %s is injected after the edit, then the client gets no answer but the edit is in the zone file',
+        async (_k, fault, error) => {
+          started.sim.injectFault({ ...fault, after: true, match: 'mass_edit_dns_zone' });
+          await expect(call('example.com', 1)).rejects.toThrow(error);
+          const text = await started.sim.zoneText('example.com');
+          expect(text).toContain('"value 1"');
+          expect(text).toContain('2026112800 ;Serial Number');
+          expect(started.sim.log.find('mass_edit_dns_zone')).toEqual([expect.objectContaining({ carriedOut: true, status: 0, result: 1 })]);
+        },
+      );
+
+      test('when a 500 is injected after the edit, then the client sees an HTML 500 and the edit is in the zone file', async () => {
+        started.sim.injectFault({ kind: 'status', status: 500, after: true, match: 'mass_edit_dns_zone' });
+        const answer = await call('example.com', 2);
+        expect(answer.status).toBe(500);
+        expect(answer.json).toBeUndefined();
+        expect(await started.sim.zoneText('example.com')).toContain('"value 2"');
+      });
+
+      test('when the fault names a zone, then only the edit of that zone loses its answer', async () => {
+        started.sim.injectFault({ kind: 'status', status: 500, after: true, match: 'mass_edit_dns_zone', zone: 'carol.example' });
+        expect((await call('example.com', 3)).status).toBe(200);
+        expect((await call('carol.example', 4)).status).toBe(500);
+        expect(await started.sim.zoneText('carol.example')).toContain('"value 4"');
+      });
+    });
+
     test('when an auth fault is injected, then a valid token is refused once', async () => {
       started.sim.injectFault({ kind: 'auth', match: 'DomainInfo' });
       expect((await uapi(started.sim, 'alice', T.alice, 'DomainInfo/list_domains')).status).toBe(401);

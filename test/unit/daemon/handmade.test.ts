@@ -1,6 +1,6 @@
 /** The small things written by hand instead of packages: CSV, cookies, the signed session, mount URLs. */
 import { parseCookies, serializeCookie } from '../../../src/daemon/cookies';
-import { csvCell, toCsv } from '../../../src/daemon/csv';
+import { csvCell, toCsv } from '../../../src/csv';
 import { createMount, parseMountTemplate } from '../../../src/daemon/mount';
 import { createSessionKeeper, SESSION_TTL_SECONDS } from '../../../src/daemon/session';
 

@@ -21,12 +21,16 @@ describe('the stale selection', () => {
     expect(isStaleLockdown(['LOCKDOWN_BLOCK_ALL', 'LOCKDOWN_MALFORMED'], { includeBlockAll: true })).toBe(true);
   });
 
-  it.each(['LOCKDOWN_STALE', 'LOCKDOWN_WRONG_SENDERID', 'LOCKDOWN_MULTIPLE', 'LOCKDOWN_MALFORMED', 'LOCKDOWN_CFID'])(
-    'when a domain has %s, then it is stale',
-    (code) => {
-      expect(isStaleLockdown([code])).toBe(true);
-    },
-  );
+  it.each([
+    'LOCKDOWN_STALE',
+    'LOCKDOWN_IDENTITY_MISSING',
+    'LOCKDOWN_WRONG_SENDERID',
+    'LOCKDOWN_MULTIPLE',
+    'LOCKDOWN_MALFORMED',
+    'LOCKDOWN_CFID',
+  ])('when a domain has %s, then it is stale', (code) => {
+    expect(isStaleLockdown([code])).toBe(true);
+  });
 
   it('when a domain has only warnings or is fine, then it is not stale', () => {
     for (const code of ['LOCKDOWN_OK', 'LOCKDOWN_MISSING', 'LOCKDOWN_MISPLACED', 'SPF_PASS_ALL', 'DKIM_MISMATCH']) {
@@ -36,7 +40,14 @@ describe('the stale selection', () => {
 
   it('when described as a query, then it names the same codes the predicate uses', () => {
     expect(staleSelection()).toEqual({
-      codes: ['LOCKDOWN_STALE', 'LOCKDOWN_WRONG_SENDERID', 'LOCKDOWN_MULTIPLE', 'LOCKDOWN_MALFORMED', 'LOCKDOWN_CFID'],
+      codes: [
+        'LOCKDOWN_STALE',
+        'LOCKDOWN_IDENTITY_MISSING',
+        'LOCKDOWN_WRONG_SENDERID',
+        'LOCKDOWN_MULTIPLE',
+        'LOCKDOWN_MALFORMED',
+        'LOCKDOWN_CFID',
+      ],
       excludeCodes: ['LOCKDOWN_BLOCK_ALL'],
     });
     expect(staleSelection({ includeBlockAll: true }).excludeCodes).toEqual([]);

@@ -130,6 +130,16 @@ describe('repair planner', () => {
     expect(plan.edit[0]?.data).toEqual(['v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice']);
   });
 
+  it("when records to merge already list the account's mailbox sender IDs, then they stay next to the template's", () => {
+    const { plan } = converges(lockdownZone(['v=mc1 auth=oldhost', 'v=mc1 senderid=webhostingm|x-authuser|joe@example.com']), {
+      user: 'alice',
+      senderIdTemplate: TPL,
+    });
+    expect(plan.edit[0]?.data).toEqual([
+      'v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice senderid=webhostingm|x-authuser|joe@example.com',
+    ]);
+  });
+
   it("when the provider is named only through another user's sender ID, then that sender ID is dropped", () => {
     const { plan } = converges(lockdownZone(['v=mc1 senderid=webhostingm|x-authuser|bob']), { user: 'alice', senderIdTemplate: TPL });
     expect(plan.edit[0]?.data).toEqual(['v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice']);

@@ -42,6 +42,15 @@ describe('relay lockdown rule', () => {
     expect(decideLockdown(rec, joeMailbox)).toEqual({ allowed: false, reason: 'no-field-matches' });
   });
 
+  test("when the record is a tenant's (its user and mailboxes, no auth=), then they pass and another customer of the same provider is rejected", () => {
+    const rec = record('v=mc1 senderid=webhostingm|x-authuser|bob senderid=webhostingm|x-authuser|joe@example.com');
+    expect(decideLockdown(rec, bobLocal)).toMatchObject({ allowed: true, reason: 'senderid' });
+    expect(decideLockdown(rec, joeMailbox)).toMatchObject({ allowed: true, reason: 'senderid' });
+    const otherTenant: RelaySender = { accountId: PROVIDER, senderId: relaySenderId(PROVIDER, 'mallory') };
+    expect(decideLockdown(rec, otherTenant)).toEqual({ allowed: false, reason: 'no-field-matches' });
+    expect(decideLockdown(record('v=mc1 auth=webhostingm'), otherTenant)).toMatchObject({ allowed: true, reason: 'auth' });
+  });
+
   test('when sender IDs differ only in case or in the identity type, then they do not match (IDs are exact, §5)', () => {
     expect(decideLockdown(record('v=mc1 senderid=webhostingm|x-authuser|Bob'), bobLocal).allowed).toBe(false);
     expect(decideLockdown(record('v=mc1 senderid=WebHostingM|x-authuser|bob'), bobLocal).allowed).toBe(false);

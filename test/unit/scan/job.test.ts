@@ -61,7 +61,7 @@ describe('scan job', () => {
       registerScanJobs(runner, {
         context: async () => ({ source, diagnoser: inThreadDiagnoser(config), scans: store, clock: { now: () => new Date() } }),
       });
-      const job = await startScan({ runner, accounts: source }, admin, { users: ['u000009'] });
+      const job = await startScan({ runner, source }, admin, { users: ['u000009'] });
       await runner.settled(job.id);
       expect(store.queryScanResults({ limit: 100 }).rows.map((r) => r.user)).toEqual(['u000009', 'u000009', 'u000009', 'u000009']);
     } finally {

@@ -1,20 +1,13 @@
 import Database from 'better-sqlite3';
-import { join } from 'path';
-import { openStore, type Store } from '../../../src/adapters/store';
-import { makeTempDir, steppingClock } from './store-fixtures';
+import type { Store } from '../../../src/adapters/store';
+import { useTempStore, steppingClock } from './store-fixtures';
 
 describe('audit log', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
   let path: string;
   let store: Store;
-  beforeEach(() => {
-    tmp = makeTempDir();
-    path = join(tmp.dir, 'journal.db');
-    store = openStore(path, { clock: steppingClock() });
-  });
-  afterEach(() => {
-    store.close();
-    tmp.cleanup();
+  useTempStore({ clock: steppingClock() }, (opened, at) => {
+    store = opened;
+    path = at;
   });
 
   const admin = { kind: 'admin' as const, name: 'root' };

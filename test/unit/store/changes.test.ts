@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import { join } from 'path';
 import { CHANGE_STATUSES, allowedNext, openStore, type ChangeStatus, type Store } from '../../../src/adapters/store';
 import { isFixEmailAuthError } from '../../../src/errors';
-import { makeTempDir, newRepair, repairPlan, staleLockdownRecord, steppingClock } from './store-fixtures';
+import { useTempStore, newRepair, repairPlan, staleLockdownRecord, steppingClock } from './store-fixtures';
 
 const FAIL = { code: 'API_ERROR', step: 'apply', message: 'cPanel said no' };
 
@@ -22,17 +21,11 @@ function bringTo(store: Store, status: 'backed_up' | 'applying' | 'applied' | 'v
 }
 
 describe('change journal', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
   let path: string;
   let store: Store;
-  beforeEach(() => {
-    tmp = makeTempDir();
-    path = join(tmp.dir, 'journal.db');
-    store = openStore(path, { clock: steppingClock() });
-  });
-  afterEach(() => {
-    store.close();
-    tmp.cleanup();
+  useTempStore({ clock: steppingClock() }, (opened, at) => {
+    store = opened;
+    path = at;
   });
 
   it('when a change is created, then it is planned, holds what was given, and an audit row says so', () => {

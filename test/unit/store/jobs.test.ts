@@ -1,22 +1,16 @@
 import { join } from 'path';
 import { openStore, type ItemResolution, type JobItem, type Store } from '../../../src/adapters/store';
-import { makeTempDir, newRepair, steppingClock } from './store-fixtures';
+import { makeTempDir, useTempStore, newRepair, steppingClock } from './store-fixtures';
 
 const admin = { kind: 'admin' as const, name: 'root' };
 const KEYS = ['a.com', 'b.com', 'c.com', 'd.com'];
 
 describe('job queue', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
   let path: string;
   let store: Store;
-  beforeEach(() => {
-    tmp = makeTempDir();
-    path = join(tmp.dir, 'journal.db');
-    store = openStore(path, { clock: steppingClock(), runnerId: 'first-process' });
-  });
-  afterEach(() => {
-    store.close();
-    tmp.cleanup();
+  useTempStore({ clock: steppingClock(), runnerId: 'first-process' }, (opened, at) => {
+    store = opened;
+    path = at;
   });
 
   const bulk = (keys = KEYS, dryRun = false) =>

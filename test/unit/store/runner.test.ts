@@ -2,10 +2,11 @@ import { spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { hostname } from 'os';
 import { isRunnerAlive, newRunnerId } from '../../../src/adapters/store/runner';
+import { itIf } from '../../support/requires';
 
 const onLinux = existsSync('/proc/sys/kernel/random/boot_id');
 const boot = onLinux ? readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() : '';
-const linuxIt = onLinux ? it : it.skip;
+const linuxIt = itIf(onLinux, "Linux's /proc/sys/kernel/random/boot_id");
 
 describe('runner ids', () => {
   const self = newRunnerId();

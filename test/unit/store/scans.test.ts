@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import { join } from 'path';
-import { openStore, type ScanResultInput, type Store } from '../../../src/adapters/store';
+import type { ScanResultInput, Store } from '../../../src/adapters/store';
 import { scanQuerySql } from '../../../src/adapters/store/scans';
-import { makeTempDir } from './store-fixtures';
+import { useTempStore } from './store-fixtures';
 
 const AT = '2024-06-01T12:00:00.000Z';
 
@@ -31,18 +30,12 @@ const SERVER: ScanResultInput[] = [
 ];
 
 describe('scan results', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
   let path: string;
   let store: Store;
-  beforeEach(() => {
-    tmp = makeTempDir();
-    path = join(tmp.dir, 'journal.db');
-    store = openStore(path);
+  useTempStore({}, (opened, at) => {
+    store = opened;
+    path = at;
     store.upsertScanResults(SERVER);
-  });
-  afterEach(() => {
-    store.close();
-    tmp.cleanup();
   });
 
   const domains = (q: Parameters<Store['queryScanResults']>[0]) => store.queryScanResults(q).rows.map((r) => r.domain);

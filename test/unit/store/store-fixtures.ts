@@ -3,11 +3,30 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { MassEditParams, ZoneRecord } from '../../../src/zone/model';
-import type { NewChange } from '../../../src/adapters/store';
+import { openStore, type NewChange, type Store } from '../../../src/adapters/store';
 
 export function makeTempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'fea-store-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh journal file for each test of the suite: opened before it (then `ready` gets the store and
+ * its path), closed and deleted after it.
+ */
+export function useTempStore(options: Parameters<typeof openStore>[1], ready: (store: Store, path: string) => void): void {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let store: Store;
+  beforeEach(() => {
+    tmp = makeTempDir();
+    const path = join(tmp.dir, 'journal.db');
+    store = openStore(path, options);
+    ready(store, path);
+  });
+  afterEach(() => {
+    store.close();
+    tmp.cleanup();
+  });
 }
 
 /** A clock that moves one second per reading, so every timestamp differs and order is visible. */

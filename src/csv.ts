@@ -16,8 +16,17 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The header line, without its line end (for output written row by row). */
+export function csvHeader<T>(columns: readonly CsvColumn<T>[]): string {
+  return columns.map((c) => csvCell(c.header)).join(',');
+}
+
+/** One row, without its line end. */
+export function csvLine<T>(row: T, columns: readonly CsvColumn<T>[]): string {
+  return columns.map((c) => csvCell(c.value(row))).join(',');
+}
+
 export function toCsv<T>(rows: readonly T[], columns: readonly CsvColumn<T>[]): string {
-  const lines = [columns.map((c) => csvCell(c.header)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(','));
+  const lines = [csvHeader(columns), ...rows.map((row) => csvLine(row, columns))];
   return `${lines.join('\r\n')}\r\n`;
 }
