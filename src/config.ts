@@ -1,5 +1,5 @@
 /**
- * One configuration schema: defaults, environment overrides, validated at start (DESIGN.md).
+ * One configuration schema: defaults, environment overrides, validated at start (docs/design.md).
  * The smallest valid file is `{"provider": {"authId": "webhostingm"}}`.
  */
 import { readFileSync } from 'fs';
@@ -100,6 +100,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    plesk: z
+      .object({
+        /**
+         * api: Plesk's XML API with a secret key (installer: `plesk bin secret_key`) · rest: records through
+         * REST `/api/v2/dns/records` with the same key, the rest through the XML API · cli: `plesk bin dns|site`.
+         */
+        transport: z.enum(['api', 'rest', 'cli']).default('api'),
+        url: z.string().default('https://127.0.0.1:8443'),
+        /** File holding the secret API key (root-only); never put the key in the config itself. */
+        keyFile: z.string().default('/etc/fix-email-auth/plesk-key'),
+        caFile: z.string().optional(),
+        /** SHA-256 fingerprint of Plesk's certificate, `AA:BB:…`. */
+        fingerprint: z.string().optional(),
+        /** Development only. */
+        insecure: z.boolean().default(false),
+        timeoutMs: z.number().int().min(100).max(600000).default(30000),
+        cli: z.string().default('/usr/sbin/plesk'),
+      })
+      .strict()
+      .prefault({}),
     paths: z
       .object({
         namedDir: z.string().default('/var/named'),
@@ -179,7 +199,7 @@ export function parseConfig(input: unknown, source = 'configuration'): Config {
   return result.data;
 }
 
-/** Environment overrides (DESIGN.md, issue 7): they win over the file. */
+/** Environment overrides (docs/design.md "Configuration"): they win over the file. */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);
   const set = (section: string, key: string, value: unknown) => {

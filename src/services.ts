@@ -1,7 +1,7 @@
 /**
  * The composition root: builds every adapter from the validated configuration, once, and hands the
  * use cases the interfaces they need. Entry points (CLI, daemon, demo) call this and nothing else
- * creates adapters (DESIGN.md "Layers").
+ * creates adapters (docs/design.md "Layers").
  */
 import { existsSync } from 'fs';
 import { readFile } from 'fs/promises';

@@ -1,6 +1,6 @@
 package Cpanel::API::FixEmailAuth;
 
-# Custom UAPI module `FixEmailAuth` (cpanel-plugins.md §5), installed as
+# Custom UAPI module `FixEmailAuth` (docs/reference/cpanel-plugins.md §5), installed as
 # /usr/local/cpanel/Cpanel/API/FixEmailAuth.pm. It runs as the cPanel user and holds no logic: every
 # function hands one request to the root adminbin `FixEmailAuth` (plugin/adminbin/), which adds the
 # user's identity from the caller's UID and relays to the fix-email-auth daemon
@@ -122,7 +122,7 @@ sub _api {
     return 1;
 }
 
-# The legacy AdminBin "Wrap" method (cpanel-plugins.md §6.2, "Call your application" guide): our
+# The legacy AdminBin "Wrap" method (docs/reference/cpanel-plugins.md §6.2, "Call your application" guide): our
 # adminbin is a Node executable in /usr/local/cpanel/bin/admin/FixEmailAuth/, not a Perl admin module.
 # Cpanel::AdminBin::Call::call() is the client of *admin modules* (§6.1) and speaks their own
 # "format-within-a-format" (Cpanel::AdminBin::Script::Call), which a non-Perl adminbin does not.

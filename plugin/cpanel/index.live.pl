@@ -1,7 +1,7 @@
 #!/usr/local/cpanel/3rdparty/bin/perl
 
 # Jupiter page "Fix Email Authorization" (cPanel » Email), a LiveAPI Perl page
-# (cpanel-plugins.md §2.1–2.2), installed as
+# (docs/reference/cpanel-plugins.md §2.1–2.2), installed as
 # /usr/local/cpanel/base/frontend/jupiter/fix_email_auth/index.live.pl.
 #
 # It runs as the logged-in cPanel user and only relays: method, route (`route` query parameter) and

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Draws fix_email_auth.png (48×48, RGBA) — the WHM icon for addon_plugins/ (cpanel-plugins.md §7.1:
+ * Draws fix_email_auth.png (48×48, RGBA) — the WHM icon for addon_plugins/ (docs/reference/cpanel-plugins.md §7.1:
  * 48×48 PNG with transparency) — from the same shapes as fix_email_auth.svg, with Node's zlib only,
  * so the committed binary can be rebuilt: `node plugin/icons/render-png.js`.
  */

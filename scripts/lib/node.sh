@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034
-# Finding Node ≥ 20 (cpanel-plugins.md §11): cPanel's EasyApache ea-nodejsNN packages first, newest
+# Finding Node ≥ 20 (docs/reference/cpanel-plugins.md §11): cPanel's EasyApache ea-nodejsNN packages first, newest
 # first (ea-nodejs24, then 22, then 20: Node 20 is past its end of life, and cPanel keeps its
 # packages updated), then `node` on PATH. Hooks, cpwrapd and systemd do not share the login PATH, so
 # the absolute path found here is written into the scripts' first lines and the unit's ExecStart.

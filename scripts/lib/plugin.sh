@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The plugin's files where cPanel looks for them (cpanel-plugins.md §1, §5, §6.2, §7.1), with the
+# The plugin's files where cPanel looks for them (docs/reference/cpanel-plugins.md §1, §5, §6.2, §7.1), with the
 # owners and modes cPanel requires. Node scripts get the absolute Node path as their first line.
 
 # with_node SRC — the script with its `#!/usr/bin/env node` line replaced by the Node we found.

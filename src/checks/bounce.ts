@@ -1,6 +1,6 @@
 /**
  * Pure classifier for one SMTP failure: a pasted bounce message or the error part of an Exim `**` / `==`
- * log line. Text in, verdict out; no I/O. Bounce classes are DESIGN.md's vocabulary.
+ * log line. Text in, verdict out; no I/O. Bounce classes are docs/design.md's vocabulary.
  *
  * Sources of each rule are cited next to it; where the exact text is unknown we match conservatively
  * and say so, because a wrong LOCKDOWN verdict would send a customer to edit DNS for nothing.
@@ -37,13 +37,13 @@ export interface BounceVerdict {
 export const MAX_BOUNCE_TEXT = 64 * 1024;
 
 /**
- * MailChannels Domain Lockdown rejection (mailchannels.md §7.2): only the exact phrase after
+ * MailChannels Domain Lockdown rejection (docs/reference/mailchannels.md §7.2): only the exact phrase after
  * `550[ -]5.7.1` counts. `\S+?` (not a hostname class) because real reports carry `_` placeholders;
  * the lazy match plus the optional final dot strips the sentence's period.
  */
 const LOCKDOWN_550 = /\b550[ -]5\.7\.1 This sender is not authorized to send from (\S+?)\.?(?=\s|$)/;
 
-/** MailChannels' own SPF check (mailchannels.md §7.3: "550 5.7.1 [BFD] Sender prohibited by SPF"). */
+/** MailChannels' own SPF check (docs/reference/mailchannels.md §7.3: "550 5.7.1 [BFD] Sender prohibited by SPF"). */
 const SPF_BFD = /\[BFD\] Sender prohibited by SPF/;
 
 /**
@@ -68,7 +68,7 @@ const RECIPIENT_TEXT =
   /\buser unknown\b|\bunknown user\b|\bno such (?:user|recipient|mailbox|address)\b|\bUnrouteable address\b|\bmailbox (?:does not exist|not found)\b|\baccount that you tried to reach does not exist\b|\brecipient address rejected: (?:user unknown|undeliverable address)/i;
 
 /**
- * cPanel's per-domain hourly limit and defer/fail protection. The reference (jetbackup-and-exim.md
+ * cPanel's per-domain hourly limit and defer/fail protection. The reference (docs/reference/jetbackup-and-exim.md
  * §2.11) says the exact text cPanel logs is NOT confirmed; these two phrases are the ones support
  * forums quote ("Domain example.com has exceeded the max emails per hour (100/100 (100%)) allowed."
  * and "... has exceeded the max defers and failures per hour ..."). We match only those distinctive
@@ -85,7 +85,7 @@ const RATE_TEXT =
 
 /**
  * Exim logs a multi-line SMTP reply on one line with a literal backslash-n between the reply lines
- * (jetbackup-and-exim.md §2.7); turn those back into real line breaks before matching so a domain
+ * (docs/reference/jetbackup-and-exim.md §2.7); turn those back into real line breaks before matching so a domain
  * at the end of the first line is not glued to the next line's code.
  */
 export function normalizeBounceText(text: string): string {

@@ -1,5 +1,5 @@
 /**
- * DKIM check for cPanel's selector `default` (cpanel-plugins.md §10.2): the key record at
+ * DKIM check for cPanel's selector `default` (docs/reference/cpanel-plugins.md §10.2): the key record at
  * `default._domainkey.<domain>` exists, is a valid key record (RFC 6376 §3.6.1), and — when the
  * server's key is given — publishes that key.
  *

@@ -1,6 +1,6 @@
 /**
  * DKIM public keys: decoding the `p=` value of a key record and comparing it with the server's key
- * (cPanel keeps it as PEM in /var/cpanel/domain_keys/public/<domain>, cpanel-plugins.md §10.2).
+ * (cPanel keeps it as PEM in /var/cpanel/domain_keys/public/<domain>, docs/reference/cpanel-plugins.md §10.2).
  * Keys are compared as SubjectPublicKeyInfo DER, so PEM vs bare base64, SPKI vs PKCS#1 and line
  * breaks do not matter.
  *
@@ -161,7 +161,7 @@ export function sameKey(a: DkimPublicKey, b: DkimPublicKey): boolean {
   return a.spki.equals(b.spki);
 }
 
-/** The record value cPanel publishes for a key (cpanel-plugins.md §10.2): `v=DKIM1; k=rsa; p=<base64>;`. */
+/** The record value cPanel publishes for a key (docs/reference/cpanel-plugins.md §10.2): `v=DKIM1; k=rsa; p=<base64>;`. */
 export function dkimRecordFor(key: DkimPublicKey): string {
   if (key.type === 'ed25519') return `v=DKIM1; k=ed25519; p=${key.spki.subarray(ED25519_SPKI_PREFIX.length).toString('base64')};`;
   return `v=DKIM1; k=rsa; p=${key.spki.toString('base64')};`;

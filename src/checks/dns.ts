@@ -1,6 +1,6 @@
 /**
- * The two DNS findings of DESIGN.md's vocabulary, built from what the DNS side learned:
- * - DNS_NOT_AUTHORITATIVE (warning) from cPanel's has_local_authority answer (cpanel-api.md §7.5):
+ * The two DNS findings of docs/design.md's vocabulary, built from what the DNS side learned:
+ * - DNS_NOT_AUTHORITATIVE (warning) from cPanel's has_local_authority answer (docs/reference/cpanel-api.md §7.5):
  *   the world asks other nameservers, so an edit here changes nothing; the customer must publish
  *   the record at their DNS host, and the finding carries it ready to paste.
  * - DNS_PROPAGATION_PENDING (info) from a PropagationReport: an authoritative server still serves

@@ -1,5 +1,5 @@
 /**
- * The findings vocabulary of DESIGN.md. Codes are stable: the UI, the JSON output and the tests key
+ * The findings vocabulary of docs/design.md. Codes are stable: the UI, the JSON output and the tests key
  * on them. Severity of each code is fixed here so every producer agrees.
  */
 export type Severity = 'ok' | 'info' | 'warning' | 'error';

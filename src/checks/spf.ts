@@ -1,6 +1,6 @@
 /**
  * SPF check (RFC 7208) for a MailChannels customer: one SPF record at the domain, valid, not `+all`,
- * and including `relay.mailchannels.net` (mailchannels.md §8). Pure: the zone's records in, findings
+ * and including `relay.mailchannels.net` (docs/reference/mailchannels.md §8). Pure: the zone's records in, findings
  * out. `evaluateSpf` (spfEvaluate.ts) adds the one thing the zone alone cannot show: the number of DNS
  * lookups through nested includes.
  *
@@ -20,7 +20,7 @@ export { evaluateSpf, type SpfEvaluation, type SpfEvaluationInput } from './spfE
 export { SPF_LOOKUP_LIMIT } from './spfLookups';
 
 export const MAILCHANNELS_INCLUDE = 'include:relay.mailchannels.net';
-/** mailchannels.md §8: the record to publish when there is none. */
+/** docs/reference/mailchannels.md §8: the record to publish when there is none. */
 export const NEW_SPF_RECORD = `v=spf1 ${MAILCHANNELS_INCLUDE} ~all`;
 
 export interface SpfCheckInput {
@@ -127,7 +127,7 @@ function includesMailChannels(terms: readonly SpfTerm[]): boolean {
 }
 
 /**
- * One record fixing what this check can fix (mailchannels.md §8): the valid terms kept in order, each
+ * One record fixing what this check can fix (docs/reference/mailchannels.md §8): the valid terms kept in order, each
  * once; the MailChannels include inserted before the `all` term (after the last mechanism when there
  * is none; no `all` is invented, that would change the domain's policy); `+all`/`all` turned into
  * `~all`; only the first redirect/exp kept. Invalid terms are left

@@ -1,5 +1,5 @@
 /**
- * Server-side ownership checks every route makes before it reads or changes anything (DESIGN.md
+ * Server-side ownership checks every route makes before it reads or changes anything (docs/design.md
  * "Identity and trust"): a cPanel user reaches only the domains, changes and jobs of their own
  * account; anything else — another account's, or nothing at all — is the same 403.
  */

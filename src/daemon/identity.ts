@@ -1,5 +1,5 @@
 /**
- * Who is asking (DESIGN.md "Identity and trust"). On the root-only Unix socket the bridges' headers
+ * Who is asking (docs/design.md "Identity and trust"). On the root-only Unix socket the bridges' headers
  * are trusted: only root can connect, and the adminbin derives the user from the UID cPanel gives it.
  * Over TCP (demo) the same headers are ignored — anyone on the machine could send them — and the
  * identity comes from the signed demo session instead.

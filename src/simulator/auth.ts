@@ -1,5 +1,5 @@
 /**
- * Token authentication as cpsrvd does it before the API layer (cpanel-api.md §1): the cPanel side
+ * Token authentication as cpsrvd does it before the API layer (docs/reference/cpanel-api.md §1): the cPanel side
  * takes `Authorization: cpanel USER:TOKEN`, the WHM side `Authorization: whm USER:TOKEN`. Anything
  * else is refused before any API runs (the handler answers 401 with a non-JSON body, unverified).
  */

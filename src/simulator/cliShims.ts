@@ -1,5 +1,5 @@
 /**
- * Stand-ins for cPanel's `whmapi1` and `uapi` command-line tools (cpanel-api.md §3), forwarding to a
+ * Stand-ins for cPanel's `whmapi1` and `uapi` command-line tools (docs/reference/cpanel-api.md §3), forwarding to a
  * running simulator so the client's CLI transport can be tested end to end:
  *   whmapi1 <function> key=value … --output=json           → prints the WHM JSON as HTTP returns it
  *   uapi --user=<cpuser> <Module> <function> key=value … --output=json

@@ -1,7 +1,7 @@
 /**
  * Who owns what on the simulated server: accounts, their domains, resellers, features. Zones are
  * not here — the files on disk are their truth (zoneFiles.ts); this only says which zone names an
- * account may own (its main, addon and parked domains: cpanel-api.md §5.1, §7.2).
+ * account may own (its main, addon and parked domains: docs/reference/cpanel-api.md §5.1, §7.2).
  */
 import type { AccountSpec, DomainSpec, Seed } from './seed';
 

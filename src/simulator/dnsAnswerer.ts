@@ -1,7 +1,7 @@
 /**
  * DEMO ONLY: a minimal authoritative DNS server over a directory of cPanel zone files, for
  * `npm start` on machines without PowerDNS. Production servers run PowerDNS or BIND
- * (cpanel-plugins.md §9); the integration tests use real PowerDNS (test/support/pdns.ts).
+ * (docs/reference/cpanel-plugins.md §9); the integration tests use real PowerDNS (test/support/pdns.ts).
  *
  * UDP and TCP on one loopback port; A, AAAA, NS, MX, TXT, SOA, CNAME (and SRV, CAA) with AA=1;
  * NXDOMAIN/NODATA with the SOA in the authority section; REFUSED outside its zones; TC=1 over UDP

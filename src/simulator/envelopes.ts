@@ -1,5 +1,5 @@
 /**
- * Response envelopes (cpanel-api.md §4, checklist §10.2). Every API-level outcome is HTTP 200 + JSON;
+ * Response envelopes (docs/reference/cpanel-api.md §4, checklist §10.2). Every API-level outcome is HTTP 200 + JSON;
  * the envelope tells success from failure.
  */
 

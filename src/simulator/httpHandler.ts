@@ -1,7 +1,7 @@
 /**
  * One HTTP request on either listener, in cpsrvd's order: read the parameters, authenticate, apply
  * any injected transport fault, route, answer. Every API-level outcome is HTTP 200 + JSON
- * (cpanel-api.md §4, §9.12); only authentication failures and unknown paths are non-JSON.
+ * (docs/reference/cpanel-api.md §4, §9.12); only authentication failures and unknown paths are non-JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { AuthenticatedCaller, Side, TokenRegistry } from './auth';

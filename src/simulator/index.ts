@@ -1,5 +1,5 @@
 /**
- * The cPanel/WHM API simulator (cpanel-api.md §10): what the demo and the integration tests start.
+ * The cPanel/WHM API simulator (docs/reference/cpanel-api.md §10): what the demo and the integration tests start.
  */
 export { startSimulator, DEFAULT_CONCURRENT_RECORD } from './server';
 export type { Simulator, SimulatorOptions, PowerDnsReloader } from './server';

@@ -1,5 +1,5 @@
 /**
- * `has_local_authority` (cpanel-api.md §7.5), UAPI and WHM: whether this server's zone is the one the
+ * `has_local_authority` (docs/reference/cpanel-api.md §7.5), UAPI and WHM: whether this server's zone is the one the
  * world sees. cPanel compares SOAs over live DNS; the simulator answers from the seed
  * (`localAuthority`, `publicNameservers` per zone) so tests can stage "hosted elsewhere".
  */

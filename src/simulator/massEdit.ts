@@ -1,5 +1,5 @@
 /**
- * `mass_edit_zone` / `mass_edit_dns_zone` (cpanel-api.md §6), one pipeline for both APIs, in v120's
+ * `mass_edit_zone` / `mass_edit_dns_zone` (docs/reference/cpanel-api.md §6), one pipeline for both APIs, in v120's
  * validation order (§10.4):
  *   0. required args (the UAPI feature check runs before, in uapi/dns.ts)
  *   1. zone ownership / existence
@@ -207,7 +207,7 @@ export async function otherUserEdit(ctx: SimContext, zoneName: string, change: P
 }
 
 /**
- * Another party removes a record the way WHM's legacy `removezonerecord` does (cpanel-api.md §8.2:
+ * Another party removes a record the way WHM's legacy `removezonerecord` does (docs/reference/cpanel-api.md §8.2:
  * "line numbers shift after every edit"): the record's lines leave the file, every later record's
  * line index moves up, and the serial is bumped. A client holding line indexes from before must not
  * send them (the serial check is what stops it). The record must name its owner and TTL itself.

@@ -1,5 +1,5 @@
 /**
- * The exact texts cPanel answers with (cpanel-api.md §4.1, §5.1, §6.4, §6.5, §7). They keep cPanel's
+ * The exact texts cPanel answers with (docs/reference/cpanel-api.md §4.1, §5.1, §6.4, §6.5, §7). They keep cPanel's
  * typographic quotes “ ” ’ (U+201C, U+201D, U+2019): a client that matches them must see the real
  * characters, so never normalise them to ASCII here. Texts marked "unverified" in the reference are
  * marked the same way below.

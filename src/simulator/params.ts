@@ -1,5 +1,5 @@
 /**
- * Request parameters the way cpsrvd reads them (cpanel-api.md §2): GET query strings and POST
+ * Request parameters the way cpsrvd reads them (docs/reference/cpanel-api.md §2): GET query strings and POST
  * `application/x-www-form-urlencoded` bodies, with list parameters given either by repeating the
  * name (`add=A&add=B`) or by numbering it (`add-1=A&add-2=B`).
  *

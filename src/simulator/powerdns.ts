@@ -1,6 +1,6 @@
 /**
  * A real PowerDNS Authoritative (bind backend) on a loopback port, serving the simulator's zone files
- * the way cPanel's PowerDNS serves /var/named (cpanel-plugins.md §9). `reload` is what cPanel's
+ * the way cPanel's PowerDNS serves /var/named (docs/reference/cpanel-plugins.md §9). `reload` is what cPanel's
  * RELOADBIND does after an API edit; `addZone` what it does for a new zone.
  */
 import { execFile, spawn, type ChildProcess } from 'child_process';

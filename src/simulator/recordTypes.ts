@@ -1,5 +1,5 @@
 /**
- * Record types: which ones exist and which ones a caller may touch (cpanel-api.md §6.6).
+ * Record types: which ones exist and which ones a caller may touch (docs/reference/cpanel-api.md §6.6).
  */
 
 /** Types cPanel's zone code knows (RFC 1035/3596 and later); anything else is "not a valid type". */

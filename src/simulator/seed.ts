@@ -4,7 +4,7 @@
  * simulator quietly unfaithful.
  *
  * Zones are given either as raw BIND text (`text` or `lines`, kept byte for byte) or as a compact
- * record list that `zoneLayout.ts` writes in cPanel's own file layout (cpanel-api.md §5.4).
+ * record list that `zoneLayout.ts` writes in cPanel's own file layout (docs/reference/cpanel-api.md §5.4).
  */
 import { readFileSync } from 'fs';
 import { z } from 'zod';
@@ -120,7 +120,7 @@ export const tokenSpecSchema = z.object({
   token: z.string().min(1),
   /**
    * WHM tokens: the ACL list given at `api_token_create` (`acl-0=…`); absent = full access, the
-   * owner's ACLs (cpanel-api.md §1; `Cpanel/Security/Authn/APITokens/Object/whostmgr.pm`).
+   * owner's ACLs (docs/reference/cpanel-api.md §1; `Cpanel/Security/Authn/APITokens/Object/whostmgr.pm`).
    */
   acls: z.array(z.string().regex(/^[a-z0-9_-]+$/)).optional(),
 });

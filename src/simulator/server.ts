@@ -1,5 +1,5 @@
 /**
- * The cPanel/WHM API simulator (cpanel-api.md §10): two HTTPS listeners on loopback — the cPanel side
+ * The cPanel/WHM API simulator (docs/reference/cpanel-api.md §10): two HTTPS listeners on loopback — the cPanel side
  * (`/execute/…`, like port 2083) and the WHM side (`/json-api/…`, like 2087) — over real BIND-format
  * zone files in `zonesDir`, plus the knobs tests need to stage what real servers do.
  */

@@ -1,5 +1,5 @@
 /**
- * Error ids WHM puts in `API failure: (XID 7g2kqe) …` (cpanel-api.md §4.3; 6 lower-case alphanumerics
+ * Error ids WHM puts in `API failure: (XID 7g2kqe) …` (docs/reference/cpanel-api.md §4.3; 6 lower-case alphanumerics
  * in the examples, format unverified). Deterministic from a seed so tests can assert on whole texts.
  */
 import { seededRandom } from './seededRandom';

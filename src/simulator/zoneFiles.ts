@@ -1,5 +1,5 @@
 /**
- * The zone files on disk, `<dir>/<zone>.db` like /var/named (cpanel-api.md §5.4). They are the
+ * The zone files on disk, `<dir>/<zone>.db` like /var/named (docs/reference/cpanel-api.md §5.4). They are the
  * simulator's only truth: every request reads the file again, so a JetBackup-style restore or a
  * test's direct write is seen at once. Text is kept as latin1 (one char per byte) so arbitrary bytes
  * survive a read/write round trip (§5.3).

@@ -1,5 +1,5 @@
 /**
- * Writes a seed's compact zone (a record list) as cPanel lays its zone files out (cpanel-api.md §5.4,
+ * Writes a seed's compact zone (a record list) as cPanel lays its zone files out (docs/reference/cpanel-api.md §5.4,
  * the §5.5 fixture): the two header comments, `$TTL`, the multi-line SOA with its `;Serial Number`
  * comments, a blank line, the NS block, a blank line, then one line per record, tab-separated. Raw
  * zones (`text`/`lines`) are kept byte for byte.
@@ -15,7 +15,7 @@ export function defaultRecords(zone: string, ip: string): RecordSpec[] {
     { name: 'www', ttl: 14400, type: 'CNAME', data: [apex] },
     { name: 'mail', ttl: 14400, type: 'CNAME', data: [apex] },
     { name: apex, ttl: 14400, type: 'MX', data: ['0', apex] },
-    // cPanel's default SPF (cpanel-plugins.md §10.2).
+    // cPanel's default SPF (docs/reference/cpanel-plugins.md §10.2).
     { name: apex, ttl: 14400, type: 'TXT', data: [`v=spf1 +a +mx +ip4:${ip} ~all`] },
   ];
 }

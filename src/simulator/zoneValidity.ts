@@ -1,5 +1,5 @@
 /**
- * What cPanel's zone check (named-checkzone style, cpanel-api.md §6.3) refuses beyond what the line
+ * What cPanel's zone check (named-checkzone style, docs/reference/cpanel-api.md §6.3) refuses beyond what the line
  * editor already checks (zone/lineEdit.ts: the zone parses, one SOA, NS at the apex): a CNAME beside
  * other data at the same name (RFC 1034 §3.6.2, RFC 2181 §10.1). Refused zones get the typed error
  * `InvalidZoneFile`; the `by_line` item shape is unverified (§6.4).

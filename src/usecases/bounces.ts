@@ -2,7 +2,7 @@
  * "Which of my domains bounce, why, and what fixes it?" — read Exim's main log (through the injected
  * reader), classify every failure and deferral, and aggregate per domain and per sending account.
  *
- * The `events` and `domains` arrays are DESIGN.md's `bounces --json` contract; the other fields are
+ * The `events` and `domains` arrays are docs/design.md's `bounces --json` contract; the other fields are
  * for the UI (advice per domain, per-account view) and are not printed by the CLI's JSON.
  */
 import type { LogCursorStore } from '../adapters/exim/cursor';

@@ -15,7 +15,7 @@ export interface BounceExplanation extends BounceVerdict {
   problem: boolean;
 }
 
-/** `<time> [pid] <id> ** <rest>` (both id formats, jetbackup-and-exim.md §2.4/§2.8). */
+/** `<time> [pid] <id> ** <rest>` (both id formats, docs/reference/jetbackup-and-exim.md §2.4/§2.8). */
 const EXIM_FAILURE_LINE =
   /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?([0-9A-Za-z]{6}-(?:[0-9A-Za-z]{11}-[0-9A-Za-z]{4}|[0-9A-Za-z]{6}-[0-9A-Za-z]{2})) (\*\*|==) (.*)$/;
 

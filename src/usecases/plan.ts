@@ -1,12 +1,12 @@
 /**
  * The repair planner: from a zone and the lockdown check's findings to exactly the parameters of
- * cPanel's `mass_edit_zone` (cpanel-api.md §6.1) that leave one correct record at
+ * cPanel's `mass_edit_zone` (docs/reference/cpanel-api.md §6.1) that leave one correct record at
  * `_mailchannels.<domain>` and touch no other record.
  *
  * - Prefers an `edit` of an existing line over remove+add, so the record keeps its place and the
  *   journal/undo has one line to restore. The line edited is the first `v=mc1` record at the name,
  *   else the first other TXT at the name, else the first misplaced record (an edit may move it).
- * - Removes the other `v=mc1` records at the name (LOCKDOWN_MULTIPLE: merged, mailchannels.md §5).
+ * - Removes the other `v=mc1` records at the name (LOCKDOWN_MULTIPLE: merged, docs/reference/mailchannels.md §5).
  * - Other TXT records at the name and misplaced records are removed or edited only when the findings
  *   show them (LOCKDOWN_MALFORMED / LOCKDOWN_MISPLACED): "never delete it silently" (§5). The name
  *   `_mailchannels` exists only for Domain Lockdown (§1), so a TXT there without `v=mc1` is a failed
@@ -145,7 +145,7 @@ function isAlreadyWritten(record: ZoneRecord, tokens: readonly string[]): boolea
 
 function checkedTtl(ttl: number | undefined): number {
   if (ttl === undefined) return DEFAULT_LOCKDOWN_TTL;
-  // RFC 2181 §8: a TTL is an unsigned 31-bit number; cPanel wants digits only (cpanel-api.md §6.2).
+  // RFC 2181 §8: a TTL is an unsigned 31-bit number; cPanel wants digits only (docs/reference/cpanel-api.md §6.2).
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 2147483647) {
     throw new FixEmailAuthError('BAD_INPUT', `The TTL must be a whole number of seconds between 1 and 2147483647, not ${String(ttl)}.`, {
       step: 'plan',

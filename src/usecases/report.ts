@@ -1,5 +1,5 @@
 /**
- * The diagnosis of one domain, exactly as DESIGN.md's `diagnose --json` prints it per domain:
+ * The diagnosis of one domain, exactly as docs/design.md's `diagnose --json` prints it per domain:
  * `{ domain, zone, status, findings, plan, user? }`, where `plan` is `mass_edit_zone`'s parameters or
  * null when the lockdown record needs no change.
  */
@@ -9,7 +9,7 @@ import type { MassEditParams } from '../zone/model';
 export interface DomainReport {
   domain: string;
   zone: string;
-  /** The worst severity among the findings (DESIGN.md: a domain's status is its worst severity). */
+  /** The worst severity among the findings (docs/design.md: a domain's status is its worst severity). */
   status: Severity;
   findings: Finding[];
   plan: MassEditParams | null;

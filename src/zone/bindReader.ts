@@ -1,5 +1,5 @@
 /**
- * Reads a BIND master file as cPanel writes it (`/var/named/<zone>.db`, cpanel-api.md §5.4) into the
+ * Reads a BIND master file as cPanel writes it (`/var/named/<zone>.db`, docs/reference/cpanel-api.md §5.4) into the
  * same Zone that cPanel's parse_zone would report for it (§5.2–5.3): records with their `line_index`,
  * comment and `$` control lines, the SOA serial.
  *

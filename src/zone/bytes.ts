@@ -1,6 +1,6 @@
 /**
  * Byte helpers for zone text. Zone files and cPanel payloads may hold arbitrary bytes
- * (cpanel-api.md §5.3), so the zone package works on "binary strings": one JS char per byte
+ * (docs/reference/cpanel-api.md §5.3), so the zone package works on "binary strings": one JS char per byte
  * (latin1), which is lossless and leaves ASCII untouched (see model.ts).
  */
 
@@ -28,7 +28,7 @@ export function asciiLower(text: string): string {
 }
 
 /**
- * Standard padded base64 of a binary string's bytes (cpanel-api.md §5.2). A string that cannot be a
+ * Standard padded base64 of a binary string's bytes (docs/reference/cpanel-api.md §5.2). A string that cannot be a
  * binary string (chars above U+00FF) is encoded as UTF-8 rather than silently truncated to low bytes.
  */
 export function encodeBase64(binary: string): string {

@@ -1,5 +1,5 @@
 /**
- * The texts cPanel's mass_edit_zone answers with for line-level problems (cpanel-api.md §6.3, §6.5;
+ * The texts cPanel's mass_edit_zone answers with for line-level problems (docs/reference/cpanel-api.md §6.3, §6.5;
  * cPanel 11.120's Cpanel/ZoneFile/LineEdit.pm, https://github.com/asmrdevelop/cpanel). Kept character
  * for character (`[asis,X]` in cPanel's source renders as X): `“ ” ’` are U+201C, U+201D, U+2019 and
  * "upate" is cPanel's own typo. Texts marked "ours" are not cPanel's: the case is refused, but by a

@@ -1,5 +1,5 @@
 /**
- * The pure heart of cPanel's `mass_edit_zone` / `mass_edit_dns_zone` (cpanel-api.md §6.3; v120
+ * The pure heart of cPanel's `mass_edit_zone` / `mass_edit_dns_zone` (docs/reference/cpanel-api.md §6.3; v120
  * Cpanel/ZoneFile/LineEdit.pm), used by the cPanel simulator: apply adds, edits and removes to the
  * zone file's text so that every surviving record keeps its `line_index`.
  *

@@ -2,7 +2,7 @@
  * The zone model every layer shares: what cPanel's `parse_zone` tells us about a zone, in a form the
  * checks and the planner can use without knowing where the zone came from (API payload or file).
  *
- * Byte strings: zones may hold arbitrary bytes (cpanel-api.md §5.3), so owner names and RDATA are
+ * Byte strings: zones may hold arbitrary bytes (docs/reference/cpanel-api.md §5.3), so owner names and RDATA are
  * kept as "binary strings" — one JS char per byte (latin1). This is lossless and ASCII-compatible,
  * so every check that looks for `v=mc1` or `include:` works unchanged; views convert to UTF-8 for
  * display with `bytesToDisplay`.
@@ -33,13 +33,13 @@ export interface ZoneLineItem {
 export interface Zone {
   /** Zone apex without the trailing dot, lower-cased: `example.com`. */
   name: string;
-  /** SOA serial as a string (cPanel compares serials as strings; cpanel-api.md §9.5). */
+  /** SOA serial as a string (cPanel compares serials as strings; docs/reference/cpanel-api.md §9.5). */
   serial: string;
   records: ZoneRecord[];
   lines: ZoneLineItem[];
 }
 
-/** The items of one `mass_edit_zone` add (cpanel-api.md §6.1). */
+/** The items of one `mass_edit_zone` add (docs/reference/cpanel-api.md §6.1). */
 export interface MassEditAdd {
   dname: string;
   ttl: number;

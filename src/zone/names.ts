@@ -1,7 +1,7 @@
 /**
  * Domain names in master files (RFC 1035 §5.1, RFC 4343): labels of bytes, `\.` / `\DDD` escapes,
  * `@` for the origin, relative names completed with the origin. Rendered the way ldns `rdf2str`
- * prints a name, which is what cPanel's parse_zone reports (cpanel-api.md §5.3).
+ * prints a name, which is what cPanel's parse_zone reports (docs/reference/cpanel-api.md §5.3).
  */
 import { FixEmailAuthError } from '../errors';
 import { asciiLower, excerpt as shorten } from './bytes';
@@ -104,7 +104,7 @@ export function isUnder(labels: Labels, zone: Labels): boolean {
 }
 
 /**
- * cPanel's `dname` (cpanel-api.md §5.3): a name under the zone is relative without a dot
+ * cPanel's `dname` (docs/reference/cpanel-api.md §5.3): a name under the zone is relative without a dot
  * (`www`), the apex is absolute with its dot (`example.com.`), a name outside stays absolute.
  */
 export function cpanelDnameOf(labels: Labels, zone: Labels): string {

@@ -1,6 +1,6 @@
 /**
  * Reads the items of cPanel's parse_zone (UAPI `data`) or parse_dns_zone (WHM `data.payload`) into a
- * Zone (cpanel-api.md §5.2–5.3). The shape is checked first, so a proxy's HTML page or a changed API
+ * Zone (docs/reference/cpanel-api.md §5.2–5.3). The shape is checked first, so a proxy's HTML page or a changed API
  * gives a clear error instead of `undefined` deep inside a check. Base64 is decoded to bytes (binary
  * strings): zones may hold bytes that are not UTF-8 (§5.3).
  */

@@ -1,5 +1,5 @@
 /**
- * A Zone as cPanel's parse_zone reports it (cpanel-api.md §5.2): UAPI `DNS::parse_zone` `data`, or WHM
+ * A Zone as cPanel's parse_zone reports it (docs/reference/cpanel-api.md §5.2): UAPI `DNS::parse_zone` `data`, or WHM
  * `parse_dns_zone` `data.payload`. Items in line order, owner/data/text in standard padded base64 of
  * their bytes. The cPanel simulator serves this.
  */

@@ -1,7 +1,7 @@
 /**
  * Where a record line lands decides how its relative names read: a master file completes them with
  * the $ORIGIN in effect there (RFC 1035 §5.1), while mass_edit_zone's relative names are relative to
- * the zone (cpanel-api.md §6.2). cPanel's own files never change $ORIGIN, so there a line is written
+ * the zone (docs/reference/cpanel-api.md §6.2). cPanel's own files never change $ORIGIN, so there a line is written
  * exactly as given; under another $ORIGIN (zones migrated in by hand) names are written absolute.
  */
 import { FixEmailAuthError } from '../errors';

@@ -1,6 +1,6 @@
 /**
  * RDATA fields of one record, read from its tokens and normalised the way ldns `rdf2str` prints
- * them, which is what cPanel's parse_zone reports (cpanel-api.md §5.3): names absolute with a dot,
+ * them, which is what cPanel's parse_zone reports (docs/reference/cpanel-api.md §5.3): names absolute with a dot,
  * numbers in decimal, addresses in inet_ntop form, TXT one item per character-string with escapes
  * decoded.
  */

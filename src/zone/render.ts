@@ -1,5 +1,5 @@
 /**
- * One zone-file line for a record, the way cPanel writes an added or edited record (cpanel-api.md
+ * One zone-file line for a record, the way cPanel writes an added or edited record (docs/reference/cpanel-api.md
  * §5.5, §6.3): `dname<TAB>ttl<TAB>IN<TAB>TYPE<TAB>rdata`, fields tab-separated, TXT character-strings
  * each in double quotes separated by a space. The dname is written as given (relative stays relative,
  * an absolute name keeps its dot), exactly as mass_edit_zone does.

@@ -2,7 +2,7 @@
  * The record types the zone package can read and write, with the presentation-format fields of
  * their RDATA (RFC 1035 §3.3, RFC 3596, RFC 2782, RFC 8659, RFC 4034, RFC 6698, RFC 4255, RFC 3403,
  * RFC 1183, RFC 1876, RFC 9460). cPanel's parse_zone reports one `data` item per field
- * (cpanel-api.md §5.3); the kinds say how a field is read, normalised and written back.
+ * (docs/reference/cpanel-api.md §5.3); the kinds say how a field is read, normalised and written back.
  */
 
 export type FieldKind =

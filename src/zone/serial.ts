@@ -1,5 +1,5 @@
 /**
- * SOA serial bump as cPanel does it on every save (cpanel-api.md §6.3, v120 LineEdit.pm):
+ * SOA serial bump as cPanel does it on every save (docs/reference/cpanel-api.md §6.3, v120 LineEdit.pm):
  * today's `YYYYMMDD00` when that is greater than the old serial, else old + 1. Serials are strings
  * everywhere (§9.5); the arithmetic is exact because serials are 32-bit (RFC 1035 §3.3.13).
  */

@@ -1,5 +1,5 @@
 /**
- * The incident this project exists for, end to end on real parts (DESIGN.md "The problem", issue 8):
+ * The incident this project exists for, end to end on real parts (docs/design.md "The problem", issue 8):
  * a migrated account's zone still carries the old host's `_mailchannels` record; its mail goes
  * through a real Exim to the MailChannels relay double, which reads the record from a real PowerDNS
  * serving the cPanel simulator's zone files and rejects with `550 5.7.1`. Then, as support staff
@@ -26,7 +26,7 @@ const PROVIDER = { username: 'webhostingm', password: 'relay-secret-1' };
 const DOMAIN = 'addon.tld';
 const FROM = `tiff@${DOMAIN}`;
 const TO = 'someone@gmail.example';
-/** jetbackup-and-exim.md §2.8, verbatim. */
+/** docs/reference/jetbackup-and-exim.md §2.8, verbatim. */
 const LOCKDOWN_FAIL_LINE =
   /^(?<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?:\[\d+\] )?(?<id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{11}-[0-9A-Za-z]{4}|[0-9A-Za-z]{6}-[0-9A-Za-z]{2})) \*\* (?<rcpt>\S+)(?: <[^>]+>)?(?: .*?)? ?: SMTP error from remote mail server after (?:pipelined )?end of data: 550[ -]5\.7\.1 This sender is not authorized to send from (?<domain>\S+?)\.?(?=\s|$)/;
 

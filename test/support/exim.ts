@@ -10,7 +10,7 @@
  *   So the temp folder must be traversable, and the spool and log folders owned by the exim user
  *   (Debian-exim on Debian). A non-root caller with -C would run as itself and could not write that
  *   spool, so the tests must run as root (CI does; so do cPanel servers).
- * - A local submission "as cPanel user alice" (mailchannels.md §6.2 row 1): the test process is root,
+ * - A local submission "as cPanel user alice" (docs/reference/mailchannels.md §6.2 row 1): the test process is root,
  *   a trusted caller, and passes `-oMai alice -oMt alice` (what adapters/mail calls the
  *   `trusted-caller` identity): `$authenticated_id` is alice (so `X-AuthUser: alice`) and the
  *   arrival line reads `U=alice P=local`, as when alice's own PHP calls sendmail. Running sendmail as a
@@ -34,7 +34,7 @@ import { parseMessageLine } from '../../src/adapters/mail/logLine';
 export const EXIM_INSTALL_HINT = 'apt-get install exim4-daemon-light';
 const TEMPLATE = join(__dirname, 'exim', 'exim.conf.template');
 
-/** The two `X-AuthUser` transport forms of mailchannels.md §9. */
+/** The two `X-AuthUser` transport forms of docs/reference/mailchannels.md §9. */
 export const X_AUTHUSER_FORMS = {
   plain: 'X-AuthUser: $authenticated_id',
   appendHostname:

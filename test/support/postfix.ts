@@ -23,6 +23,7 @@ import { createConnection, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createTransport } from 'nodemailer';
+import { describeIf } from './requires';
 
 export const POSTFIX_ROOT = process.env.FIX_EMAIL_AUTH_POSTFIX_ROOT || '/opt/fix-email-auth-test/postfix';
 export const POSTFIX_HINT = "run test/support/postfix/obtain.sh as root (downloads and unpacks Debian's postfix without installing it)";
@@ -37,21 +38,9 @@ function userExists(name: string): boolean {
     .some((line) => line.startsWith(`${name}:`));
 }
 
-/**
- * `describe` when Postfix is there; under CI a missing Postfix is a failure, elsewhere a skip with
- * the reason printed once.
- */
+/** `describe` when Postfix is there; in CI a missing Postfix fails (test/support/requires.ts), elsewhere it skips. */
 export function describeWithPostfix(name: string, body: () => void): void {
-  if (postfixAvailable()) return describe(name, body);
-  if (process.env.CI) {
-    describe(name, () => {
-      test('Postfix is available for the mail tests', () => {
-        throw new Error(`Postfix is missing under CI: ${POSTFIX_HINT} (looked in ${POSTFIX_ROOT})`);
-      });
-    });
-    return;
-  }
-  describe.skip(`${name} (Postfix not found in ${POSTFIX_ROOT}: ${POSTFIX_HINT})`, body);
+  describeIf(postfixAvailable(), `Postfix in ${POSTFIX_ROOT} (${POSTFIX_HINT})`)(name, body);
 }
 
 export interface PostfixOptions {

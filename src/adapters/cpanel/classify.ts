@@ -1,6 +1,6 @@
 /**
  * From a failed cPanel answer to a typed error with a stable code. The message is cPanel's own text,
- * kept exactly (typographic quotes “ ” ’ included, cpanel-api.md header note), minus WHM's
+ * kept exactly (typographic quotes “ ” ’ included, docs/reference/cpanel-api.md header note), minus WHM's
  * `API failure: (XID xxxxxx) ` prefix, which only identifies the log entry (§4.3); the raw answer stays
  * in `upstream`.
  *

@@ -1,5 +1,5 @@
 /**
- * The three answer envelopes, validated with zod (cpanel-api.md §4):
+ * The three answer envelopes, validated with zod (docs/reference/cpanel-api.md §4):
  * - UAPI bare (HTTP `/execute`): `{status, errors, messages, warnings, metadata, data}` (§4.1);
  * - UAPI wrapped (`uapi` CLI, doc samples): `{apiversion, func, module, result: <bare>}` (§4.2);
  * - WHM API 1: `{metadata: {command, reason, result, version}, data?}` (§4.3), and `uapi_cpanel`, which

@@ -1,5 +1,5 @@
 /**
- * Run `whmapi1` / `uapi` (cpanel-api.md §3) with execFile — never a shell, arguments as an array — and a
+ * Run `whmapi1` / `uapi` (docs/reference/cpanel-api.md §3) with execFile — never a shell, arguments as an array — and a
  * hard deadline, then parse the JSON it printed (`--output=json`). A non-zero exit with JSON on stdout is
  * still an API answer (the envelope says what failed); without JSON it is a TRANSPORT failure.
  */

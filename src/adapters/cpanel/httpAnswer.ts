@@ -1,6 +1,6 @@
 /**
  * From an HTTP answer to parsed JSON. cPanel answers every API-level outcome, success or failure, with
- * HTTP 200 + JSON (cpanel-api.md §4, §9.12); anything else is about the connection or the credentials:
+ * HTTP 200 + JSON (docs/reference/cpanel-api.md §4, §9.12); anything else is about the connection or the credentials:
  * - 401/403 → AUTHENTICATION (cpsrvd refuses bad tokens before the API layer; body not JSON, §1);
  * - 5xx → TRANSPORT, worth a retry for reads;
  * - other statuses (redirects, 404 of a wrong port or path) → TRANSPORT, not retried;

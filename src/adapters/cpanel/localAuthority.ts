@@ -1,5 +1,5 @@
 /**
- * `has_local_authority` rows → LocalAuthority (cpanel-api.md §7.5). cPanel marks a failed check with an
+ * `has_local_authority` rows → LocalAuthority (docs/reference/cpanel-api.md §7.5). cPanel marks a failed check with an
  * `error` (e.g. `(XID 3z756a) DNS query (example3.com/SOA) timeout!`) next to `local_authority: 0`; that
  * 0 means "could not tell", so such a row becomes `local: null`. `zone` is absent for a domain with no
  * local zone; we report it as `''`.

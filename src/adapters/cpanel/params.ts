@@ -1,7 +1,7 @@
 /**
  * Encoding of request parameters, including cPanel's repeatable (list) parameters.
  *
- * cPanel accepts a list two ways (cpanel-api.md §2): the key repeated (`add=A&add=B`) or numbered
+ * cPanel accepts a list two ways (docs/reference/cpanel-api.md §2): the key repeated (`add=A&add=B`) or numbered
  * (`add=A&add-1=B&add-2=C`). We default to **repeat**, which is what cPanel's own client library
  * sends on HTTP and on the CLI (cPanel::APIClient, `Utils/FormArray.pm`: one `key=value` per item);
  * `numbered` produces the documented `key`, `key-1`, `key-2` form for servers or proxies that keep only

@@ -1,5 +1,5 @@
 /**
- * Retries for reads only (issue brief §3). A read that timed out or hit a dropped connection or a 5xx
+ * Retries for reads only. A read that timed out or hit a dropped connection or a 5xx
  * is asked again, a bounded number of times with exponential backoff. A write (mass_edit) is NEVER
  * retried: a timed-out write may have landed, and re-sending it could apply it twice (adds are appended,
  * §6.3) — the caller gets TIMEOUT and re-reads the zone instead. Two locks keep it that way: the call

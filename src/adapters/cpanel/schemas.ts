@@ -1,5 +1,5 @@
 /**
- * The `data` payloads of the account/domain/zone functions we use (cpanel-api.md §7), validated with
+ * The `data` payloads of the account/domain/zone functions we use (docs/reference/cpanel-api.md §7), validated with
  * zod. Lenient where cPanel varies (numbers as strings, extra fields), strict on what we rely on.
  * WHM list functions with no rows omit `data` entirely (§4.3): every reader here maps a missing
  * `data` or missing list key to an empty list.

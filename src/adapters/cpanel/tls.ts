@@ -1,5 +1,5 @@
 /**
- * How we trust the cPanel/WHM server's certificate (issue brief §4; config `cpanel.caFile`,
+ * How we trust the cPanel/WHM server's certificate (config `cpanel.caFile`,
  * `cpanel.fingerprint`, `cpanel.insecure`).
  *
  * - Default: Node's normal verification against the system CA store, host name included.

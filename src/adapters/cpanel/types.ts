@@ -1,7 +1,7 @@
 /**
  * Shared shapes of the cPanel adapter: request parameters, what a transport hands back, and the two
  * transport interfaces (WHM API 1 and UAPI). Transports only move bytes and parse JSON; reading the
- * envelopes (cpanel-api.md §4) is the job of `whmApi.ts` / `uapiApi.ts`.
+ * envelopes (docs/reference/cpanel-api.md §4) is the job of `whmApi.ts` / `uapiApi.ts`.
  */
 import type { Step } from '../../errors';
 
@@ -26,13 +26,13 @@ export interface CallOptions {
   /** The step reported in errors (`read`, `apply`, …). */
   step: Step;
   /**
-   * A state-changing call: sent as a POST form over HTTPS (cpanel-api.md §2: big mass_edit calls do
+   * A state-changing call: sent as a POST form over HTTPS (docs/reference/cpanel-api.md §2: big mass_edit calls do
    * not fit a query string) and never retried.
    */
   write?: boolean;
 }
 
-/** How a UAPI transport wraps the UAPI result (cpanel-api.md §4.1, §4.2, §2.1). */
+/** How a UAPI transport wraps the UAPI result (docs/reference/cpanel-api.md §4.1, §4.2, §2.1). */
 export type UapiEnvelopeKind = 'bare' | 'wrapped' | 'uapi_cpanel';
 
 export interface WhmTransport {

@@ -1,5 +1,5 @@
 /**
- * Accounts as one cPanel user through UAPI (cpanel-api.md §7.4, §7.5): `DomainInfo::list_domains` and
+ * Accounts as one cPanel user through UAPI (docs/reference/cpanel-api.md §7.4, §7.5): `DomainInfo::list_domains` and
  * `DNS::has_local_authority`. The user sees only their own domains; the hidden sub-domains behind addon
  * domains are already left out by cPanel. UAPI does not tell the account's owner (reseller) nor whether
  * it is suspended: `owner` is `''` and `suspended` absent.

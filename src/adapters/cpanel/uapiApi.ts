@@ -1,7 +1,7 @@
 /**
  * UAPI calls as one cPanel user, over whichever transport (HTTPS with the user's token, WHM
  * `uapi_cpanel`, or the `uapi` CLI), with rate limit, read retries and the envelope of that transport
- * (cpanel-api.md §4.1, §4.2, §2.1 — including the inner-status gotcha of uapi_cpanel).
+ * (docs/reference/cpanel-api.md §4.1, §4.2, §2.1 — including the inner-status gotcha of uapi_cpanel).
  */
 import { expectUapi, type UapiResult } from './envelope';
 import { DEFAULT_RETRY_POLICY, realSleep, withRetries, type RetryPolicy, type Sleep } from './retry';

@@ -1,5 +1,5 @@
 /**
- * UAPI through the `uapi` command as root for a user (cpanel-api.md §3):
+ * UAPI through the `uapi` command as root for a user (docs/reference/cpanel-api.md §3):
  * `uapi --user=<user> <Module> <fn> k=v … --output=json`. It prints the WRAPPED envelope
  * `{apiversion, func, module, result:{…}}` (§4.2), not the bare HTTP object.
  *

@@ -1,5 +1,5 @@
 /**
- * UAPI over HTTPS as the cPanel user (cpanel-api.md §1, §2): `https://host:2083/execute/<Module>/<fn>`
+ * UAPI over HTTPS as the cPanel user (docs/reference/cpanel-api.md §1, §2): `https://host:2083/execute/<Module>/<fn>`
  * with `Authorization: cpanel <user>:<token>`. No `cpsess` prefix with token auth. The answer is the
  * bare UAPI result object (§4.1).
  */

@@ -1,5 +1,5 @@
 /**
- * UAPI as a cPanel user through WHM's `uapi_cpanel` (cpanel-api.md §2.1): root (or the owning reseller)
+ * UAPI as a cPanel user through WHM's `uapi_cpanel` (docs/reference/cpanel-api.md §2.1): root (or the owning reseller)
  * runs the user's UAPI function setuid as that user, so the user's zones and feature list apply. Works
  * over any WHM transport (HTTPS or `whmapi1`). The UAPI result comes back nested under `data.uapi`; the
  * outer `metadata.result` is 1 even when the UAPI call failed, which `uapiApi.ts` handles.

@@ -1,5 +1,5 @@
 /**
- * Accounts as root (or a reseller) through WHM API 1 (cpanel-api.md §7): every domain from one
+ * Accounts as root (or a reseller) through WHM API 1 (docs/reference/cpanel-api.md §7): every domain from one
  * `get_domain_info` call, owners and suspension from `listaccts`, zones from `listzones` (mapping rule in
  * zoneMap.ts), local authority from `has_local_authority`. Plus the typed `listAccounts` / `listZones`.
  */

@@ -1,6 +1,6 @@
 /**
  * WHM API 1 calls with everything around the transport: rate limit, read retries, and the envelope
- * (success → `WhmResult`, failure → typed error, cpanel-api.md §4.3).
+ * (success → `WhmResult`, failure → typed error, docs/reference/cpanel-api.md §4.3).
  */
 import { expectWhm, type WhmResult } from './envelope';
 import type { RateLimiter } from './rateLimit';

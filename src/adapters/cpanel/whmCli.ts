@@ -1,5 +1,5 @@
 /**
- * WHM API 1 through the `whmapi1` command (cpanel-api.md §3): `whmapi1 <fn> k=v … --output=json`, which
+ * WHM API 1 through the `whmapi1` command (docs/reference/cpanel-api.md §3): `whmapi1 <fn> k=v … --output=json`, which
  * prints the same JSON envelope as HTTP. For a root daemon on the server this needs no token at all.
  */
 import { cliArgs, type CliEscaping, type ListStyle } from './params';

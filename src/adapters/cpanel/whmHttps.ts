@@ -1,5 +1,5 @@
 /**
- * WHM API 1 over HTTPS (cpanel-api.md §1, §2): `https://host:2087/json-api/<fn>?api.version=1&…` with
+ * WHM API 1 over HTTPS (docs/reference/cpanel-api.md §1, §2): `https://host:2087/json-api/<fn>?api.version=1&…` with
  * `Authorization: whm <user>:<token>`. Reads are GETs; writes (and anything whose query would be long)
  * are POSTed as a form, because mass_edit calls can outgrow a query string (§2). `api.version=1` is always
  * sent: without it WHM may answer in the legacy API 0 shape (§4.4).

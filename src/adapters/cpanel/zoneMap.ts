@@ -1,5 +1,5 @@
 /**
- * Which zone holds each domain's records (cpanel-api.md §5.1, §7.2, gotcha §9.14), and which domains
+ * Which zone holds each domain's records (docs/reference/cpanel-api.md §5.1, §7.2, gotcha §9.14), and which domains
  * to list at all.
  *
  * The rule:

@@ -1,7 +1,7 @@
 /**
  * The two ZoneStore implementations (ports.ts):
  * - `WhmZoneStore`: root (or reseller) through WHM `parse_dns_zone` / `mass_edit_dns_zone`; any zone
- *   the token may see, no feature gate (cpanel-api.md §5, §6, §6.6).
+ *   the token may see, no feature gate (docs/reference/cpanel-api.md §5, §6, §6.6).
  * - `UapiZoneStore`: one cPanel user through UAPI `DNS::parse_zone` / `DNS::mass_edit_zone`. cPanel
  *   itself limits it to that user's zones: another user's zone fails with NOT_OWNED carrying cPanel's
  *   exact `You do not control a DNS zone named “X”.`; TXT edits need the account's `zoneedit` feature.

@@ -1,5 +1,5 @@
 /**
- * "Is the fix live?" — step 4 of DESIGN.md "Writing DNS safely": ask EVERY authoritative nameserver,
+ * "Is the fix live?" — step 4 of docs/design.md "Writing DNS safely": ask EVERY authoritative nameserver,
  * on every address, for the TXT at the name and the zone's SOA serial, and say when resolvers'
  * caches will have let go of the old answer.
  *

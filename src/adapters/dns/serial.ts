@@ -1,7 +1,7 @@
 /**
  * SOA serial comparison by RFC 1982 serial number arithmetic (SERIAL_BITS = 32): serials wrap
  * around, so 1 is *newer* than 4294967295, and two serials exactly 2^31 apart are not comparable
- * (RFC 1982 §3.2). cPanel compares serials as strings for its own edits (cpanel-api.md §9.5); this is
+ * (RFC 1982 §3.2). cPanel compares serials as strings for its own edits (docs/reference/cpanel-api.md §9.5); this is
  * for telling a lagging nameserver ("older") from one that has moved past our change ("newer").
  */
 export type SerialRelation = 'equal' | 'older' | 'newer' | 'undefined';

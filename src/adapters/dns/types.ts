@@ -2,7 +2,7 @@
  * The shapes our own DNS client speaks. They keep what a propagation check needs and the
  * `dns.promises` API hides: the response code, the AA and TC flags, every section and every TTL,
  * and TXT character-strings as the exact bytes the server sent (zones may hold arbitrary bytes,
- * cpanel-api.md §5.3).
+ * docs/reference/cpanel-api.md §5.3).
  */
 
 /** Record types the client decodes into structured data; any other type number works too. */
@@ -31,7 +31,7 @@ export interface QueryOptions {
 export interface SoaData {
   mname: string;
   rname: string;
-  /** Serial as a decimal string: serials are compared as strings (cpanel-api.md §9.5) and by RFC 1982. */
+  /** Serial as a decimal string: serials are compared as strings (docs/reference/cpanel-api.md §9.5) and by RFC 1982. */
   serial: string;
   refresh: number;
   retry: number;

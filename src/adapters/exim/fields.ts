@@ -1,6 +1,6 @@
 /**
  * Quote-aware reading of the `key=value` fields of an Exim log line (spec "Summary of Fields in Log
- * Lines"; jetbackup-and-exim.md §2.3). Values may be quoted (`T="Test Email"`, with `\"` inside);
+ * Lines"; docs/reference/jetbackup-and-exim.md §2.3). Values may be quoted (`T="Test Email"`, with `\"` inside);
  * `H=` on arrivals may carry spaces (`H=(helo) [ip]:port`), which is why callers look only at the
  * keys they need. Used on the few lines the byte-level pre-filter kept, so plain strings are fine.
  */
@@ -88,7 +88,7 @@ const ARRIVAL_STOP_KEYS = new Set(['S', 'id', 'T']);
 
 /**
  * Parse the text after `<= ` of an arrival line: `<sender> [R=..] [H=..] [U=..] P=.. [X=..] [A=..] S=..`.
- * (jetbackup-and-exim.md §2.9: A= id after the colon, else U= local user.)
+ * (docs/reference/jetbackup-and-exim.md §2.9: A= id after the colon, else U= local user.)
  */
 export function parseArrival(rest: string): ArrivalIdentity {
   const space = rest.indexOf(' ');
@@ -152,7 +152,7 @@ export interface FailureParts {
 /**
  * Split a failure line's tail into address, fields and the error message. The message starts after
  * the first `": "` outside quotes following the address: Exim ≤ 4.98 writes `": "` right after the
- * last field, ≥ 4.99 writes `" : "` (deliver.c failure_log, jetbackup-and-exim.md §2.5). Colons
+ * last field, ≥ 4.99 writes `" : "` (deliver.c failure_log, docs/reference/jetbackup-and-exim.md §2.5). Colons
  * inside field values (`X=TLS1.3:…:256`, `[ip]:port`) are never followed by a space.
  */
 export function parseFailure(rest: string): FailureParts {

@@ -1,6 +1,6 @@
 /**
  * Joins each failure (`**`) and deferral (`==`) of a message to the message's arrival (`<=`), which
- * names the envelope sender and the authenticated user (jetbackup-and-exim.md §2.9), with bounded
+ * names the envelope sender and the authenticated user (docs/reference/jetbackup-and-exim.md §2.9), with bounded
  * memory: an arrival is dropped when its `Completed` line passes, and the oldest are evicted when the
  * table is full (a message queued for days must not make a 2 GB log cost 2 GB of RAM).
  *

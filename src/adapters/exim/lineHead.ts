@@ -7,7 +7,7 @@
  * - `.ddd` with `log_selector = +millisec`, ` +hhmm` with `log_timezone = true`, `[pid]` with `+pid`
  *   (Exim spec ch. "Log files"; all three seen in real Exim 4.96 logs, test/fixtures/exim/real/).
  * - Message ids: 16 chars `6-6-2` up to Exim 4.96, 23 chars `6-11-4` from 4.97
- *   (jetbackup-and-exim.md §2.4); both may appear in one log after an upgrade.
+ *   (docs/reference/jetbackup-and-exim.md §2.4); both may appear in one log after an upgrade.
  * - Flags (spec "Log line flags"): `<=` arrival, `(=` fakereject arrival, `**` failed, `==` deferred;
  *   `Completed` ends a message. Lines without a flag (the per-host error line, §2.7) are ignored here,
  *   which is what keeps a failure from being counted twice.

@@ -2,7 +2,7 @@
  * The rotated generations of a log, oldest first. logrotate names them either by date
  * (`dateext`: `exim_mainlog-20261127`, `-20261127.gz`, with `dateformat` variants like
  * `-2026112713` or `-20261127-1701090000`) or by number (`exim_mainlog.1`, `.2.gz`; higher = older).
- * cPanel compresses rotated Exim logs (jetbackup-and-exim.md §2.1).
+ * cPanel compresses rotated Exim logs (docs/reference/jetbackup-and-exim.md §2.1).
  */
 import { readdir, stat } from 'fs/promises';
 import { basename, dirname, join } from 'path';

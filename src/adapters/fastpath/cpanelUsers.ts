@@ -1,5 +1,5 @@
 /**
- * `/var/cpanel/users/<user>` (cpanel-api.md §7.6), the cpuser file: `KEY=value` lines, among them
+ * `/var/cpanel/users/<user>` (docs/reference/cpanel-api.md §7.6), the cpuser file: `KEY=value` lines, among them
  * `OWNER=` (the reseller, or root), `DNS=` (the main domain) and `DNS1=`…`DNSn=` (addon and parked
  * domains, which have zones of their own). Root-only; when it cannot be read the caller falls back to
  * the API for owners.

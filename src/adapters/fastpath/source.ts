@@ -1,5 +1,5 @@
 /**
- * The fast path's scan source: the server's own files, read directly (DESIGN.md: "Zone files on disk
+ * The fast path's scan source: the server's own files, read directly (docs/design.md: "Zone files on disk
  * may be read for a fast scan; writes always go through the API"). Works on a copy of a server's
  * files with no cPanel at all (paths from config, FIX_EMAIL_AUTH_NAMED_DIR / _USERDOMAINS / …).
  *

@@ -1,5 +1,5 @@
 /**
- * `/etc/userdomains` (cpanel-api.md §7.6): one `domain: user` line per domain of every account —
+ * `/etc/userdomains` (docs/reference/cpanel-api.md §7.6): one `domain: user` line per domain of every account —
  * main, addon, parked and sub-domains — rebuilt by cPanel from /var/cpanel/users. The last line is
  * `*: nobody` (the catch-all of Exim's routing), which is not a domain. Line order is not promised,
  * and a hand-edited or half-written file may hold odd lines: those are skipped, never fatal.

@@ -1,7 +1,7 @@
 /**
- * `/var/named/<zone>.db` (cpanel-api.md §5.4): the zone files cPanel writes. The fast path only
+ * `/var/named/<zone>.db` (docs/reference/cpanel-api.md §5.4): the zone files cPanel writes. The fast path only
  * reads them — every write goes through the API, which bumps the serial, validates and replicates
- * (DESIGN.md "Writing DNS safely").
+ * (docs/design.md "Writing DNS safely").
  */
 import { constants, readFileSync } from 'fs';
 import { access, readdir, stat } from 'fs/promises';

@@ -1,5 +1,5 @@
 /**
- * One `jetbackup5api -F <fn> [-D <query>] -O json` call (jetbackup-and-exim.md §1.1): build the
+ * One `jetbackup5api -F <fn> [-D <query>] -O json` call (docs/reference/jetbackup-and-exim.md §1.1): build the
  * argv, run it with a per-call timeout, read the envelope, and turn every way it can go wrong into a
  * JetBackupError with a reason. Success is decided by the envelope's `success`, never the exit code.
  */

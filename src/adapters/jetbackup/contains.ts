@@ -1,5 +1,5 @@
 /**
- * JetBackup 5 `contains` bit flags (jetbackup-and-exim.md §1.6; docs.jetbackup.com v5.3 BackupJobs).
+ * JetBackup 5 `contains` bit flags (docs/reference/jetbackup-and-exim.md §1.6; docs.jetbackup.com v5.3 BackupJobs).
  * A job, a snapshot and each of its items carry a `contains` value; the DNS zones item is bit 32
  * ("DNS Zones" in v5.0–5.2, "Domains" from v5.3).
  */

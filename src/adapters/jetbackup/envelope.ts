@@ -1,5 +1,5 @@
 /**
- * The one envelope every `jetbackup5api -O json` call prints (jetbackup-and-exim.md §1.1):
+ * The one envelope every `jetbackup5api -O json` call prints (docs/reference/jetbackup-and-exim.md §1.1):
  * `{"success":1|0, "message":"…", "data":{…}|[…], "system":{…}}`. We decide from it, never from the
  * process exit code (unverified what it is on `success: 0`).
  */

@@ -1,5 +1,5 @@
 /**
- * The `Backup` port on JetBackup 5's root CLI (jetbackup-and-exim.md Part 1).
+ * The `Backup` port on JetBackup 5's root CLI (docs/reference/jetbackup-and-exim.md Part 1).
  *
  * snapshot(user): account id (§1.4) → Backup-on-Demand job configured and backing up DNS (§1.5, §1.6)
  * → createBackupOnDemand (no id comes back) → find this run's queue group (§1.9) → poll it to the end

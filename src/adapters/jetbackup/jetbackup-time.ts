@@ -1,7 +1,7 @@
 /**
  * JetBackup times. The documented form is ISO 8601 with an offset (`2023-09-19T00:22:06+00:00`, the
  * queue and backup examples of the v5.3 API pages), but the format of `created` is unverified
- * (jetbackup-and-exim.md §1.7), so we also read the shapes a PHP/MongoDB application could plausibly
+ * (docs/reference/jetbackup-and-exim.md §1.7), so we also read the shapes a PHP/MongoDB application could plausibly
  * print: Unix seconds or milliseconds (as numbers or digit strings), `YYYY-MM-DD HH:MM:SS` (read as
  * UTC, JetBackup's examples all being +00:00), and MongoDB extended JSON `{"$date": …}`.
  * Anything else gives null ("unknown"), and callers must not treat unknown as old or new.

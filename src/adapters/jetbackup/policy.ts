@@ -2,7 +2,7 @@
  * The backup policy of config `backup.policy` (config.ts): what a repair does when the JetBackup
  * snapshot before a change cannot be taken. The support article asks for a JetBackup backup of the
  * DNS before any change (seed/000_…txt, "Before making changes to your DNS"); the journal row of the
- * removed records is kept in every case (DESIGN.md "Writing DNS safely"), so:
+ * removed records is kept in every case (docs/design.md "Writing DNS safely"), so:
  * - required:    no snapshot, no change — any failure throws BACKUP_FAILED;
  * - best-effort: a failure becomes a warning and the change goes on with the journal only;
  * - off:         JetBackup is not called.

@@ -1,5 +1,5 @@
 /**
- * The `-D "<query string>"` argument of `jetbackup5api` (jetbackup-and-exim.md §1.1):
+ * The `-D "<query string>"` argument of `jetbackup5api` (docs/reference/jetbackup-and-exim.md §1.1):
  * - arrays and objects use PHP bracket keys: `items[]=..`, `find[username]=..`, `options[merge]=..`;
  *   the brackets stay literal, as in the vendor's examples;
  * - every value character other than a letter, a digit or `_` is percent-encoded (UTF-8), so `+`

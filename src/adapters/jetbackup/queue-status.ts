@@ -1,5 +1,5 @@
 /**
- * The safe status rule (jetbackup-and-exim.md §1.9). JetBackup's status enum is not published and
+ * The safe status rule (docs/reference/jetbackup-and-exim.md §1.9). JetBackup's status enum is not published and
  * third-party clients disagree about everything but 100 = completed, so we never interpret other
  * codes: a group that has not ended is running; an ended group is a success only with status 100;
  * anything else that ended is "finished, not clean" and stops the operation with JetBackup's own words.

@@ -1,7 +1,7 @@
 /**
  * The `data` of the JetBackup functions we call, read leniently and normalised to our own shapes.
  * Field names come from the v5.3 API pages (listAccounts, getSettingsSnapshots, getBackupJob,
- * listQueueGroups/getQueueGroup, listBackups, getBackupItems; jetbackup-and-exim.md §1.4–§1.9).
+ * listQueueGroups/getQueueGroup, listBackups, getBackupItems; docs/reference/jetbackup-and-exim.md §1.4–§1.9).
  * Leniency is deliberate where the reference marks a shape unverified:
  * - PHP's `json_encode` writes an empty array as `[]` even where an object is expected, and a list
  *   whose keys are not 0..n-1 as an object (`{"0":{…},"1":{…}}`), so lists accept both;

@@ -1,6 +1,6 @@
 /**
  * One Exim main-log line as the test-email follower needs it: message id, flag and the rest
- * (jetbackup-and-exim.md §2.2–§2.4: optional `.mmm`, ` +hhmm` and `[pid]`, both id formats).
+ * (docs/reference/jetbackup-and-exim.md §2.2–§2.4: optional `.mmm`, ` +hhmm` and `[pid]`, both id formats).
  * Lines of one message are few, so a plain regular expression is fine here; the bulk reader in
  * adapters/exim works on bytes for speed.
  */

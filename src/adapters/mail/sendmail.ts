@@ -1,7 +1,7 @@
 /**
  * Hand one message to the local MTA through its sendmail interface (`sendmail -t -i -f <from>`),
  * as a given cPanel user, so that Exim records that user as the sender and MailChannels sees the
- * user's `X-AuthUser` (mailchannels.md §6.2 row 1: for local submissions `$authenticated_id` is the
+ * user's `X-AuthUser` (docs/reference/mailchannels.md §6.2 row 1: for local submissions `$authenticated_id` is the
  * login name of the calling process).
  *
  * Two ways to be "that user":

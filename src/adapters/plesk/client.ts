@@ -1,6 +1,7 @@
 /**
  * `createPleskPanel`: the Plesk adapter assembled. With an API key (transport `api`): the XML API at
- * `url` for records, domains and zone modes. Without one (transport `cli`): `plesk bin dns` and
+ * `url` for records, domains and zone modes; `rest`: records through REST (restDns.ts), the rest
+ * through the XML API, one key for both. Without a key (transport `cli`): `plesk bin dns` and
  * `plesk bin site` on this server — reads and content-compared writes, no zone modes for aliases.
  */
 import { readFileSync } from 'fs';
@@ -14,10 +15,12 @@ import type { PleskTls } from './https';
 import { XmlInventory } from './inventory';
 import type { PanelBackup } from './panel';
 import { PleskPanel } from './pleskPanel';
+import { RestDns } from './restDns';
 import { HttpsXmlTransport, type PleskXmlTransport } from './xmlTransport';
 
 export interface PleskSettings {
-  transport: 'api' | 'cli';
+  /** api: XML API for everything · rest: REST for records, XML API for domains and zone modes · cli: plesk bin. */
+  transport: 'api' | 'rest' | 'cli';
   /** `https://127.0.0.1:8443` */
   url: string;
   /** File holding the secret API key (root-only). */
@@ -70,18 +73,12 @@ export function createPleskPanel(settings: PleskSettings, options: PleskPanelOpt
     const cli = options.cli ?? new LocalPleskCli({ binary: settings.cli, timeoutMs: settings.timeoutMs, env: options.cliEnv });
     return new PleskPanel({ dns: new CliDns(cli), inventory: new CliInventory(cli), authority: null, backup });
   }
-  const transport =
-    options.xmlTransport ??
-    new HttpsXmlTransport({
-      baseUrl: settings.url,
-      apiKey: options.apiKey ?? readSecret(settings.keyFile, 'plesk.keyFile'),
-      tls: pleskTls(settings),
-      timeoutMs: settings.timeoutMs,
-    });
-  return new PleskPanel({
-    dns: new XmlDns(transport),
-    inventory: new XmlInventory(transport),
-    authority: new XmlAuthority(transport),
-    backup,
-  });
+  const apiKey = options.apiKey ?? (options.xmlTransport ? '' : readSecret(settings.keyFile, 'plesk.keyFile'));
+  const tls = options.xmlTransport ? {} : pleskTls(settings);
+  const transport = options.xmlTransport ?? new HttpsXmlTransport({ baseUrl: settings.url, apiKey, tls, timeoutMs: settings.timeoutMs });
+  const dns =
+    settings.transport === 'rest'
+      ? new RestDns({ baseUrl: settings.url, apiKey, tls, timeoutMs: settings.timeoutMs })
+      : new XmlDns(transport);
+  return new PleskPanel({ dns, inventory: new XmlInventory(transport), authority: new XmlAuthority(transport), backup });
 }

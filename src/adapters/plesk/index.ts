@@ -12,3 +12,5 @@ export { HttpsXmlTransport, type PleskXmlTransport } from './xmlTransport';
 export { delRecByIds, assertNoBroadDelete, type NonEmptyIds } from './xml/packets';
 export { toZoneModel, fromZoneRecord, zoneVersion, ASSUMED_TTL } from './zone';
 export type { PleskRecord, NewRecord, PleskZoneRef, PleskZoneMode, PleskDomainInfo } from './types';
+export { PleskDnsExport, JetBackupForPlesk, withPleskBackupPolicy, type PleskDnsBackupRef, type PanelSnapshotOutcome } from './backup';
+export { RestDns, type RestDnsOptions } from './restDns';

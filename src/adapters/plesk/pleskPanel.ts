@@ -63,6 +63,11 @@ export class PleskPanel implements Panel {
     return this.sources.backup;
   }
 
+  /** The DNS reader/writer under the guard (XML API or CLI), for the DNS export backup. */
+  get dns(): PleskDns {
+    return this.sources.dns;
+  }
+
   /** The server's domains with Plesk's ids (fresh from Plesk each call; cached for zone lookups). */
   async pleskDomains(): Promise<PleskDomainInfo[]> {
     const { inventory } = this.sources;

@@ -7,48 +7,9 @@ import { normalizeDomain } from '../../zone/model';
 import type { Db } from './db';
 import { fromJsonColumn, toJsonColumn } from './record-codec';
 import { SqlFilter, clampLimit } from './sql-filter';
-import type { Actor, ActorKind, IsoTime } from './types';
+import type { ActorKind, AuditEntry, AuditLog } from '../../ports';
 
-export interface AuditInput {
-  actor: Actor;
-  /** Dotted verb, e.g. `change.applied`, `job.cancelled`, `scan.started`. */
-  action: string;
-  domain?: string;
-  zone?: string;
-  changeId?: number;
-  jobId?: number;
-  detail?: unknown;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: IsoTime;
-  actor: Actor;
-  action: string;
-  domain?: string;
-  zone?: string;
-  changeId?: number;
-  jobId?: number;
-  detail: unknown;
-}
-
-export interface AuditFilter {
-  domain?: string;
-  zone?: string;
-  changeId?: number;
-  jobId?: number;
-  action?: string;
-  actorName?: string;
-  /** Only entries with an id below this one (paging newest first). */
-  before?: number;
-  limit?: number;
-}
-
-export interface AuditLog {
-  appendAudit(entry: AuditInput): AuditEntry;
-  /** Newest first. */
-  listAudit(filter?: AuditFilter): AuditEntry[];
-}
+export type { AuditEntry, AuditFilter, AuditInput, AuditLog } from '../../ports';
 
 interface AuditRow {
   id: number;

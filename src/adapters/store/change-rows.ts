@@ -1,7 +1,7 @@
 /** A `changes` row as SQLite holds it, its conversion to a `Change`, and the checks a write must pass. */
 import { normalizeDomain, type MassEditParams } from '../../zone/model';
 import type { ChangeStatus } from './change-status';
-import type { Change, ChangeBackup, ChangeError, ChangeKind, ChangePatch } from './change-types';
+import type { Change, ChangeBackup, ChangeError, ChangeKind, ChangePatch } from '../../ports';
 import { decodeAddedRecords, decodePlan, decodeZoneRecords, encodeAddedRecords, fromJsonColumn, type AddedRecord } from './record-codec';
 import { storeError } from './store-error';
 import type { ActorKind } from './types';

@@ -1,5 +1,5 @@
 /**
- * The life of a change (issue "Writing DNS safely"):
+ * The life of a change (docs/design.md "Writing DNS safely"):
  *
  *   planned ──► backed_up ──► applying ──► applied ──► verified
  *      │  └───────────────────►  │  │          │          │
@@ -13,9 +13,10 @@
  *   failed change whose edit did reach the zone (it has `serialAfter`) can still be rolled back.
  * - `verified` and `rolled_back` are final except for undo; `rolled_back` is final.
  */
+import type { ChangeStatus } from '../../ports';
 import { storeError } from './store-error';
 
-export type ChangeStatus = 'planned' | 'backed_up' | 'applying' | 'applied' | 'verified' | 'failed' | 'rolled_back';
+export type { ChangeStatus } from '../../ports';
 
 export const CHANGE_STATUSES: readonly ChangeStatus[] = [
   'planned',

@@ -11,7 +11,7 @@ import { normalizeDomain } from '../../zone/model';
 import type { AuditLog } from './audit';
 import { assertAllowedTransition, type ChangeStatus } from './change-status';
 import { assertOnlyLinesDiffer, assertPatchFits, assertPlanFits, auditSummary, toChange, type ChangeRow } from './change-rows';
-import type { Change, ChangeJournal, ChangePatch, NewChange, TransitionOptions } from './change-types';
+import type { Change, ChangeJournal, ChangePatch, NewChange, TransitionOptions } from '../../ports';
 import type { Db } from './db';
 import { decodeAddedRecords, encodeAddedRecords, encodePlan, encodeZoneRecords, toJsonColumn } from './record-codec';
 import { SqlFilter, clampLimit } from './sql-filter';
@@ -28,7 +28,7 @@ export type {
   ChangePatch,
   NewChange,
   TransitionOptions,
-} from './change-types';
+} from '../../ports';
 
 export function createChangeJournal(db: Db, now: () => Date, audit: AuditLog): ChangeJournal {
   const insert = db.prepare(

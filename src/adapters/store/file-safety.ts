@@ -1,6 +1,6 @@
 /**
  * The journal holds every DNS record we ever removed from a customer's zone, so only root may read
- * it (issue: "the database file readable by root only"). Before SQLite opens the file we make sure
+ * it (docs/design.md "Identity and trust": the database file is readable by root only). Before SQLite opens the file we make sure
  * that the path is a plain file we own, mode 0600, in a directory we created 0700.
  *
  * Why refuse symlinks: the daemon runs as root; a symlink planted at the journal path would make it

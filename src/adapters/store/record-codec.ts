@@ -8,13 +8,10 @@
  * char above 0xFF is not a binary string: it is refused rather than silently truncated.
  */
 import type { MassEditAdd, MassEditEdit, MassEditParams, ZoneRecord } from '../../zone/model';
+import type { AddedRecord } from '../../ports';
 import { storeError } from './store-error';
 
-/** A record we put into the zone: what we sent, and the line it landed on once a re-read told us. */
-export interface AddedRecord extends MassEditAdd {
-  /** `line_index` after the edit (for an `edit`, the line it replaced), when known. */
-  lineIndex?: number;
-}
+export type { AddedRecord } from '../../ports';
 
 function bytesOf(binary: string, what: string): Buffer {
   for (let i = 0; i < binary.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * Does a set of lockdown fields let the provider's mail through? (mailchannels.md §2 "a message
+ * Does a set of lockdown fields let the provider's mail through? (docs/reference/mailchannels.md §2 "a message
  * passes if any one field matches", §3, §6.)
  *
  * Matching is exact, as MailChannels' examples are (§5 project reading: compare IDs exactly). A match

@@ -1,10 +1,10 @@
 /**
- * The Domain Lockdown check: the zone's records in, findings out (DESIGN.md vocabulary).
+ * The Domain Lockdown check: the zone's records in, findings out (docs/design.md vocabulary).
  *
  * How the codes combine (several may be reported at once):
  * 1. Defects, one finding per record, whatever the verdict:
  *    - LOCKDOWN_MALFORMED for a TXT at `_mailchannels.<domain>` that does not start with `v=mc1`
- *      (mailchannels.md §5: not a lockdown record; shown, never deleted silently), for a `v=mc1` record
+ *      (docs/reference/mailchannels.md §5: not a lockdown record; shown, never deleted silently), for a `v=mc1` record
  *      with grammar problems (tag case, unknown tag, empty value, comma list, bad sender ID, …), and for
  *      a CNAME at the name (MailChannels would follow it somewhere we cannot check);
  *    - LOCKDOWN_CFID for a record using `cfid=` (dead since 2024-08-31, §4);
@@ -46,7 +46,7 @@ export interface LockdownCheckInput {
   senderIdTemplate?: string;
   /** Other cPanel users of the server (their sender IDs are never this account's). */
   otherUsersOfServer?: readonly string[];
-  /** The server's primary hostname, for the `user@hostname` sender-ID form (mailchannels.md §9). */
+  /** The server's primary hostname, for the `user@hostname` sender-ID form (docs/reference/mailchannels.md §9). */
   serverHostname?: string;
   /**
    * Tenant mode (config `lockdown.mode: tenant`): the account's sender IDs, the only senders the
@@ -221,7 +221,7 @@ function verdictFinding(location: LockdownLocation, auth: Authorization, account
     const details: Record<string, unknown> = { authorizedBy: auth.authorizedBy, tenantWide: auth.tenantWide };
     let message = `MailChannels accepts mail from ${d} sent through ${provider}: the Domain Lockdown record authorizes it.`;
     if (auth.tenantWide) {
-      // mailchannels.md §3: any single match admits the message; auth= admits the whole relay account.
+      // docs/reference/mailchannels.md §3: any single match admits the message; auth= admits the whole relay account.
       details.note = `auth=${provider} allows every account that relays through ${provider} to send as ${d}; only senders of other MailChannels customers are blocked. For per-customer isolation, list only senderid= entries.`;
       message += ` Note: ${details.note as string}`;
     } else if (auth.authorizedBy.length > 0) {

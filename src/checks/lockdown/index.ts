@@ -1,4 +1,4 @@
-/** Domain Lockdown: parser of the `v=mc1` grammar and the check (mailchannels.md §2–§6). */
+/** Domain Lockdown: parser of the `v=mc1` grammar and the check (docs/reference/mailchannels.md §2–§6). */
 export { checkLockdown, type LockdownCheckInput } from './check';
 export {
   parseLockdown,

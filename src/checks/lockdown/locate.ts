@@ -2,12 +2,12 @@
  * Where lockdown records of one domain sit in its zone, shared by the check and the repair planner so
  * both always agree on which lines are "the lockdown record".
  *
- * - The one owner MailChannels reads is `_mailchannels.<domain>.` (mailchannels.md §1). No
+ * - The one owner MailChannels reads is `_mailchannels.<domain>.` (docs/reference/mailchannels.md §1). No
  *   inheritance (§5): a sub-domain has its own owner, which lives in the parent's zone
  *   (`_mailchannels.shop` in zone example.com belongs to shop.example.com, never to example.com).
  * - Misplaced owners: a `v=mc1` TXT at a name that is clearly a mistyped lockdown owner.
  *   - `zone-appended`: `_mailchannels.example.com.example.com.` — the full name typed without its final
- *     dot into a zone editor, which appends the zone (cpanel-api.md §6.2: a dname without a dot is relative).
+ *     dot into a zone editor, which appends the zone (docs/reference/cpanel-api.md §6.2: a dname without a dot is relative).
  *   - `missing-underscore`: `mailchannels.example.com.` (also with the zone appended).
  *   - `misspelled`: `_mailchannel.example.com.` (singular), the one misspelling seen in support tickets.
  *   - `at-domain`: `example.com.` itself — "@" picked in the editor instead of `_mailchannels`.

@@ -1,5 +1,5 @@
 /**
- * Parser of the Domain Lockdown grammar (mailchannels.md §2; MailChannels publishes no ABNF):
+ * Parser of the Domain Lockdown grammar (docs/reference/mailchannels.md §2; MailChannels publishes no ABNF):
  *
  *     record = "v=mc1" *( 1*SP field )
  *     field  = "auth=" id / "senderid=" provider "|" type "|" identity / "sidw=" pattern / "cfid=" id
@@ -7,7 +7,7 @@
  * The parser never throws and never judges authorization (that is `authorization.ts`): it returns
  * the fields and every deviation from the grammar as a `problem`, in plain English.
  *
- * Project readings (mailchannels.md §5) applied here, because MailChannels is silent on them:
+ * Project readings (docs/reference/mailchannels.md §5) applied here, because MailChannels is silent on them:
  * - Tag names are read case-insensitively, so `AUTH=x` is still understood as an `auth` field and
  *   the record is not misreported as missing; a non-lower-case tag is flagged (`tag-case`).
  * - A comma inside a value (`auth=a,b`) is flagged; the docs demand one value per field.
@@ -102,7 +102,7 @@ export function parseLockdown(strings: readonly string[]): ParsedLockdown {
   }
 
   // After the version, so the first problem shown is the most telling one.
-  // RFC 1035 TXT data is bytes; cPanel only writes printable ASCII (cpanel-api.md §6.2), so anything
+  // RFC 1035 TXT data is bytes; cPanel only writes printable ASCII (docs/reference/cpanel-api.md §6.2), so anything
   // else came from a hand-edited zone or a transfer and is worth showing, once per record.
   if (/[\u0000-\u0008\u000e-\u001f\u007f]/.test(value)) {
     problems.add('control-characters', 'The record contains control characters, which MailChannels IDs never do.');
@@ -195,7 +195,7 @@ function reportFieldProblems(field: LockdownField, problems: ProblemList): void 
   }
 }
 
-/** `provider|type|identity`, three non-empty parts (mailchannels.md §2, §6). */
+/** `provider|type|identity`, three non-empty parts (docs/reference/mailchannels.md §2, §6). */
 export function isSenderIdShape(value: string): boolean {
   const parts = value.split('|');
   return parts.length === 3 && parts.every((p) => p !== '');

@@ -1,5 +1,5 @@
 /**
- * Which sender IDs belong to "this account" (mailchannels.md §6).
+ * Which sender IDs belong to "this account" (docs/reference/mailchannels.md §6).
  *
  * A MailChannels sender ID is `customer|identity-type|identity`. Relayed from cPanel's Exim, the type
  * is `x-authuser` and the identity is Exim's `$authenticated_id` (§6.1, §6.2):
@@ -94,7 +94,7 @@ export function senderIdCoverage(id: SenderId, account: AccountIdentity): Covera
 
 /**
  * Coverage of a `sidw=` pattern of the provider. The wildcard's exact rules are undocumented
- * (mailchannels.md §2, unverified); we read `*` as "any run of characters except `|`", and treat a
+ * (docs/reference/mailchannels.md §2, unverified); we read `*` as "any run of characters except `|`", and treat a
  * pattern whose identity ends in `@<domain>` as covering the domain's mailboxes.
  */
 export function sidwCoverage(pattern: SenderId, account: AccountIdentity): Coverage {

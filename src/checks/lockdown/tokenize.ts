@@ -1,7 +1,7 @@
 /**
  * Tokenizing a Domain Lockdown TXT value.
  *
- * mailchannels.md §5 (project reading): the character-strings of one TXT record are joined with no
+ * docs/reference/mailchannels.md §5 (project reading): the character-strings of one TXT record are joined with no
  * separator (as RFC 7208 §3.3 does for SPF), then the value is split on runs of whitespace. Only ASCII
  * whitespace separates: the zone model keeps bytes as latin1 characters, and a byte such as 0xA0 is
  * data, not a separator.
@@ -15,7 +15,7 @@ export function tokenize(value: string): string[] {
 
 /**
  * True when a record's strings are split inside a token (`"v=mc1 au" "th=x"`): joined with `''` it
- * reads fine, but a resolver or tool that joins with a space reads `au th=x`. mailchannels.md §5 asks
+ * reads fine, but a resolver or tool that joins with a space reads `au th=x`. docs/reference/mailchannels.md §5 asks
  * writers to split only at field boundaries, keeping the space in the earlier string.
  */
 export function splitInsideToken(strings: readonly string[]): boolean {

@@ -62,7 +62,7 @@ async function offline(io: CliIO, domains: string[], options: DiagnoseOptions): 
   return reports;
 }
 
-/** DESIGN.md's per-domain object (plus the owning `user`, as `scan --json` has it); nothing else. */
+/** docs/design.md's per-domain object (plus the owning `user`, as `scan --json` has it); nothing else. */
 function contractFields(r: DomainReport): DomainReport {
   return {
     domain: r.domain,

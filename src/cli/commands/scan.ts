@@ -85,7 +85,7 @@ function codesOf(options: ScanCliOptions): string[] | undefined {
   const codes = (options.code ?? []).map((c) => c.toUpperCase());
   for (const c of codes) {
     if (!(c in FINDING_SEVERITY))
-      throw new FixEmailAuthError('BAD_INPUT', `Unknown finding code ${c} (see DESIGN.md: LOCKDOWN_STALE, SPF_MISSING, …)`);
+      throw new FixEmailAuthError('BAD_INPUT', `Unknown finding code ${c} (see docs/design.md: LOCKDOWN_STALE, SPF_MISSING, …)`);
   }
   return codes.length > 0 ? codes : undefined;
 }

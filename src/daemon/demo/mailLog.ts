@@ -1,6 +1,6 @@
 /**
  * A few days of Exim main log for the demo, in Exim 4's own line format
- * (jetbackup-and-exim.md §2): messages from the demo's stale domains that MailChannels rejected with
+ * (docs/reference/jetbackup-and-exim.md §2): messages from the demo's stale domains that MailChannels rejected with
  * the lockdown 550, plus ordinary deliveries, so the admin's "recent rejections" page has content.
  */
 import { writeFileSync } from 'fs';

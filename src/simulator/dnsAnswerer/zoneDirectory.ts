@@ -1,5 +1,5 @@
 /**
- * DEMO ONLY. The zones of a directory of cPanel zone files (`<zone>.db`, cpanel-api.md §5.4), read
+ * DEMO ONLY. The zones of a directory of cPanel zone files (`<zone>.db`, docs/reference/cpanel-api.md §5.4), read
  * on demand and read again when a file changes (mtime, size or inode), so an edit through the cPanel
  * simulator is visible to the next query the way `rndc reload` / `pdns_control` makes it visible on
  * a real server.

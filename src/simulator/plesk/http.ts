@@ -129,7 +129,7 @@ export function createPleskHandler(deps: PleskHttpDeps) {
         return send(res, 401, 'application/json', JSON.stringify({ code: 1001, message: 'Authentication failed' }));
       }
       entry.login = caller.login;
-      const answer = runRest(deps.state, method, url, entry.body, changed);
+      const answer = runRest(deps.state, method, url, entry.body, changed, deps.hooks);
       await deps.flush(changed);
       entry.status = answer.status;
       return send(res, answer.status, 'application/json', JSON.stringify(answer.body));

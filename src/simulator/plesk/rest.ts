@@ -10,6 +10,7 @@ import type { DnsRecord } from './model';
 import { ERR, PleskOpError } from './records';
 import { runPleskCli } from './cli';
 import type { PleskState } from './state';
+import type { DnsHooks, DnsOp } from './xml/context';
 
 export interface RestAnswer {
   status: number;
@@ -40,7 +41,13 @@ function parseJson(body: string): Record<string, unknown> | null {
   }
 }
 
-export function runRest(state: PleskState, method: string, url: URL, body: string, changed: Set<number>): RestAnswer {
+/** Test hooks fire for REST calls as for the XML API's (GET ≈ get_rec, POST ≈ add_rec, DELETE ≈ del_rec). */
+function fired(hooks: DnsHooks, op: DnsOp, zone: string | undefined, state: PleskState): RestAnswer | null {
+  const failure = hooks.fire(op, zone ? [zone] : [], state);
+  return failure ? error(400, failure.errtext) : null;
+}
+
+export function runRest(state: PleskState, method: string, url: URL, body: string, changed: Set<number>, hooks: DnsHooks): RestAnswer {
   const path = url.pathname.replace(/^\/api\/v2/, '');
   if (method === 'GET' && path === '/domains') {
     const domains = [...state.domains.values()].filter((d) => d.kind !== 'alias');
@@ -59,6 +66,9 @@ export function runRest(state: PleskState, method: string, url: URL, body: strin
   if (path === '/dns/records') {
     const zoneId = zoneOfName(state, url.searchParams.get('domain'));
     if (zoneId === null) return error(404, 'Domain not found');
+    const zoneName = state.zones.get(zoneId)?.name;
+    const hooked = fired(hooks, method === 'GET' ? 'get_rec' : 'add_rec', zoneName, state);
+    if (hooked) return hooked;
     if (method === 'GET') return { status: 200, body: state.recordsOf(zoneId).map(restRecord) };
     if (method !== 'POST') return error(405, 'Method not allowed');
     const input = parseJson(body);
@@ -83,6 +93,9 @@ export function runRest(state: PleskState, method: string, url: URL, body: strin
     if (!record || record.zoneId === null) return error(404, ERR.noRecord().errtext);
     if (method === 'GET') return { status: 200, body: restRecord(record) };
     if (method !== 'DELETE') return error(405, 'Method not allowed');
+    const hooked = fired(hooks, 'del_rec', state.zones.get(record.zoneId)?.name, state);
+    if (hooked) return hooked;
+    if (!state.records.has(record.id)) return error(404, ERR.noRecord().errtext);
     state.deleteRecord(record.id);
     changed.add(record.zoneId);
     return { status: 200, body: { status: 'success' } };

@@ -1,6 +1,6 @@
 /**
  * The few header fields the relay double needs from a message, read from its raw bytes: the
- * `From:` domain (what Domain Lockdown checks, mailchannels.md §5 "Which domain is checked") and
+ * `From:` domain (what Domain Lockdown checks, docs/reference/mailchannels.md §5 "Which domain is checked") and
  * the `X-AuthUser` value (the third field of the sender ID, §6.1).
  */
 import addressparser from 'nodemailer/lib/addressparser';

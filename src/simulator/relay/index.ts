@@ -1,4 +1,4 @@
-/** MailChannels relay double: SMTP listener, Domain Lockdown rule, TXT lookup (mailchannels.md §11). */
+/** MailChannels relay double: SMTP listener, Domain Lockdown rule, TXT lookup (docs/reference/mailchannels.md §11). */
 export {
   startRelay,
   rejectionText,

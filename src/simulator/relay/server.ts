@@ -1,5 +1,5 @@
 /**
- * MailChannels relay double (mailchannels.md §11): an SMTP server on loopback that does what
+ * MailChannels relay double (docs/reference/mailchannels.md §11): an SMTP server on loopback that does what
  * `smtp.mailchannels.net` does to a hosting provider's outbound mail, as far as Domain Lockdown goes.
  *
  * - EHLO advertises `AUTH LOGIN PLAIN` (Exim's MailChannels authenticator uses LOGIN, §9); no TLS

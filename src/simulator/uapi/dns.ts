@@ -1,6 +1,6 @@
 /**
  * UAPI `DNS::parse_zone`, `DNS::mass_edit_zone`, `DNS::has_local_authority` as a cPanel user
- * (cpanel-api.md §5, §6, §7.5).
+ * (docs/reference/cpanel-api.md §5, §6, §7.5).
  */
 import { toParseZonePayload } from '../../zone/payloadWriter';
 import { requireArg, requireList, type UapiCall } from '../context';

@@ -1,5 +1,5 @@
 /**
- * UAPI `DomainInfo::list_domains` (cpanel-api.md §7.4): the account's domains by kind. The hidden
+ * UAPI `DomainInfo::list_domains` (docs/reference/cpanel-api.md §7.4): the account's domains by kind. The hidden
  * sub-domains behind addon domains are left out, as cPanel does.
  */
 import type { UapiCall } from '../context';

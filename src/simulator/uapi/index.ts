@@ -1,5 +1,5 @@
 /**
- * UAPI dispatch: `/execute/<Module>/<function>` as one cPanel user (cpanel-api.md §2, §4.1). Module
+ * UAPI dispatch: `/execute/<Module>/<function>` as one cPanel user (docs/reference/cpanel-api.md §2, §4.1). Module
  * and function names are case-sensitive. Also used by WHM `uapi_cpanel` and `cpanel`, which run the
  * same functions as the named user (§2.1).
  */

@@ -1,5 +1,5 @@
 /**
- * WHM account and domain listings (cpanel-api.md §7.1–§7.3): `listaccts`, `get_domain_info`,
+ * WHM account and domain listings (docs/reference/cpanel-api.md §7.1–§7.3): `listaccts`, `get_domain_info`,
  * `listzones`. Resellers see only what they own; empty lists omit `data` (§9.11). So does root with a
  * token whose ACL list lacks `all` (directory.ts `whmCaller`), with one exception cPanel 11.120 makes
  * in `Whostmgr/Accounts/List.pm`: root holding `list-accts` still lists every account.

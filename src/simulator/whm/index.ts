@@ -1,5 +1,5 @@
 /**
- * WHM API 1 dispatch: `/json-api/<function>?api.version=1` (cpanel-api.md §2, §4.3).
+ * WHM API 1 dispatch: `/json-api/<function>?api.version=1` (docs/reference/cpanel-api.md §2, §4.3).
  */
 import type { WhmCaller } from '../directory';
 import type { SimContext, WhmCall } from '../context';

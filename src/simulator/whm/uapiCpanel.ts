@@ -1,5 +1,5 @@
 /**
- * WHM `uapi_cpanel` and legacy `cpanel` (cpanel-api.md §2.1): run a UAPI function as a cPanel user.
+ * WHM `uapi_cpanel` and legacy `cpanel` (docs/reference/cpanel-api.md §2.1): run a UAPI function as a cPanel user.
  * The gotcha the client must handle: `metadata.result` is 1 whenever the user exists and the caller
  * may reach it, even when the UAPI function itself failed (`data.uapi.status` 0).
  */

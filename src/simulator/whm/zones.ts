@@ -1,5 +1,5 @@
 /**
- * WHM zone functions (cpanel-api.md §5, §6, §7.5): `parse_dns_zone`, `mass_edit_dns_zone`,
+ * WHM zone functions (docs/reference/cpanel-api.md §5, §6, §7.5): `parse_dns_zone`, `mass_edit_dns_zone`,
  * `has_local_authority`, `export_zone_files`. Root reaches every zone, a reseller the zones of its
  * accounts; WHM has no feature gate (§6.6).
  */

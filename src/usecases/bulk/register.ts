@@ -1,7 +1,6 @@
 /**
- * The jobs of issue 7 on the generic runner: `scan` (the scanner of usecases/scan, a slice of zones
- * per item) and `bulk-fix` (this folder's handler). Register them after jobs' `registerChangeJobs`:
- * they replace the stand-in `scan` and the plain `bulk-fix` handlers, keeping their keys and params.
+ * The bulk jobs on the generic runner: `scan` (the scanner of usecases/scan, a slice of zones
+ * per item) and `bulk-fix` (this folder's handler). Register them after jobs' `registerChangeJobs`.
  */
 import type { Job } from '../../adapters/store';
 import type { Actor } from '../../adapters/store/types';

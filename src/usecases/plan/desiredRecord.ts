@@ -4,7 +4,7 @@
  * Two situations:
  * - **The record already lets the provider's mail through** (the check said LOCKDOWN_OK). We only
  *   normalize it: lower-case known tags and version, split comma lists into separate fields, drop
- *   `cfid=` (dead, mailchannels.md §4), empty values, junk tokens and exact duplicates. Everything that
+ *   `cfid=` (dead, docs/reference/mailchannels.md §4), empty values, junk tokens and exact duplicates. Everything that
  *   works today stays, including other providers' ids and a deliberate tenant-isolated record made of
  *   `senderid=` entries only (§3): we never widen it with `auth=` nor revoke anybody.
  * - **It does not** (missing, stale, block-all, wrong sender ID, several records). The record becomes

@@ -2,7 +2,7 @@
  * Values we write into DNS must be boring. An auth id, sender ID or cPanel user that came from config,
  * a request or a hook is refused with UNSAFE_VALUE when it could smuggle anything into a TXT record or
  * an API call: quotes, backslashes, whitespace (a second field), control characters, non-ASCII bytes
- * (cPanel accepts printable ASCII only, cpanel-api.md §6.2), or an over-long value (a TXT
+ * (cPanel accepts printable ASCII only, docs/reference/cpanel-api.md §6.2), or an over-long value (a TXT
  * character-string holds 255 bytes, RFC 1035 §3.3).
  */
 import { FixEmailAuthError } from '../../errors';
@@ -11,7 +11,7 @@ import { FixEmailAuthError } from '../../errors';
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** cPanel user names are short lower-case words; be lenient on case and length, strict on characters. */
 const CPANEL_USER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** Sender-ID identity: a user, `user@host`, or a mailbox login (mailchannels.md §6.2). */
+/** Sender-ID identity: a user, `user@host`, or a mailbox login (docs/reference/mailchannels.md §6.2). */
 const IDENTITY = /^[A-Za-z0-9._@+-]+$/;
 const ID_TYPE = /^[A-Za-z][A-Za-z0-9-]*$/;
 

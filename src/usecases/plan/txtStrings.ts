@@ -1,5 +1,5 @@
 /**
- * Writing a TXT value as character-strings (mailchannels.md §5, cpanel-api.md §6.2):
+ * Writing a TXT value as character-strings (docs/reference/mailchannels.md §5, docs/reference/cpanel-api.md §6.2):
  * - each string at most 255 bytes (RFC 1035 §3.3);
  * - split only between fields, the separating space kept at the end of the earlier string —
  *   `"v=mc1 auth=a " "senderid=…"` — so joining with `''` (RFC 7208 §3.3, what MailChannels' readers
@@ -9,7 +9,7 @@ import { FixEmailAuthError } from '../../errors';
 
 export const MAX_TXT_STRING = 255;
 
-/** Printable ASCII without space: what one field of a record we write may hold (cpanel-api.md §6.2). */
+/** Printable ASCII without space: what one field of a record we write may hold (docs/reference/cpanel-api.md §6.2). */
 export function isWritableToken(token: string): boolean {
   return token.length > 0 && token.length < MAX_TXT_STRING && /^[\x21-\x7e]+$/.test(token);
 }

@@ -1,6 +1,6 @@
 /**
  * One journalled, serial-checked zone change — shared by repair and rollback, so both keep the same
- * promises (DESIGN.md "Writing DNS safely"):
+ * promises (docs/design.md "Writing DNS safely"):
  * - the journal row with the exact records taken out exists before the zone is touched, and is moved
  *   to `applying` (the intent) before mass_edit_zone is sent;
  * - the write carries the serial that was read; on Stale the caller's `replan` re-reads and
@@ -164,7 +164,7 @@ export async function applyChange(ctx: RepairContext, req: ChangeRequest): Promi
   }
 
   const newSerial: string = serialAfter;
-  // cPanel does not say where added records landed (cpanel-api.md §6.3): re-read.
+  // cPanel does not say where added records landed (docs/reference/cpanel-api.md §6.3): re-read.
   const zoneAfter = await ctx.zones.readZone(info.zone);
   const current = ctx.journal.getChange(change.id)!;
   const landed = locateAdded(zoneAfter, current.added);

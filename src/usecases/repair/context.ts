@@ -1,5 +1,5 @@
 /**
- * What a repair needs from the outside world. Every side effect comes in through here (DESIGN.md
+ * What a repair needs from the outside world. Every side effect comes in through here (docs/design.md
  * "Layers"): the composition root builds it from adapters, tests from real servers or fakes.
  */
 import type { BackupGuard } from '../../adapters/jetbackup/policy';

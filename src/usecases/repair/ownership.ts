@@ -1,6 +1,6 @@
 /**
  * Which zone holds a domain and who owns it, checked server-side for every request: a cPanel user may
- * only act on domains of their own account (DESIGN.md "Identity and trust").
+ * only act on domains of their own account (docs/design.md "Identity and trust").
  */
 import type { Change, ChangeJournal } from '../../adapters/store/changes';
 import { FixEmailAuthError } from '../../errors';

@@ -1,5 +1,5 @@
 /**
- * Crash safety (issue 4): a change left in `applying` means the process died between writing the
+ * Crash safety: a change left in `applying` means the process died between writing the
  * intent and learning the outcome. At start we read each such zone and settle the row — applied or
  * not — so a crash never leaves a duplicate or a lost record, and never a guess.
  *

@@ -1,6 +1,6 @@
 /**
  * From a plan and the zone it was made on, the exact records the change takes out and puts in:
- * what the journal must hold so undo can put back "exactly the removed records" (issue 4).
+ * what the journal must hold so undo can put back "exactly the removed records".
  */
 import type { AddedRecord } from '../../adapters/store/record-codec';
 import { FixEmailAuthError } from '../../errors';

@@ -1,5 +1,5 @@
 /**
- * The repair story (issue 4): diagnose → plan → snapshot → apply → verify → record.
+ * The repair story: diagnose → plan → snapshot → apply → verify → record.
  * A second repair of a fixed domain is a no-op that says so; a domain the world does not ask this
  * server about is not changed here (the record to publish elsewhere is in the report).
  */

@@ -1,5 +1,5 @@
 /**
- * Undo from the JetBackup snapshot taken before a change — "when asked" (issue 4), because it is the
+ * Undo from the JetBackup snapshot taken before a change — "when asked", because it is the
  * blunt tool: JetBackup restores the account's whole DNS item, i.e. every zone of the account as it
  * was at snapshot time, and any later edit to those zones is lost. The journal-based undo
  * (rollback.ts) is the precise one and the default.

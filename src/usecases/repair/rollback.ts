@@ -1,5 +1,5 @@
 /**
- * Undo (issue 4): put back exactly the records a change took out and take out the ones it put in,
+ * Undo: put back exactly the records a change took out and take out the ones it put in,
  * through the same serial-checked, journalled path as a repair; recorded as a change of its own.
  *
  * Refuses, unless forced, when the records the change put in are no longer there as it left them

@@ -157,7 +157,7 @@ export function scanSliceHandler(deps: ScanHandlerDeps): ItemHandler {
   };
 }
 
-/** Register the scanner's `scan` handler on a runner (replaces the stand-in's). */
+/** Register the scanner's `scan` handler on a runner. */
 export function registerScanJobs(runner: Pick<JobRunner, 'register'>, deps: ScanHandlerDeps, concurrency = 1): void {
   runner.register('scan', scanSliceHandler(deps), { concurrency });
 }

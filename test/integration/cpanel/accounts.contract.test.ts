@@ -1,6 +1,6 @@
 /**
  * Contract: the adapter's Accounts (WHM as root/reseller, UAPI as the user) against the simulator
- * (cpanel-api.md §7, §10.3).
+ * (docs/reference/cpanel-api.md §7, §10.3).
  */
 import { startHarness, TOKENS, type Harness } from './harness';
 

@@ -12,7 +12,7 @@ import { startTestSimulator, TEST_TOKENS } from '../../support/simulator';
 
 export const TOKENS = TEST_TOKENS;
 
-/** 2026-11-28, so the serial bump of a 2024 zone is 2026112800 (cpanel-api.md §6.3). */
+/** 2026-11-28, so the serial bump of a 2024 zone is 2026112800 (docs/reference/cpanel-api.md §6.3). */
 export const NOW = new Date('2026-11-28T12:00:00Z');
 
 export interface Harness {

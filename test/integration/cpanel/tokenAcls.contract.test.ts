@@ -1,5 +1,5 @@
 /**
- * WHM API token ACLs as cPanel 11.120 applies them (cpanel-api.md §1; `Whostmgr/ACLS.pm` `_acls`,
+ * WHM API token ACLs as cPanel 11.120 applies them (docs/reference/cpanel-api.md §1; `Whostmgr/ACLS.pm` `_acls`,
  * `Cpanel/Security/Authn/APITokens/Object/whostmgr.pm` `filter_acls`): a root token created with an ACL
  * list keeps only those ACLs, so `all` — and with it `hasroot()` — is gone and root is scoped like a
  * reseller. The token the installer used to create (`list-accts acct-summary edit-dns create-dns`)

@@ -1,6 +1,6 @@
 /**
  * Contract: the adapter's ZoneStores against the simulator, for every zone function we use, success
- * and each failure (cpanel-api.md §5, §6, §10).
+ * and each failure (docs/reference/cpanel-api.md §5, §6, §10).
  */
 import type { MassEditParams } from '../../../src/zone/model';
 import { startHarness, TOKENS, type Harness } from './harness';

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { setupFakeJetBackup, type FakeJetBackup } from '../../support/fake-jetbackup';
 import { run } from '../../support/fake-jetbackup/cli';
 
-/** The fake itself (jetbackup-and-exim.md §1.12), mostly in-process; other tests spawn it. */
+/** The fake itself (docs/reference/jetbackup-and-exim.md §1.12), mostly in-process; other tests spawn it. */
 describe('fake jetbackup5api', () => {
   let zonesDir: string;
   let fake: FakeJetBackup;

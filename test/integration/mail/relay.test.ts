@@ -1,7 +1,7 @@
 /**
  * Real Exim relaying to the MailChannels relay double, which reads `_mailchannels` records from a
- * real PowerDNS: sender IDs as mailchannels.md §6.2 describes them, the exact rejection text in
- * Exim's log (jetbackup-and-exim.md §2.6 line A), and the temporary failure on DNS trouble.
+ * real PowerDNS: sender IDs as docs/reference/mailchannels.md §6.2 describes them, the exact rejection text in
+ * Exim's log (docs/reference/jetbackup-and-exim.md §2.6 line A), and the temporary failure on DNS trouble.
  */
 import { createSocket } from 'dgram';
 import { mkdtempSync, rmSync } from 'fs';
@@ -13,7 +13,7 @@ import { startExim, type Exim } from '../../support/exim';
 import { startPowerDns, type PowerDns } from '../../support/pdns';
 import { lockdownLine, PROVIDER, startTestRelay, testMessage, writeZoneFile, type SwitchableRelay } from './support';
 
-/** jetbackup-and-exim.md §2.8, verbatim: the `**` line of a lockdown rejection. */
+/** docs/reference/jetbackup-and-exim.md §2.8, verbatim: the `**` line of a lockdown rejection. */
 const LOCKDOWN_FAIL_LINE =
   /^(?<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?:\[\d+\] )?(?<id>[0-9A-Za-z]{6}-(?:[0-9A-Za-z]{11}-[0-9A-Za-z]{4}|[0-9A-Za-z]{6}-[0-9A-Za-z]{2})) \*\* (?<rcpt>\S+)(?: <[^>]+>)?(?: .*?)? ?: SMTP error from remote mail server after (?:pipelined )?end of data: 550[ -]5\.7\.1 This sender is not authorized to send from (?<domain>\S+?)\.?(?=\s|$)/;
 
@@ -153,7 +153,7 @@ describe('Exim → MailChannels relay double → PowerDNS', () => {
     }
   });
 
-  test("when the transport appends @hostname to a bare login (mailchannels.md §9's second form), then bob's ID becomes bob@host.example.net and bob's record no longer admits him", async () => {
+  test("when the transport appends @hostname to a bare login (docs/reference/mailchannels.md §9's second form), then bob's ID becomes bob@host.example.net and bob's record no longer admits him", async () => {
     const appending = await startExim({
       relayPort: relay.relay.port,
       relayUsername: PROVIDER.username,

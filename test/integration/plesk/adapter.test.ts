@@ -86,7 +86,14 @@ describe('Plesk adapter: domains and authority', () => {
   });
 });
 
-describe('Plesk adapter: the guarded write', () => {
+const TRANSPORTS = [
+  { transport: 'api' as const, read: 'dns/get_rec', add: 'dns/add_rec', del: 'dns/del_rec' },
+  { transport: 'rest' as const, read: 'GET /api/v2/dns/records', add: 'POST /api/v2/dns/records', del: 'DELETE /api/v2/dns/records/' },
+];
+
+describe.each(TRANSPORTS)('Plesk adapter: the guarded write over $transport', ({ transport, read, add, del }) => {
+  const panelOf = (sim: StartedPlesk['sim']) => pleskPanel(sim, undefined, { transport });
+  const sent = (p: StartedPlesk, op: string) => ops(p).some((o) => o.startsWith(op));
   let p: StartedPlesk;
   beforeEach(async () => {
     p = await startTestPlesk({ dns: true });
@@ -94,25 +101,26 @@ describe('Plesk adapter: the guarded write', () => {
   afterEach(() => p?.stop());
 
   test('when a stale record is replaced, then add → del_rec by id → read back, and PowerDNS serves only the new value', async () => {
-    const panel = pleskPanel(p.sim);
+    const panel = panelOf(p.sim);
     const change = await replaceLockdown(panel, 'migrated.example', 'v=mc1 auth=webhostingm');
     p.sim.log.length = 0;
     const outcome = await panel.writeChange(change);
     expect(outcome.consistent).toBe(true);
-    expect(ops(p)).toEqual(['dns/get_rec', 'dns/add_rec', 'dns/del_rec', 'dns/get_rec']);
-    const del = p.sim.log.find((e) => e.ops.includes('dns/del_rec'));
-    expect(del?.body).toContain(`<del_rec><filter><id>${change.remove[0]}</id></filter></del_rec>`);
+    expect(ops(p).map((o) => (o.startsWith(del) ? del : o))).toEqual([read, add, del, read]);
+    const deletion = p.sim.log.find((e) => e.ops.some((o) => o.startsWith(del)));
+    if (transport === 'api') expect(deletion?.body).toContain(`<del_rec><filter><id>${change.remove[0]}</id></filter></del_rec>`);
+    else expect(deletion?.path).toBe(`/api/v2/dns/records/${change.remove[0]}`);
     expect(await txtAt(p, '_mailchannels.migrated.example')).toEqual(['v=mc1 auth=webhostingm']);
     expect(outcome.notes.join(' ')).toMatch(/no TTL per record/);
   });
 
   test('when another user adds a second _mailchannels record after the plan was read, then STALE_SERIAL and nothing is written', async () => {
-    const panel = pleskPanel(p.sim);
+    const panel = panelOf(p.sim);
     const change = await replaceLockdown(panel, 'migrated.example', 'v=mc1 auth=webhostingm');
     await p.sim.editAsOtherUser('migrated.example', { add: [{ type: 'TXT', host: '_mailchannels', value: 'v=mc1 auth=someoneelse' }] });
     p.sim.log.length = 0;
     await expect(panel.writeChange(change)).rejects.toMatchObject({ code: 'STALE_SERIAL' });
-    expect(ops(p)).toEqual(['dns/get_rec']);
+    expect(ops(p)).toEqual([read]);
     expect(
       p.sim
         .records('migrated.example')
@@ -123,25 +131,25 @@ describe('Plesk adapter: the guarded write', () => {
   });
 
   test('when the old record is edited (deleted and re-added with a new id) right before the re-read, then STALE_SERIAL', async () => {
-    const panel = pleskPanel(p.sim);
+    const panel = panelOf(p.sim);
     const change = await replaceLockdown(panel, 'migrated.example', 'v=mc1 auth=webhostingm');
     p.sim.editBeforeNext('get_rec', 'migrated.example', {
       removeIds: change.remove,
       add: [{ type: 'TXT', host: '_mailchannels', value: 'v=mc1 auth=oldhost' }],
     });
     await expect(panel.writeChange(change)).rejects.toMatchObject({ code: 'STALE_SERIAL' });
-    expect(p.sim.log.some((e) => e.ops.includes('dns/add_rec'))).toBe(false);
+    expect(sent(p, add)).toBe(false);
   });
 
   test('when an unrelated record elsewhere in the zone changes meanwhile, then the write still goes through', async () => {
-    const panel = pleskPanel(p.sim);
+    const panel = panelOf(p.sim);
     const change = await replaceLockdown(panel, 'migrated.example', 'v=mc1 auth=webhostingm');
     await p.sim.editAsOtherUser('migrated.example', { add: [{ type: 'A', host: 'blog', value: '192.0.2.77' }] });
     await expect(panel.writeChange(change)).resolves.toMatchObject({ consistent: true });
   });
 
   test('when the delete fails after the add, then the added record is removed again and the zone is as before', async () => {
-    const panel = pleskPanel(p.sim);
+    const panel = panelOf(p.sim);
     const change = await replaceLockdown(panel, 'migrated.example', 'v=mc1 auth=webhostingm');
     p.sim.failNext('del_rec', 'migrated.example', 1002, 'Internal error');
     await expect(panel.writeChange(change)).rejects.toMatchObject({ code: 'API_ERROR' });
@@ -155,11 +163,11 @@ describe('Plesk adapter: the guarded write', () => {
   });
 
   test('when the add fails, then nothing is deleted', async () => {
-    const panel = pleskPanel(p.sim);
+    const panel = panelOf(p.sim);
     const change = await replaceLockdown(panel, 'migrated.example', 'v=mc1 auth=webhostingm');
     p.sim.failNext('add_rec', 'migrated.example', 1002, 'Internal error');
     await expect(panel.writeChange(change)).rejects.toMatchObject({ code: 'API_ERROR' });
-    expect(p.sim.log.some((e) => e.ops.includes('dns/del_rec'))).toBe(false);
+    expect(sent(p, del)).toBe(false);
     expect(
       p.sim
         .records('migrated.example')

@@ -1,5 +1,5 @@
 /**
- * The adminbin driven with cPanel's real stdin protocol (cpanel-plugins.md §6.2) against a stub
+ * The adminbin driven with cPanel's real stdin protocol (docs/reference/cpanel-plugins.md §6.2) against a stub
  * daemon on a Unix socket: who reaches the daemon, with which headers, and what is refused.
  */
 import { mkdtempSync, rmSync } from 'fs';

@@ -1,5 +1,5 @@
 /**
- * The hook script fed cPanel's hook payloads (cpanel-plugins.md §8.3): it asks the daemon for a
+ * The hook script fed cPanel's hook payloads (docs/reference/cpanel-plugins.md §8.3): it asks the daemon for a
  * re-check with the hook role and always answers `1 …` before a 1 s kill timer, with the daemon up,
  * down or hanging.
  */

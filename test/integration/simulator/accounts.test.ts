@@ -1,5 +1,5 @@
 /**
- * Contract: accounts, domains and zone lists (cpanel-api.md §7): listaccts, get_domain_info,
+ * Contract: accounts, domains and zone lists (docs/reference/cpanel-api.md §7): listaccts, get_domain_info,
  * listzones, DomainInfo::list_domains, has_local_authority (UAPI and WHM), export_zone_files —
  * with reseller visibility and WHM's empty-list rule (§9.11).
  */

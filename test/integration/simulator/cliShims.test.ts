@@ -1,5 +1,5 @@
 /**
- * The fake `whmapi1` and `uapi` executables (cpanel-api.md §3): whmapi1 prints the WHM JSON as HTTP
+ * The fake `whmapi1` and `uapi` executables (docs/reference/cpanel-api.md §3): whmapi1 prints the WHM JSON as HTTP
  * answers it; uapi prints the wrapped envelope (§4.2), not the bare HTTP object.
  */
 import { execFile } from 'child_process';

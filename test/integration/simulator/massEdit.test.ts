@@ -1,5 +1,5 @@
 /**
- * Contract: editing a zone (cpanel-api.md §6) — the §6.3 worked example, the serial bump, Stale in
+ * Contract: editing a zone (docs/reference/cpanel-api.md §6) — the §6.3 worked example, the serial bump, Stale in
  * both APIs, concurrent edits, InvalidZoneFile, and the new_serial type knob.
  */
 import { startTestSimulator, uapi, whm, TEST_TOKENS as T, type StartedSimulator } from '../../support/simulator';

@@ -1,5 +1,5 @@
 /**
- * Contract: reading a zone (cpanel-api.md §5). The reference fixture zone (§5.5) must come back
+ * Contract: reading a zone (docs/reference/cpanel-api.md §5). The reference fixture zone (§5.5) must come back
  * item for item, byte for byte, through UAPI `DNS::parse_zone` and WHM `parse_dns_zone`.
  */
 import { startTestSimulator, uapi, whm, TEST_TOKENS as T, type StartedSimulator } from '../../support/simulator';

@@ -1,5 +1,5 @@
 /**
- * With a real PowerDNS (bind backend) serving the simulator's zone files (cpanel-plugins.md §9): an
+ * With a real PowerDNS (bind backend) serving the simulator's zone files (docs/reference/cpanel-plugins.md §9): an
  * edit through the API is what the nameserver answers right after, as cPanel's RELOADBIND makes it.
  */
 import { queryPowerDns } from '../../support/pdns';

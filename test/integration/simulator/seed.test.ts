@@ -1,6 +1,6 @@
 /**
- * The seed: validation, cPanel's file layout for generated zones (cpanel-api.md §5.4–5.5), and the
- * demo seed carrying every kind of problem (DESIGN.md findings vocabulary).
+ * The seed: validation, cPanel's file layout for generated zones (docs/reference/cpanel-api.md §5.4–5.5), and the
+ * demo seed carrying every kind of problem (docs/design.md findings vocabulary).
  */
 import { parseZoneFile } from '../../../src/zone/bindReader';
 import { txtValue } from '../../../src/zone/model';

@@ -1,5 +1,5 @@
 /**
- * Contract: transport and authentication (cpanel-api.md §1, §2, §10.1) and the test knobs that act
+ * Contract: transport and authentication (docs/reference/cpanel-api.md §1, §2, §10.1) and the test knobs that act
  * on the wire: faults, latency, the request log.
  */
 import { callSimulator, startTestSimulator, uapi, whm, TEST_TOKENS as T, type StartedSimulator } from '../../support/simulator';

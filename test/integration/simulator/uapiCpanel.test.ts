@@ -1,5 +1,5 @@
 /**
- * Contract: UAPI through WHM (cpanel-api.md §2.1) — `uapi_cpanel` nesting, its gotcha (result 1
+ * Contract: UAPI through WHM (docs/reference/cpanel-api.md §2.1) — `uapi_cpanel` nesting, its gotcha (result 1
  * while the inner UAPI status is 0), the user's feature list applying, reseller reach, and the
  * legacy `/json-api/cpanel` bridge.
  */

@@ -1,5 +1,5 @@
 /**
- * Contract: mass_edit's refusals (cpanel-api.md §6.5, §6.6) with their exact texts, and the order
+ * Contract: mass_edit's refusals (docs/reference/cpanel-api.md §6.5, §6.6) with their exact texts, and the order
  * v120 checks them in (§10.4) — above all, validation before the serial check (§9.7).
  */
 import { startTestSimulator, uapi, whm, TEST_TOKENS as T, type StartedSimulator } from '../../support/simulator';

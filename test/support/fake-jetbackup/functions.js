@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The JetBackup 5 API functions the fake answers (jetbackup-and-exim.md §1.12), with the shapes of
+ * The JetBackup 5 API functions the fake answers (docs/reference/jetbackup-and-exim.md §1.12), with the shapes of
  * the v5.3 API pages. Each handler gets the parsed `-D` params and the context, and returns
  * `{ message, data }` or throws a FakeApiError (printed as `success: 0`).
  */

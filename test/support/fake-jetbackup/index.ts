@@ -1,5 +1,5 @@
 /**
- * A fake `jetbackup5api` for tests (jetbackup-and-exim.md §1.12), ready to be spawned by the real
+ * A fake `jetbackup5api` for tests (docs/reference/jetbackup-and-exim.md §1.12), ready to be spawned by the real
  * adapter. Give it the cPanel simulator's zone directory and the accounts; pass `env` to the process
  * that runs `bin` (e.g. `new JetBackupBackup({ apiPath: fake.bin, env: { ...process.env, ...fake.env } })`).
  *

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Test knobs (jetbackup-and-exim.md §1.12). Read on every call, from env FAKE_JETBACKUP_KNOBS and
+ * Test knobs (docs/reference/jetbackup-and-exim.md §1.12). Read on every call, from env FAKE_JETBACKUP_KNOBS and
  * then `knobs.json` in the state directory, so a test can change them between two calls.
  */
 const fs = require('fs');

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * PHP's `parse_str` as far as JetBackup's `-D` needs it (jetbackup-and-exim.md §1.1, §1.12):
+ * PHP's `parse_str` as far as JetBackup's `-D` needs it (docs/reference/jetbackup-and-exim.md §1.1, §1.12):
  * `&`-separated pairs, `+` is a space, `%XX` are bytes (invalid escapes stay as typed), and bracket
  * keys build nested values: `a[b]=1` → {a:{b:'1'}}, `items[]=x&items[]=y` and `items[0]=x` → arrays.
  * Like PHP, dots and spaces in the base name become `_`. Values stay strings.

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The queue state machine (jetbackup-and-exim.md §1.9, §1.12): a queued group starts with status 1
+ * The queue state machine (docs/reference/jetbackup-and-exim.md §1.9, §1.12): a queued group starts with status 1
  * (pending) and an empty `ended`; every getQueueGroup/listQueueGroups call is a tick; the first tick
  * makes it 2 (processing), and after `pollsUntilDone` ticks it ends with the configured final status.
  * An ended backup with status 100–102 leaves a snapshot with one item per bit of the job's `contains`

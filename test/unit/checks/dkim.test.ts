@@ -8,7 +8,7 @@ const otherRsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
 const ed = generateKeyPairSync('ed25519').publicKey;
 const spkiB64 = (k = rsa) => k.export({ type: 'spki', format: 'der' }).toString('base64');
 const pem = (k = rsa) => k.export({ type: 'spki', format: 'pem' }).toString();
-/** cPanel's record (cpanel-plugins.md §10.2), split in 255-byte strings as cPanel publishes long keys. */
+/** cPanel's record (docs/reference/cpanel-plugins.md §10.2), split in 255-byte strings as cPanel publishes long keys. */
 const cpanelRecord = (k = rsa) => `v=DKIM1; k=rsa; p=${spkiB64(k)};`.match(/.{1,255}/g) as string[];
 
 function dkim(specs: RecordSpec[], expectedPublicKey?: string): Finding[] {
@@ -57,7 +57,7 @@ describe('DKIM check (selector default)', () => {
     ['empty p= (revoked)', 'v=DKIM1; p=', /revoked/],
     ['bad base64', 'v=DKIM1; p=not*base64', /base64/],
     [
-      'the cut-down key of the cpanel-api.md fixture',
+      'the cut-down key of the docs/reference/cpanel-api.md fixture',
       ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'IDAQAB;'],
       /base64/,
     ],

@@ -274,7 +274,7 @@ describe('lockdown check: sender IDs (§6)', () => {
   });
 });
 
-describe('lockdown check: the documented examples (mailchannels.md §2, §6; the seed article)', () => {
+describe('lockdown check: the documented examples (docs/reference/mailchannels.md §2, §6; the seed article)', () => {
   it('when the documented relay example is checked for its own provider, then the mailbox sender ID covers the domain', () => {
     const zone = lockdownZone(['v=mc1 senderid=myhostingcompany|x-authuser|joe@example.com']);
     const findings = checkLockdown({

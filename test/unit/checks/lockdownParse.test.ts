@@ -9,7 +9,7 @@ describe('lockdown tokenizer', () => {
   });
 });
 
-describe('lockdown parser (mailchannels.md §2 grammar)', () => {
+describe('lockdown parser (docs/reference/mailchannels.md §2 grammar)', () => {
   it('when given the documented full example, then it reads every field with no problem', () => {
     const parsed = parseLockdown([
       'v=mc1 auth=myhostingcompany senderid=myhostingcompany|x-authuser|joe@example.com sidw=examplecorp|x-authsender|billing*@example.com',

@@ -37,7 +37,7 @@ describe('SPF check (static)', () => {
     expect(f[0]?.details?.recommended).toBe('v=spf1 +a include:_spf.google.com include:relay.mailchannels.net ~all');
   });
 
-  it("when cPanel's default record lacks the include, then SPF_NO_MAILCHANNELS with the include merged before ~all (mailchannels.md §8)", () => {
+  it("when cPanel's default record lacks the include, then SPF_NO_MAILCHANNELS with the include merged before ~all (docs/reference/mailchannels.md §8)", () => {
     const f = spfOf('v=spf1 +a +mx +ip4:192.0.2.10 ~all');
     expect(codes(f)).toEqual(['SPF_NO_MAILCHANNELS']);
     expect(f[0]?.details?.recommended).toBe('v=spf1 +a +mx +ip4:192.0.2.10 include:relay.mailchannels.net ~all');

@@ -1,6 +1,6 @@
 /**
  * A tiny builder of `Zone` objects for unit tests, so the checks and the planner can be tested
- * without the BIND reader. Line indexes follow the fixture of cpanel-api.md §5.5: SOA at line 3,
+ * without the BIND reader. Line indexes follow the fixture of docs/reference/cpanel-api.md §5.5: SOA at line 3,
  * then one record per line from line 11.
  */
 import { absoluteName, type Zone, type ZoneRecord } from '../../../src/zone/model';

@@ -1,4 +1,4 @@
-/** The `diagnose` command offline on zone files: the JSON contract of DESIGN.md and the exit codes. */
+/** The `diagnose` command offline on zone files: the JSON contract of docs/design.md and the exit codes. */
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';

@@ -46,7 +46,7 @@ async function failure(promise: Promise<unknown>): Promise<FixEmailAuthError> {
   return err;
 }
 
-describe('whmapi1 (cpanel-api.md §3)', () => {
+describe('whmapi1 (docs/reference/cpanel-api.md §3)', () => {
   it('when called, then argv is <fn> k=v … --output=json, with a JSON value as ONE item, form characters escaped', async () => {
     const add = '{"dname":"_mailchannels","ttl":300,"record_type":"TXT","data":["v=mc1 auth=webhostingm"," +a"]}';
     const answer = await new WhmCliTransport(settings()).callWhm(
@@ -103,7 +103,7 @@ describe('whmapi1 (cpanel-api.md §3)', () => {
   });
 });
 
-describe('uapi --user (cpanel-api.md §3, §4.2)', () => {
+describe('uapi --user (docs/reference/cpanel-api.md §3, §4.2)', () => {
   it('when called, then argv is --user=U <Module> <fn> k=v … --output=json', async () => {
     const answer = await new UapiCliTransport(settings(), 'alice').callUapi('DNS', 'parse_zone', { zone: 'example.com' }, { step: 'read' });
     expect(argvOf(answer.body)).toEqual(['--user=alice', 'DNS', 'parse_zone', 'zone=example.com', '--output=json']);

@@ -15,7 +15,7 @@ function failureOf(run: () => unknown): FixEmailAuthError {
   throw new Error('expected a failure');
 }
 
-describe('UAPI envelopes (cpanel-api.md §4.1, §4.2)', () => {
+describe('UAPI envelopes (docs/reference/cpanel-api.md §4.1, §4.2)', () => {
   it('when a bare success arrives, then its data is returned and empty message lists are []', () => {
     const result = expectUapi(s.uapiSuccessBare, 'bare', ctx);
     expect(result.status).toBe(1);
@@ -48,7 +48,7 @@ describe('UAPI envelopes (cpanel-api.md §4.1, §4.2)', () => {
   });
 });
 
-describe('WHM API 1 envelope (cpanel-api.md §4.3)', () => {
+describe('WHM API 1 envelope (docs/reference/cpanel-api.md §4.3)', () => {
   it('when a success arrives, then data and reason are returned', () => {
     const result = expectWhm(s.whmListzones, ctx);
     expect(result.data).toEqual(s.whmListzones.data);
@@ -73,7 +73,7 @@ describe('WHM API 1 envelope (cpanel-api.md §4.3)', () => {
   });
 });
 
-describe('uapi_cpanel (cpanel-api.md §2.1)', () => {
+describe('uapi_cpanel (docs/reference/cpanel-api.md §2.1)', () => {
   it('when the inner call succeeded, then the inner UAPI result is returned', () => {
     expect(expectUapi(s.uapiCpanelSuccess, 'uapi_cpanel', ctx, 'alice').data).toEqual([]);
   });
@@ -102,7 +102,7 @@ describe('uapi_cpanel (cpanel-api.md §2.1)', () => {
   });
 });
 
-describe('typed failures are recognised by data, not text (cpanel-api.md §6.4)', () => {
+describe('typed failures are recognised by data, not text (docs/reference/cpanel-api.md §6.4)', () => {
   it('when UAPI says data.type Stale, then STALE_SERIAL with the text unchanged (’ included)', () => {
     const err = failureOf(() => expectUapi(s.uapiStale, 'bare', ctx));
     expect(err.code).toBe('STALE_SERIAL');

@@ -40,7 +40,7 @@ async function failure(promise: Promise<unknown>): Promise<FixEmailAuthError> {
   return err;
 }
 
-describe('WHM API 1 over HTTPS (cpanel-api.md §1, §2)', () => {
+describe('WHM API 1 over HTTPS (docs/reference/cpanel-api.md §1, §2)', () => {
   it('when a read is made, then it is a GET on /json-api/<fn> with api.version=1 and the whm token header', async () => {
     const answer = await whm().callWhm('parse_dns_zone', { zone: 'example.com' }, { step: 'read' });
     expect(answer).toEqual({ httpStatus: 200, body: s.whmListzones });
@@ -166,7 +166,7 @@ describe('WHM API 1 over HTTPS (cpanel-api.md §1, §2)', () => {
   });
 });
 
-describe('UAPI over HTTPS with a cPanel token (cpanel-api.md §1, §2)', () => {
+describe('UAPI over HTTPS with a cPanel token (docs/reference/cpanel-api.md §1, §2)', () => {
   it('when a read is made, then GET /execute/<Module>/<fn> with the cpanel token header and no api.version', async () => {
     handler = (_req, res) => json(res, s.parseZoneFixture);
     const answer = await uapi().callUapi('DNS', 'parse_zone', { zone: 'example.com' }, { step: 'read' });

@@ -1,6 +1,6 @@
 import { cliArgs, encodeForm, paramPairs } from '../../../src/adapters/cpanel/params';
 
-describe('list parameters (cpanel-api.md §2)', () => {
+describe('list parameters (docs/reference/cpanel-api.md §2)', () => {
   const params = { zone: 'example.com', remove: [19, 23], add: ['{"a":1}'], edit: [], skipped: undefined };
 
   it('when the style is repeat, then each list item repeats the key and empty lists or undefined send nothing', () => {

@@ -14,7 +14,7 @@ const edit: MassEditParams = {
   add: [{ dname: '_mailchannels', ttl: 300, record_type: 'TXT', data: ['v=mc1 auth=webhostingm'] }],
 };
 
-describe('mass_edit parameters (cpanel-api.md §6.1)', () => {
+describe('mass_edit parameters (docs/reference/cpanel-api.md §6.1)', () => {
   it('when a plan is sent, then zone is normalised, serial kept as text and each add/edit is one JSON object', () => {
     expect(massEditRequest(edit)).toEqual({
       zone: 'example.com',

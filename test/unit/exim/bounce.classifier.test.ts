@@ -4,7 +4,7 @@ import { BounceClass, classifyBounce, lockdownDomain, MAX_BOUNCE_TEXT } from '..
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/exim/bounces', name), 'utf8');
 
-describe('classifyBounce: MailChannels lockdown (mailchannels.md §7.2 test vectors)', () => {
+describe('classifyBounce: MailChannels lockdown (docs/reference/mailchannels.md §7.2 test vectors)', () => {
   const vectors: Array<[string, string]> = [
     ['550 5.7.1 This sender is not authorized to send from example.com.', 'example.com'],
     ['550 5.7.1 This sender is not authorized to send from example.com', 'example.com'],
@@ -60,7 +60,7 @@ describe('classifyBounce: MailChannels lockdown (mailchannels.md §7.2 test vect
   });
 });
 
-describe('classifyBounce: look-alikes that are not lockdown (mailchannels.md §7.3)', () => {
+describe('classifyBounce: look-alikes that are not lockdown (docs/reference/mailchannels.md §7.3)', () => {
   it('when MailChannels rejects for SPF ([BFD]), then the class is SPF_REJECTED, not lockdown', () => {
     const v = classifyBounce('550 5.7.1 [BFD] Sender prohibited by SPF');
     expect(v.class).toBe('SPF_REJECTED');

@@ -18,7 +18,7 @@ describe('parseFields', () => {
   });
 });
 
-describe('parseArrival (jetbackup-and-exim.md §2.9)', () => {
+describe('parseArrival (docs/reference/jetbackup-and-exim.md §2.9)', () => {
   it('when root submitted locally (line A), then the sender is the envelope and authUser is U=', () => {
     expect(parseArrival('tiff@example.com U=root P=local S=344 T="Test Email"')).toEqual({
       sender: 'tiff@example.com',

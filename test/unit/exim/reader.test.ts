@@ -8,7 +8,7 @@ import { fixture, rows, seeded, tempDir } from './helpers';
 const t = tempDir();
 afterAll(t.cleanup);
 
-describe('readEximFailures on the reference lines A–F (jetbackup-and-exim.md §2.6–2.7)', () => {
+describe('readEximFailures on the reference lines A–F (docs/reference/jetbackup-and-exim.md §2.6–2.7)', () => {
   it('when every example line is read, then each failure is found once with its sender when the arrival is there', async () => {
     const { rows: r } = await rows({ log: fixture('reference-lines.mainlog'), includeRotated: false });
     expect(r).toEqual([

@@ -24,7 +24,7 @@ async function failureOf(promise: Promise<unknown>) {
   throw new Error('expected a failure');
 }
 
-describe('JetBackup CLI client (jetbackup-and-exim.md §1.1)', () => {
+describe('JetBackup CLI client (docs/reference/jetbackup-and-exim.md §1.1)', () => {
   it('when calling, then the argv is -F fn -D query -O json with a per-call timeout, and -D is left out when empty', async () => {
     const calls: Array<{ file: string; args: readonly string[]; timeoutMs: number }> = [];
     const cli = new JetBackupCli({ apiPath: '/usr/bin/jetbackup5api', callTimeoutMs: 1234, exec: answering({ stdout: ok({}) }, calls) });

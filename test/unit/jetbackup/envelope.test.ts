@@ -7,7 +7,7 @@ function parsed(text: string) {
   return result.envelope;
 }
 
-describe('JetBackup envelope (jetbackup-and-exim.md §1.1)', () => {
+describe('JetBackup envelope (docs/reference/jetbackup-and-exim.md §1.1)', () => {
   it("when the vendor's createBackupOnDemand answer is read, then it is a success with its message and empty data", () => {
     const envelope = parsed(JSON.stringify(createBackupOnDemandAnswer));
     expect(envelope).toMatchObject({ success: true, message: 'Backup on demand added to the queue', data: {} });

@@ -1,6 +1,6 @@
 import { parsePhpQuery } from '../../support/fake-jetbackup/php-query';
 
-describe("the fake's PHP parse_str (jetbackup-and-exim.md §1.12)", () => {
+describe("the fake's PHP parse_str (docs/reference/jetbackup-and-exim.md §1.12)", () => {
   it('when a bare + appears, then it reads as a space (why the client must send %2B)', () => {
     expect(parsePhpQuery('a=x+y&b=x%2By')).toEqual({ a: 'x y', b: 'x+y' });
   });

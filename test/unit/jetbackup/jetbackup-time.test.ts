@@ -1,6 +1,6 @@
 import { floorToSecond, parseJetBackupTime } from '../../../src/adapters/jetbackup/jetbackup-time';
 
-describe('JetBackup times (created format unverified, jetbackup-and-exim.md §1.7)', () => {
+describe('JetBackup times (created format unverified, docs/reference/jetbackup-and-exim.md §1.7)', () => {
   const expected = '2023-09-19T00:22:06.000Z';
 
   it.each([

@@ -1,7 +1,7 @@
 import { booleanStyleFor, encodeQuery, encodeQueryComponent } from '../../../src/adapters/jetbackup/query-string';
 import { parsePhpQuery } from '../../support/fake-jetbackup/php-query';
 
-describe('JetBackup -D query encoding (jetbackup-and-exim.md §1.1)', () => {
+describe('JetBackup -D query encoding (docs/reference/jetbackup-and-exim.md §1.1)', () => {
   it('when a value has +, spaces, % and &, then each is percent-encoded and letters, digits and _ stay', () => {
     expect(encodeQueryComponent('a+b c%d&e=f_9')).toBe('a%2Bb%20c%25d%26e%3Df_9');
   });

@@ -1,6 +1,6 @@
 import { describeStatus, judgeQueueGroup } from '../../../src/adapters/jetbackup/queue-status';
 
-describe('the safe status rule (jetbackup-and-exim.md §1.9)', () => {
+describe('the safe status rule (docs/reference/jetbackup-and-exim.md §1.9)', () => {
   it('when a group has not ended, then it is running whatever its status', () => {
     for (const status of [1, 2, 30, 100, 200, null]) expect(judgeQueueGroup({ ended: false, status })).toBe('running');
   });

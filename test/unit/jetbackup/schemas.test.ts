@@ -18,7 +18,7 @@ import {
   settingsWithoutJob,
 } from './samples';
 
-describe('JetBackup data parsers (jetbackup-and-exim.md §1.4–§1.9)', () => {
+describe('JetBackup data parsers (docs/reference/jetbackup-and-exim.md §1.4–§1.9)', () => {
   describe('listAccounts', () => {
     it("when the vendor's sample is read, then the account id and username come out", () => {
       expect(parseAccounts(listAccountsData)).toEqual([{ id: '6503d48bfc45b1addf0a9633', username: 'user' }]);

@@ -11,7 +11,7 @@ const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
 const keyB64 = key.export({ type: 'spki', format: 'der' }).toString('base64');
 const keyPem = key.export({ type: 'spki', format: 'pem' }).toString();
 
-/** The cpanel-api.md §5.5 zone after a migration: the old host's lockdown record came along. */
+/** The docs/reference/cpanel-api.md §5.5 zone after a migration: the old host's lockdown record came along. */
 function migratedZone(extra: RecordSpec[] = []): Zone {
   return buildZone('example.com', [
     ['example.com.', 'NS', 'ns1.example.net.'],

@@ -38,7 +38,7 @@ export function planFor(zone: Zone, o: PlanOptions = {}): MassEditParams | null 
 }
 
 /**
- * A model-level stand-in for cPanel's mass_edit (cpanel-api.md §6.3): removed and edited records keep
+ * A model-level stand-in for cPanel's mass_edit (docs/reference/cpanel-api.md §6.3): removed and edited records keep
  * no other line, surviving records keep their line_index, adds go after the last line, serial + 1.
  */
 export function applyToZone(zone: Zone, plan: MassEditParams): Zone {

@@ -1,5 +1,5 @@
 /**
- * The relay double's Domain Lockdown rule against mailchannels.md: §1 (no record, no restriction),
+ * The relay double's Domain Lockdown rule against docs/reference/mailchannels.md: §1 (no record, no restriction),
  * §2 (any one field matches, exact sender IDs, sidw), §3 (auth= admits every sender of the account),
  * §4 (bare v=mc1 and cfid), §5 (several records, comma lists, split strings), §6.2 (sender IDs).
  */

@@ -1,5 +1,5 @@
 /**
- * The BIND master-file reader, feature by feature (RFC 1035 §5.1, RFC 2308 §4, cpanel-api.md §5.3),
+ * The BIND master-file reader, feature by feature (RFC 1035 §5.1, RFC 2308 §4, docs/reference/cpanel-api.md §5.3),
  * and its errors: always FixEmailAuthError ZONE_PARSE naming `<file>:<line>`.
  */
 import { parseZoneFile } from '../../../src/zone/bindReader';

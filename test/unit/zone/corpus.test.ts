@@ -1,6 +1,6 @@
 /**
  * Realistic cPanel zones (test/fixtures/zones/): both readers agree, and the facts the checks rely on
- * come out as cpanel-api.md §5.3 says (dname rules, absolute RDATA names, TXT strings, line_index).
+ * come out as docs/reference/cpanel-api.md §5.3 says (dname rules, absolute RDATA names, TXT strings, line_index).
  */
 import { parseZoneFile } from '../../../src/zone/bindReader';
 import type { Zone, ZoneRecord } from '../../../src/zone/model';

@@ -1,5 +1,5 @@
 /**
- * The reference fixture of cpanel-api.md §5.5: the zone file on disk and what parse_zone reports for
+ * The reference fixture of docs/reference/cpanel-api.md §5.5: the zone file on disk and what parse_zone reports for
  * it. Expected values are copied from the reference's decoded table and JSON, not produced by our code.
  */
 import { readFileSync } from 'fs';
@@ -47,7 +47,7 @@ const referenceTable = {
   ],
 };
 
-describe('the reference fixture (cpanel-api.md §5.5)', () => {
+describe('the reference fixture (docs/reference/cpanel-api.md §5.5)', () => {
   test('when the fixture file is read, then it is the reference zone file byte for byte (tabs, final newline)', () => {
     const text = fixture.toString('latin1');
     expect(text.split('\n')).toHaveLength(21);

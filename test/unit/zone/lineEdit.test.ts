@@ -1,5 +1,5 @@
 /**
- * mass_edit_zone's line editing (cpanel-api.md §6.3–6.5): line preservation, adds at the end, the
+ * mass_edit_zone's line editing (docs/reference/cpanel-api.md §6.3–6.5): line preservation, adds at the end, the
  * serial bump, and cPanel's exact refusal texts.
  */
 import { parseZoneFile } from '../../../src/zone/bindReader';

@@ -1,4 +1,4 @@
-/** parse_zone / parse_dns_zone items (cpanel-api.md §5.2–5.3): shape checks, byte decoding and encoding. */
+/** parse_zone / parse_dns_zone items (docs/reference/cpanel-api.md §5.2–5.3): shape checks, byte decoding and encoding. */
 import { parseZonePayload } from '../../../src/zone/payloadReader';
 import { toParseZonePayload } from '../../../src/zone/payloadWriter';
 import { FixEmailAuthError } from '../../../src/errors';

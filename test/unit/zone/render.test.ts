@@ -1,4 +1,4 @@
-/** Writing one record line as cPanel does (cpanel-api.md §5.5, §6.3), and reading it back. */
+/** Writing one record line as cPanel does (docs/reference/cpanel-api.md §5.5, §6.3), and reading it back. */
 import { parseZoneFile } from '../../../src/zone/bindReader';
 import { FixEmailAuthError } from '../../../src/errors';
 import type { ZoneRecord } from '../../../src/zone/model';

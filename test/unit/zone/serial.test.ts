@@ -1,4 +1,4 @@
-/** The SOA serial bump of cpanel-api.md §6.3 and §9.5. */
+/** The SOA serial bump of docs/reference/cpanel-api.md §6.3 and §9.5. */
 import { nextSerial, todaySerial } from '../../../src/zone/serial';
 
 describe('serial bump', () => {

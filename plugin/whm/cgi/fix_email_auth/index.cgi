@@ -1,6 +1,6 @@
 #!/usr/local/cpanel/3rdparty/bin/perl
 
-# WHM » Plugins » Fix Email Authorization: the WHM side's only bridge (cpanel-plugins.md §7),
+# WHM » Plugins » Fix Email Authorization: the WHM side's only bridge (docs/reference/cpanel-plugins.md §7),
 # installed as /usr/local/cpanel/whostmgr/docroot/cgi/fix_email_auth/index.cgi (root, 0755) and
 # registered by plugin/whm/fix_email_auth.conf (AppConfig, acls=all).
 #

@@ -55,7 +55,7 @@ export function run(
   });
 }
 
-/** The adminbin's answer: `.\n` then one JSON object (cpanel-plugins.md §6.2). */
+/** The adminbin's answer: `.\n` then one JSON object (docs/reference/cpanel-plugins.md §6.2). */
 export function parseAdminbinAnswer(stdout: string): any {
   if (!stdout.startsWith('.\n')) throw new Error(`adminbin answer does not start with ".\\n": ${JSON.stringify(stdout.slice(0, 200))}`);
   return JSON.parse(stdout.slice(2));

@@ -21,7 +21,7 @@ import { REPO } from './run';
 
 const STUBS = join(REPO, 'test/support/cpanel-stubs');
 
-/** Where each stand-in goes, as cpanel-plugins.md names the real commands. */
+/** Where each stand-in goes, as docs/reference/cpanel-plugins.md names the real commands. */
 const COMMANDS: Record<string, string> = {
   'usr/local/cpanel/scripts/install_plugin': 'install_plugin',
   'usr/local/cpanel/scripts/uninstall_plugin': 'uninstall_plugin',

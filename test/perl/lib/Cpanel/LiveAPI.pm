@@ -1,6 +1,6 @@
 package Cpanel::LiveAPI;
 
-# Test stand-in for cPanel's Cpanel::LiveAPI (cpanel-plugins.md §2.2–2.3) as a .live.pl page sees it.
+# Test stand-in for cPanel's Cpanel::LiveAPI (docs/reference/cpanel-plugins.md §2.2–2.3) as a .live.pl page sees it.
 #
 # - cpanelfeature($name): true when $name is in STUB_FEATURES (comma-separated).
 # - uapi($module, $function, \%args): calls Cpanel::API::<module>::<function> in-process with the

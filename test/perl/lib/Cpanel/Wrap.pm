@@ -1,6 +1,6 @@
 package Cpanel::Wrap;
 
-# Test stand-in for cPanel's Cpanel::Wrap::send_cpwrapd_request (cpanel-plugins.md §6.2).
+# Test stand-in for cPanel's Cpanel::Wrap::send_cpwrapd_request (docs/reference/cpanel-plugins.md §6.2).
 #
 # - If $Cpanel::Wrap::HANDLER is a code ref, it answers (unit tests record the request).
 # - Otherwise it plays cpwrapd: runs the adminbin named by STUB_CPWRAPD_ADMINBIN with the caller's

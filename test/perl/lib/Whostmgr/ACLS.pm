@@ -1,6 +1,6 @@
 package Whostmgr::ACLS;
 
-# Test stand-in for cPanel's Whostmgr::ACLS (cpanel-plugins.md §7.3): the logged-in WHM user's ACLs
+# Test stand-in for cPanel's Whostmgr::ACLS (docs/reference/cpanel-plugins.md §7.3): the logged-in WHM user's ACLs
 # come from STUB_WHM_ACLS (comma-separated); `all` is root-equivalent.
 
 use strict;

@@ -1,9 +1,9 @@
 /**
- * The interfaces through which every side effect enters the use cases (DESIGN.md "Layers").
+ * The interfaces through which every side effect enters the use cases (docs/design.md "Layers").
  * Adapters implement them; tests pass real servers or recording fakes. Types only: nothing here
  * does I/O, so every layer may import it.
  */
-import type { MassEditParams, Zone } from './zone/model';
+import type { MassEditParams, Zone } from '../zone/model';
 
 export type DomainType = 'main' | 'addon' | 'parked' | 'sub';
 
@@ -75,3 +75,5 @@ export interface Backup {
   /** Restore only the DNS zones item of a snapshot; throws BACKUP_FAILED. */
   restoreDns(ref: BackupRef): Promise<void>;
 }
+
+export * from './journal';

@@ -1,9 +1,11 @@
-/** The journal's row types and its interface (implemented in changes.ts). */
-import type { BackupRef } from '../../ports';
-import type { MassEditParams, ZoneRecord } from '../../zone/model';
-import type { ChangeStatus } from './change-status';
-import type { AddedRecord } from './record-codec';
-import type { Actor, ErrorInfo, IsoTime } from './types';
+/**
+ * The change journal and the audit log as the use cases see them: row types and interfaces,
+ * implemented on SQLite by src/adapters/store/. A change is the unit of undo: the exact records a
+ * repair took out and put in, the plan sent, and where it stands (the states are drawn in
+ * src/adapters/store/change-status.ts).
+ */
+import type { MassEditAdd, MassEditParams, ZoneRecord } from '../zone/model';
+import type { BackupRef } from './index';
 
 export type ChangeKind = 'repair' | 'rollback';
 
@@ -120,4 +122,75 @@ export interface ChangeJournal {
    * later re-check of a verified change). Only once the edit reached the zone (CONFLICT before).
    */
   recordVerification(id: number, verification: unknown, options?: TransitionOptions): Change;
+}
+
+/**
+ * Who did something. `system` is the daemon acting on its own (start-up reconciliation, resuming
+ * a job after a restart), so the audit log never attributes that work to a person.
+ */
+export type ActorKind = 'user' | 'admin' | 'cli' | 'hook' | 'job' | 'system';
+
+export interface Actor {
+  kind: ActorKind;
+  /** cPanel user, WHM user, shell user, hook name, `job:<id>` … */
+  name: string;
+}
+
+/** ISO-8601 UTC time as produced by `Date.prototype.toISOString` (sorts as text). */
+export type IsoTime = string;
+
+/** An error as stored with a change or a job: the shape of `FixEmailAuthError.toJSON()`. */
+export interface ErrorInfo {
+  code: string;
+  step: string;
+  message: string;
+}
+
+export type ChangeStatus = 'planned' | 'backed_up' | 'applying' | 'applied' | 'verified' | 'failed' | 'rolled_back';
+
+/** A record we put into the zone: what we sent, and the line it landed on once a re-read told us. */
+export interface AddedRecord extends MassEditAdd {
+  /** `line_index` after the edit (for an `edit`, the line it replaced), when known. */
+  lineIndex?: number;
+}
+
+export interface AuditInput {
+  actor: Actor;
+  /** Dotted verb, e.g. `change.applied`, `job.cancelled`, `scan.started`. */
+  action: string;
+  domain?: string;
+  zone?: string;
+  changeId?: number;
+  jobId?: number;
+  detail?: unknown;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: IsoTime;
+  actor: Actor;
+  action: string;
+  domain?: string;
+  zone?: string;
+  changeId?: number;
+  jobId?: number;
+  detail: unknown;
+}
+
+export interface AuditFilter {
+  domain?: string;
+  zone?: string;
+  changeId?: number;
+  jobId?: number;
+  action?: string;
+  actorName?: string;
+  /** Only entries with an id below this one (paging newest first). */
+  before?: number;
+  limit?: number;
+}
+
+export interface AuditLog {
+  appendAudit(entry: AuditInput): AuditEntry;
+  /** Newest first. */
+  listAudit(filter?: AuditFilter): AuditEntry[];
 }
