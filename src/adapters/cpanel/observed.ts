@@ -1,7 +1,7 @@
 /**
  * A WHM transport that reports each call's function, duration and failure to an observer (the
  * daemon's metrics). A failure is a thrown transport error or an answer whose `metadata.result` is 0
- * (WHM API 1's failure flag, cpanel-api.md §4.3 — https://api.docs.cpanel.net/whm/introduction/).
+ * (WHM API 1's failure flag, docs/reference/cpanel-api.md §4.3 — https://api.docs.cpanel.net/whm/introduction/).
  */
 import type { CallOptions, Params, RawAnswer, WhmTransport } from './types';
 
