@@ -99,20 +99,29 @@ function startChild(script, args) {
   const { spawn } = require('child_process');
   const child = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  let buffer = '';
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk.toString();
+  });
   const ready = new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk.toString();
+    const look = () => {
       const nl = buffer.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(buffer.slice(0, nl)));
-    });
+      if (nl >= 0) {
+        child.stdout.off('data', look);
+        resolve(JSON.parse(buffer.slice(0, nl)));
+      }
+    };
+    child.stdout.on('data', look);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
   return {
     ready,
+    /** Close its stdin, wait for it to exit; resolves with the JSON of its last stdout line after the first, if any. */
     async stop() {
       child.stdin.end();
       await exited;
+      const lines = buffer.trim().split('\n');
+      return lines.length > 1 ? JSON.parse(lines[lines.length - 1]) : undefined;
     },
   };
 }

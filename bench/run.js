@@ -3,7 +3,7 @@
  * `npm run bench` (builds first): every benchmark of issue 7, each in child processes of its own, each
  * with its baseline measured in the same run, then one table of results and targets.
  *
- *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,follow]
+ *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare,fleet,follow]
  *
  * --quick shrinks every size (a smoke run, not a measurement). See RESULTS.md for a run on record.
  */
@@ -267,10 +267,68 @@ function follow() {
   );
 }
 
+function fleet() {
+  const servers = quick ? 10 : 100;
+  const perServer = quick ? 500 : 2000;
+  const r = child('fleet.js', [servers, perServer]);
+  results.fleet = r;
+  const rows = `${r.servers} servers × ${r.perServer} domains`;
+  row(
+    'fleet controller',
+    `ingest of ${rows} (signed pushes, 500-row entries, 4 servers at once)`,
+    `${fmt(r.ingestMs)} ms`,
+    `${fmt(r.copyMs)} ms (bare COPY, same table)`,
+    `${fmt(r.ingestMs / r.copyMs, 2)}×`,
+    '',
+    undefined,
+  );
+  row('fleet controller', 'rows/s ingested', fmt((r.rows / r.ingestMs) * 1000), fmt((r.copyRows / r.copyMs) * 1000), '', '', undefined);
+  const first = r.rss.find((x) => x.servers >= r.servers / 5) ?? r.rss[0];
+  const last = r.rss[r.rss.length - 1];
+  const peak = Math.max(...r.rss.map((x) => x.rssMiB));
+  row(
+    'fleet controller',
+    `RSS after ${first.servers} vs ${last.servers} servers (peak ${fmt(peak)} MiB)`,
+    `${fmt(last.rssMiB)} MiB`,
+    `${fmt(first.rssMiB)} MiB`,
+    `${fmt(last.rssMiB / first.rssMiB, 2)}×`,
+    'flat',
+    last.rssMiB / first.rssMiB <= 1.25,
+  );
+  const slowest = Math.max(...Object.values(r.queries).map((q) => q.ms));
+  const each = Object.entries(r.queries)
+    .map(([k, q]) => `${k} ${fmt(q.ms)}`)
+    .join(', ');
+  row(
+    'fleet controller',
+    `domain list at ${r.rows} rows, median ms per filtered page (${each})`,
+    `${fmt(slowest)} ms (slowest)`,
+    '',
+    '',
+    '< 300 ms',
+    slowest < 300,
+  );
+}
+
+function fairshare() {
+  const r = child('fairshare.js', quick ? ['--quick'] : []);
+  results.fairshare = r;
+  const page = `${r.user}'s page (median of ${r.retryAfter.times.length}) while another user floods`;
+  const idle = `${fmt(r.idleMs)} ms idle`;
+  for (const [mode, ms, ratio, counts] of [
+    ['honouring Retry-After', r.retryAfterMs, r.retryAfterRatio, r.retryAfter.counts],
+    ['re-sending 100 ms after each 429', r.stormMs, r.stormRatio, r.storm.counts],
+    ['60 POST …/fix, re-sent 100 ms after each 429', r.jobsMs, r.jobsRatio, r.jobs.counts],
+  ]) {
+    const flooder = `${counts.pages} pages, ${counts.fixes} jobs, ${counts.tooMany} × 429`;
+    row('fair share', `${page}, ${mode} (flooder: ${flooder})`, `${fmt(ms)} ms`, idle, `${fmt(ratio, 2)}×`, '≤ 2×', ratio <= 2);
+  }
+}
+
 function main() {
   const info = machine();
   log(`machine: ${JSON.stringify(info)}`);
-  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, follow };
+  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare, fleet, follow };
   for (const [name, fn] of Object.entries(steps)) {
     if (!want(name)) continue;
     try {

@@ -97,6 +97,8 @@ export const configSchema = z
         uapi: z.string().default('/usr/local/cpanel/bin/uapi'),
         /** WHM API calls per second in bulk work. */
         rateLimitPerSecond: z.number().min(0.1).max(1000).default(20),
+        /** Seconds the server's domain map (accounts, domains, zones) is reused between pages; 0 = never. */
+        domainMapCacheSeconds: z.number().int().min(0).max(600).default(20),
       })
       .strict()
       .prefault({}),
@@ -139,9 +141,11 @@ export const configSchema = z
         /**
          * How a test message is submitted as a cPanel user: `setuid` runs sendmail with the user's uid
          * and gid (Exim then sets $authenticated_id to the login name, as for PHP mail);
-         * `trusted-caller` has root pass `-oMai/-oMt` (for a test harness whose spool the user cannot write).
+         * `trusted-caller` has root pass `-oMai/-oMt` (same X-AuthUser, and it works where setuid
+         * cannot: under NoNewPrivileges, and with a test harness whose spool the user cannot write);
+         * `auto` (default) picks setuid unless the process runs with NoNewPrivileges (the systemd unit).
          */
-        submitAs: z.enum(['setuid', 'trusted-caller']).default('setuid'),
+        submitAs: z.enum(['auto', 'setuid', 'trusted-caller']).default('auto'),
       })
       .strict()
       .prefault({}),

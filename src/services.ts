@@ -93,6 +93,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
   const whmObservers = new Set<WhmObserver>();
   const cpanel = createCpanelClient(config.cpanel, {
     cpanelUsersDir: config.paths.cpanelUsers,
+    domainMapCacheMs: config.cpanel.domainMapCacheSeconds * 1000,
     ...options.cpanel,
     observeWhm: (call) => {
       options.cpanel?.observeWhm?.(call);

@@ -76,6 +76,29 @@ sub run {
 
 # ------------------------------------------------------------------ output
 
+# The daemon's protective headers (relayed by the adminbin). Around Jupiter's chrome only the framing
+# part of its Content-Security-Policy is sent: the daemon's full policy would block Jupiter's own
+# scripts and styles. Answers printed as they are (CSS, JSON, CSV) keep the whole policy.
+sub relayed_headers {
+    my ( $answer, $in_chrome ) = @_;
+    my @relayed = ( 'Content-Security-Policy', 'X-Content-Type-Options', 'X-Frame-Options', 'Cache-Control', 'Referrer-Policy', 'Content-Disposition' );
+    my $given = ref $answer->{headers} eq 'HASH' ? $answer->{headers} : {};
+    my %out   = (
+        'X-Content-Type-Options' => 'nosniff',
+        'X-Frame-Options'        => 'SAMEORIGIN',
+        'Cache-Control'          => 'no-store',
+    );
+    for my $name (@relayed) {
+        my $value = $given->{ lc $name };
+        $out{$name} = $value if defined $value && !ref $value && $value !~ m/[\x00-\x08\x0a-\x1f\x7f]/;
+    }
+    if ($in_chrome) {
+        $out{'Content-Security-Policy'} = "frame-ancestors 'self'";
+        delete $out{'Content-Disposition'};
+    }
+    return join '', map { "$_: $out{$_}\r\n" } sort keys %out;
+}
+
 sub print_answer {
     my ( $cpanel, $answer ) = @_;
     my $status = $answer->{status} // 200;
@@ -88,25 +111,26 @@ sub print_answer {
         return;
     }
     if ( $type !~ m{\Atext/html}i ) {
+        my $headers = relayed_headers( $answer, 0 );
         if ( ( $answer->{bodyEncoding} // '' ) eq 'base64' ) {
             binmode STDOUT;
-            print status_line($status), "Content-type: $type\r\n\r\n", MIME::Base64::decode_base64( $answer->{body} // '' );
+            print status_line($status), "Content-type: $type\r\n", $headers, "\r\n", MIME::Base64::decode_base64( $answer->{body} // '' );
         }
         else {
             binmode STDOUT, ':encoding(UTF-8)';
-            print status_line($status), "Content-type: $type\r\n\r\n", $answer->{body} // '';
+            print status_line($status), "Content-type: $type\r\n", $headers, "\r\n", $answer->{body} // '';
         }
         return;
     }
-    print_page( $cpanel, $status, html_fragment( $answer->{body} // '' ) );
+    print_page( $cpanel, $status, html_fragment( $answer->{body} // '' ), $answer );
     return;
 }
 
 # Jupiter's chrome around our content (LiveAPI header()/footer(), §2.1).
 sub print_page {
-    my ( $cpanel, $status, $content ) = @_;
+    my ( $cpanel, $status, $content, $answer ) = @_;
     binmode STDOUT, ':encoding(UTF-8)';
-    print status_line($status), "Content-type: text/html; charset=utf-8\r\n\r\n";
+    print status_line($status), "Content-type: text/html; charset=utf-8\r\n", relayed_headers( $answer // {}, 1 ), "\r\n";
     print $cpanel->header( $TITLE, $FEATURE );
     print $content;
     print $cpanel->footer();

@@ -2,9 +2,16 @@
 # The plugin's files where cPanel looks for them (docs/reference/cpanel-plugins.md §1, §5, §6.2, §7.1), with the
 # owners and modes cPanel requires. Node scripts get the absolute Node path as their first line.
 
-# with_node SRC — the script with its `#!/usr/bin/env node` line replaced by the Node we found.
+# with_node SRC — the script with its `#!/usr/bin/env node` line replaced by the Node we found, started
+# with an empty environment. The adminbin and the hook run as root but are started for cPanel users,
+# who can hand cpwrapd an environment (Cpanel::Wrap send_cpwrapd_request's `env`); Node acts on
+# NODE_OPTIONS (--require: run any file) and other NODE_* variables before the script's first line,
+# so none of it may reach Node. `env -S` splits the line itself (no shell); `-i` empties the environment.
 with_node() {
-  sed "1s|^#!.*|#!$NODE_FINAL|" "$1"
+  local line="#!/usr/bin/env -S -i PATH=/usr/bin:/bin $NODE_FINAL"
+  # Linux reads at most 127 bytes of a #! line before 5.1 (256 since): stay within the older limit.
+  ((${#line} <= 127)) || die "the Node path $NODE_FINAL is too long for a script's first line; pass a shorter --node"
+  sed "1s|^#!.*|$line|" "$1"
 }
 
 install_plugin_files() {

@@ -4,8 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createInterface } from 'readline';
-import { describeError, isInputError } from '../errors';
+import { describeError, FixEmailAuthError, isInputError } from '../errors';
 import { CliExit, CliIO, EXIT_BAD_INPUT } from './io';
+import { terminalSafe, terminalSafeWriter } from './render/terminal';
 import { commandsFor } from './commands';
 import { version as packageVersion } from '../../package.json';
 
@@ -20,8 +21,13 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void, argv: r
   return program;
 }
 
-/** Run the CLI with `argv` (without node and script) and return the exit code. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+/**
+ * Run the CLI with `argv` (without node and script) and return the exit code. What reaches the
+ * terminal is escaped first (render/terminal.ts): zone data and upstream messages can hold escape
+ * sequences, and root reads this output.
+ */
+export async function run(argv: string[], rawIo: CliIO): Promise<number> {
+  const io: CliIO = { ...rawIo, stdout: terminalSafeWriter(rawIo.stdout) };
   let exitCode = 0;
   const program = buildProgram(
     io,
@@ -40,12 +46,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return EXIT_BAD_INPUT;
     }
     if (err instanceof CliExit) {
-      if (err.message) io.stderr.write(`${err.message}\n`);
+      if (err.message) io.stderr.write(`${terminalSafe(err.message)}\n`);
       return err.exitCode;
     }
-    io.stderr.write(`fix-email-auth: ${describeError(err)}\n`);
+    io.stderr.write(`fix-email-auth: ${terminalSafe(describeError(err))}\n${upstreamDetail(err)}`);
     return isInputError(err) ? EXIT_BAD_INPUT : 3;
   }
+}
+
+/**
+ * What a cPanel tool printed on stderr when it failed: kept out of error messages (pages show those
+ * to cPanel users), but root at a shell should see it.
+ */
+function upstreamDetail(err: unknown): string {
+  if (!(err instanceof FixEmailAuthError)) return '';
+  const stderr = (err.upstream as { stderr?: unknown } | undefined)?.stderr;
+  if (typeof stderr !== 'string' || !stderr.trim()) return '';
+  return `  the tool's error output: ${terminalSafe(stderr.trim().slice(0, 2000))}\n`;
 }
 
 export function processIO(): CliIO {

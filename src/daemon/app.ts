@@ -4,6 +4,9 @@ import type { AppContext } from './context';
 import { locals } from './context';
 import { requestLogger } from './logging';
 import { csrfCheck, errorHandler, loopbackHostOnly, notFound, requireIdentity, resolveIdentity, securityHeaders } from './middleware';
+import { fairShareRequests, jobAdmissionFirst, rejectionLog } from './fairShare';
+import { identityFromHeaders } from './identity';
+import { requireUserFeature } from './featureGate';
 import { publicDir, viewsDir } from './paths';
 import { adminRoutes } from './routes/admin';
 import { demoRoutes } from './routes/demo';
@@ -24,6 +27,17 @@ export function buildApp(ctx: AppContext): Express {
   Object.assign(app.locals, viewHelpers);
 
   app.use(securityHeaders);
+  // On the socket the bridges say who asks: a flood is turned away first, before anything else runs.
+  const fairShare = fairShareRequests(
+    ctx.fairShare,
+    ctx.mode === 'socket' ? (req) => identityFromHeaders(req.headers) : undefined,
+    rejectionLog(ctx.log),
+  );
+  const admitJobs = ctx.jobAdmission
+    ? jobAdmissionFirst(ctx.jobAdmission, ctx.fairShare, ctx.mode === 'socket' ? (req) => identityFromHeaders(req.headers) : undefined)
+    : null;
+  if (ctx.mode === 'socket') app.use(fairShare);
+  if (ctx.mode === 'socket' && admitJobs) app.use(admitJobs);
   if (ctx.mode === 'tcp') app.use(loopbackHostOnly);
   app.use(requestLogger(ctx.log));
   app.use(
@@ -48,6 +62,9 @@ export function buildApp(ctx: AppContext): Express {
     app.use(demoRoutes(ctx, ctx.sessions!));
   }
   app.use(requireIdentity);
+  if (ctx.mode === 'tcp') app.use(fairShare);
+  if (ctx.mode === 'tcp' && admitJobs) app.use(admitJobs);
+  app.use(requireUserFeature(ctx));
   app.use(selfHealLocals(ctx));
   app.use(userRoutes(ctx));
   app.use(testEmailRoutes(ctx));

@@ -1,6 +1,7 @@
 /** What every route gets, and the few helpers all of them use (identity, roles, HTML-or-JSON). */
 import type { Request, Response } from 'express';
 import type { Services } from '../services';
+import type { FairShareLimits, JobAdmission } from './fairShare';
 import type { JobRunner } from '../usecases/jobs';
 import { HttpError } from './httpErrors';
 import type { Identity, Role } from './identity';
@@ -27,6 +28,10 @@ export interface AppContext {
   tcpMount: string | null;
   /** The mail-log follower, automatic repairs, notices and metrics; null when not running. */
   selfHeal: SelfHealRuntime | null;
+  /** Bounds on requests and jobs per tenant (fairShare.ts); default DEFAULT_FAIR_SHARE. */
+  fairShare?: FairShareLimits;
+  /** Whether a cPanel user may start another job (fairShare.ts). */
+  jobAdmission?: JobAdmission;
 }
 
 /** Per request, in `res.locals` (and so in every template). */

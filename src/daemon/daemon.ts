@@ -15,6 +15,7 @@ import { settleChangeFromZone } from '../usecases/repair';
 import { buildApp } from './app';
 import type { AppContext, DemoInfo } from './context';
 import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './listen';
+import { createJobAdmission, DEFAULT_FAIR_SHARE, fairShareRunner, type FairShareLimits } from './fairShare';
 import { jsonLogger, type Logger } from './logging';
 import { parseMountTemplate } from './mount';
 import { createSelfHealRuntime, type SelfHealRuntime } from './selfHeal';
@@ -40,6 +41,8 @@ export interface DaemonOptions {
    * mode, i.e. on a server). `{ follow: false }` runs it without the follower.
    */
   selfHeal?: boolean | { follow?: boolean };
+  /** Bounds on requests and jobs per tenant (default DEFAULT_FAIR_SHARE, fairShare.ts). */
+  fairShare?: Partial<FairShareLimits>;
 }
 
 export interface Daemon {
@@ -76,9 +79,15 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
     ? createSelfHealRuntime(services, { log, ...(typeof wantSelfHeal === 'object' ? wantSelfHeal : {}) })
     : null;
 
+  const fairShare: FairShareLimits = { ...DEFAULT_FAIR_SHARE, ...options.fairShare };
+  const actorOfJob = (id: number) => services.store.getJob(id)?.actor;
+  const jobAdmission = createJobAdmission(runner, fairShare, actorOfJob);
   const ctx: AppContext = {
     services,
-    runner,
+    // Routes start jobs through the fair-share runner: bounded per user, each in a scope of its own.
+    runner: fairShareRunner(runner, jobAdmission, actorOfJob),
+    fairShare,
+    jobAdmission,
     log,
     mode,
     sessions: mode === 'tcp' ? createSessionKeeper(options.sessionSecret ? { secret: options.sessionSecret } : {}) : null,

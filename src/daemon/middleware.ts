@@ -2,7 +2,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { parseCookies } from './cookies';
 import { locals, wantsJson, type AppContext } from './context';
-import { errorAnswer, HttpError } from './httpErrors';
+import { isFixEmailAuthError } from '../errors';
+import { answerFor, errorAnswer, HttpError, newReference } from './httpErrors';
 import { identityFromHeaders, MOUNT_HEADER, type Identity } from './identity';
 import { createMount, parseMountTemplate, type Mount } from './mount';
 import { setSession } from './sessionCookie';
@@ -102,15 +103,28 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 export function errorHandler(ctx: AppContext) {
   // Express recognises an error handler by its four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const answer = errorAnswer(err);
+    let answer = errorAnswer(err);
     if (answer.status >= 500) {
+      // The details stay here, under a reference the page shows (httpErrors.ts answerFor).
+      const reference = newReference();
       ctx.log({
         level: 'error',
         msg: 'request failed',
+        reference,
         method: req.method,
         path: req.path.slice(0, 300),
-        error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+        user: locals(res).identity?.user ?? null,
+        error:
+          err instanceof Error
+            ? {
+                name: err.name,
+                message: err.message,
+                stack: err.stack,
+                ...(isFixEmailAuthError(err) ? { code: err.code, upstream: err.upstream } : {}),
+              }
+            : String(err),
       });
+      answer = answerFor(answer, locals(res).identity?.role, reference);
     }
     if (res.headersSent) {
       res.end();
@@ -118,7 +132,7 @@ export function errorHandler(ctx: AppContext) {
     }
     res.status(answer.status);
     if (wantsJson(req) || !locals(res).url) {
-      res.json({ error: { code: answer.code, message: answer.message } });
+      res.json({ error: { code: answer.code, message: answer.message, ...(answer.reference ? { reference: answer.reference } : {}) } });
       return;
     }
     res.render(

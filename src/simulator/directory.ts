@@ -7,6 +7,9 @@ import type { AccountSpec, DomainSpec, Seed } from './seed';
 
 export type DomainKind = 'main' | 'addon' | 'parked' | 'sub';
 
+/** The features the seed's `features` list switches on one by one (the zone editors' and emailauth). */
+const SEED_LISTED_FEATURES: ReadonlySet<string> = new Set(['zoneedit', 'simplezoneedit', 'changemx', 'emailauth']);
+
 export interface DomainEntry {
   domain: string;
   user: string;
@@ -130,6 +133,23 @@ export class Directory {
 
   hasFeature(user: string, feature: string): boolean {
     return this.accounts.get(user)?.features.includes(feature) ?? false;
+  }
+
+  /**
+   * cPanel's answer for any feature (`verify_user_has_feature`): the zone-editing features the seed
+   * lists are on only when listed (`hasFeature`); every other feature is on unless switched off.
+   */
+  featureEnabled(user: string, feature: string): boolean {
+    const account = this.accounts.get(user);
+    if (!account) return false;
+    if (SEED_LISTED_FEATURES.has(feature)) return account.features.includes(feature);
+    return !account.disabledFeatures.includes(feature);
+  }
+
+  setFeatureEnabled(user: string, feature: string, enabled: boolean): void {
+    const account = this.requireAccount(user);
+    account.disabledFeatures = account.disabledFeatures.filter((f) => f !== feature);
+    if (!enabled) account.disabledFeatures.push(feature);
   }
 
   /** Every domain of the account: main first, then the seed's order, each addon followed by its backing sub. */

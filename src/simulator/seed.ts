@@ -95,6 +95,12 @@ export const accountSpecSchema = z.object({
   plan: z.string().default('default'),
   /** cPanel features the account has (§6.6): `zoneedit`, `simplezoneedit`, `changemx`, `emailauth`… */
   features: z.array(z.string().regex(/^[a-z0-9_]+$/)).default(['zoneedit', 'simplezoneedit', 'changemx', 'emailauth']),
+  /**
+   * Other features switched off for the account (a feature list or an override). cPanel's features are
+   * on unless switched off (`Cpanel/Features/Check.pm` collects the disabled ones), e.g. a plugin's
+   * `fix_email_auth` that Feature Manager turned off.
+   */
+  disabledFeatures: z.array(z.string().regex(/^[a-z0-9_]+$/)).default([]),
   suspended: z.boolean().default(false),
   suspendReason: z.string().optional(),
   suspendTime: z.number().int().nonnegative().default(0),

@@ -77,6 +77,8 @@ export interface Simulator {
   setNewSerialType(type: 'number' | 'string'): void;
   setFeatures(user: string, features: readonly string[]): void;
   featuresOf(user: string): string[];
+  /** Switch any other feature (e.g. the plugin's `fix_email_auth`) on or off for an account. */
+  setFeatureEnabled(user: string, feature: string, enabled: boolean): void;
   /** Add an account (seed shape) and write its zones (given, or cPanel's default zone per domain). */
   addAccount(account: AccountSpecInput, zones?: ZoneSpecInput[]): Promise<void>;
   /**
@@ -242,6 +244,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     },
     setFeatures: (user, features) => directory.setFeatures(user, features),
     featuresOf: (user) => [...(directory.account(user)?.features ?? [])],
+    setFeatureEnabled: (user, feature, enabled) => directory.setFeatureEnabled(user, feature, enabled),
     addAccount: async (input, zoneInputs = []) => {
       const account = parseAccountSpec(input);
       directory.addAccount(account);

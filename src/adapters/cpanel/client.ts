@@ -59,6 +59,8 @@ export interface CpanelClientOptions {
   observeWhm?: WhmObserver;
   /** cPanel's cpuser files (`paths.cpanelUsers`): `uapi --user=U` runs only when U has one (else NOT_FOUND). */
   cpanelUsersDir?: string;
+  /** Reuse root's domain map this long, ms (default 0: ask every time; the daemon sets it). */
+  domainMapCacheMs?: number;
 }
 
 export interface CpanelClient {
@@ -73,6 +75,10 @@ export interface CpanelClient {
   userAccounts(user: string): Accounts;
   listAccounts(query?: AccountQuery): Promise<CpanelAccount[]>;
   listZones(): Promise<ZoneListing[]>;
+  /** cPanel's answer whether an account has a feature (WHM `verify_user_has_feature`). */
+  userHasFeature(user: string, feature: string): Promise<boolean>;
+  /** Forget the cached domain map (accounts or domains changed: a hook said so). */
+  invalidateDomainMap(): void;
   /** The account's mailbox logins (UAPI Email::list_pops as the user). */
   mailboxesOf(user: string): Promise<string[]>;
 }
@@ -138,7 +144,7 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
     refuseOtherUser(user);
     return new UapiApi(uapiTransportFor(user), apiOptions);
   };
-  const rootAccounts = whm ? new WhmAccounts(whm) : null;
+  const rootAccounts = whm ? new WhmAccounts(whm, { cacheMs: options.domainMapCacheMs ?? 0 }) : null;
   const rootOnly = (what: string): WhmAccounts => {
     if (whm === null || scopedUser !== undefined) {
       throw new FixEmailAuthError('NOT_OWNED', `${what} needs WHM (root) access; this cPanel client acts as “${scopedUser}”`, {
@@ -148,17 +154,30 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
     return rootAccounts as WhmAccounts;
   };
 
-  const userZones = (user: string): ZoneStore => new UapiZoneStore(uapiFor(user));
+  // Our own writes forget the cached domain map: the next page reads the server as it is now.
+  const forgettingOnWrite = (store: ZoneStore): ZoneStore => ({
+    readZone: (zone) => store.readZone(zone),
+    massEdit: async (params) => {
+      try {
+        return await store.massEdit(params);
+      } finally {
+        rootAccounts?.invalidate();
+      }
+    },
+  });
+  const userZones = (user: string): ZoneStore => forgettingOnWrite(new UapiZoneStore(uapiFor(user)));
   const userAccounts = (user: string): Accounts => new UapiAccounts(uapiFor(user));
 
   return {
     whm,
-    zones: scopedUser !== undefined ? userZones(scopedUser) : new WhmZoneStore(whm as WhmApi),
+    zones: scopedUser !== undefined ? userZones(scopedUser) : forgettingOnWrite(new WhmZoneStore(whm as WhmApi)),
     accounts: scopedUser !== undefined ? userAccounts(scopedUser) : (rootAccounts as WhmAccounts),
     userZones,
     userAccounts,
     listAccounts: async (query) => rootOnly('listaccts').listAccounts(query),
     listZones: async () => rootOnly('listzones').listZones(),
+    userHasFeature: async (user, feature) => rootOnly('verify_user_has_feature').userHasFeature(user, feature),
+    invalidateDomainMap: () => rootAccounts?.invalidate(),
     mailboxesOf: (user) => listMailboxes(uapiFor(user)),
   };
 }

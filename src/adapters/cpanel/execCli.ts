@@ -2,6 +2,10 @@
  * Run `whmapi1` / `uapi` (docs/reference/cpanel-api.md §3) with execFile — never a shell, arguments as an array — and a
  * hard deadline, then parse the JSON it printed (`--output=json`). A non-zero exit with JSON on stdout is
  * still an API answer (the envelope says what failed); without JSON it is a TRANSPORT failure.
+ *
+ * The tool's stderr stays in the error's `upstream`, never in its message: messages reach cPanel users
+ * (pages, job results), and a tool's error output can name paths and internals of the server. The
+ * daemon logs `upstream`; the CLI shows it to root (cli/main.ts).
  */
 import { execFile } from 'child_process';
 import type { Step } from '../../errors';
@@ -69,7 +73,7 @@ export function runCliJson(call: CliCall): Promise<RawAnswer> {
           reject(
             cpanelError(
               'TRANSPORT',
-              `${call.what}: ${call.binary} ${how} without printing JSON${stderr.trim() ? `: ${excerpt(stderr.trim())}` : ''}`,
+              `${call.what}: ${call.binary} ${how} without printing JSON${stderr.trim() ? ' (its error output is in the log)' : ''}`,
               {
                 step: call.step,
                 cause: err ?? undefined,

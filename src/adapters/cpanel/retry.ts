@@ -24,6 +24,7 @@ export const READ_CALLS: ReadonlySet<string> = new Set([
   'get_domain_info',
   'listzones',
   'has_local_authority',
+  'verify_user_has_feature',
   'DNS::parse_zone',
   'DNS::has_local_authority',
   'DomainInfo::list_domains',

@@ -57,6 +57,12 @@ export const localAuthorityRowSchema = z.looseObject({
 export const whmLocalAuthorityDataSchema = z.object({ records: z.array(localAuthorityRowSchema).nullish() }).nullish();
 export const uapiLocalAuthorityDataSchema = z.array(localAuthorityRowSchema).nullish();
 
+/**
+ * WHM `verify_user_has_feature` → `{has_feature: 0|1, query_feature}` (cPanel 11.120
+ * `Whostmgr/API/1/Accounts.pm`).
+ */
+export const featureCheckDataSchema = z.looseObject({ has_feature: flag, query_feature: z.string().nullish() });
+
 /** UAPI `DomainInfo::list_domains` (§7.4). */
 export const listDomainsDataSchema = z.object({
   main_domain: z.string(),

@@ -4,10 +4,18 @@
  * zoneMap.ts), local authority from `has_local_authority`. Plus the typed `listAccounts` / `listZones`.
  */
 import type { Accounts, DomainInfo, DomainType, LocalAuthority } from '../../ports';
+import { currentCallScope, withCallScope } from './callScope';
 import { normalizeDomain } from '../../zone/model';
 import { assignZones, hiddenAddonSubdomains, type DomainRow } from './zoneMap';
 import { toLocalAuthority } from './localAuthority';
-import { getDomainInfoDataSchema, listacctsDataSchema, listzonesDataSchema, readPayload, whmLocalAuthorityDataSchema } from './schemas';
+import {
+  featureCheckDataSchema,
+  getDomainInfoDataSchema,
+  listacctsDataSchema,
+  listzonesDataSchema,
+  readPayload,
+  whmLocalAuthorityDataSchema,
+} from './schemas';
 import type { WhmApi } from './whmApi';
 
 export interface AccountQuery {
@@ -41,8 +49,45 @@ export interface ZoneListing {
 
 const DOMAIN_TYPES: ReadonlySet<string> = new Set<DomainType>(['main', 'addon', 'parked', 'sub']);
 
+export interface DomainMapOptions {
+  /**
+   * How long the server's domain map (get_domain_info + listaccts + listzones) is reused, ms; 0 = ask
+   * every time. Every page of every user needs it, and it costs three whole-server WHM calls.
+   */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+interface DomainMap {
+  all: DomainInfo[];
+  visible: DomainInfo[];
+}
+
 export class WhmAccounts implements Accounts {
-  constructor(private readonly whm: WhmApi) {}
+  /** The last map fetched in full, and when its fetch began. */
+  private settled: { at: number; map: DomainMap } | null = null;
+  /** A fetch for pages under way, shared by the pages that arrive meanwhile. */
+  private pending: Promise<DomainMap> | null = null;
+  /** Bumped by `invalidate`: a fetch that began before it does not become the cached map. */
+  private generation = 0;
+
+  constructor(
+    private readonly whm: WhmApi,
+    private readonly options: DomainMapOptions = {},
+  ) {}
+
+  /** Forget the domain map: after our own zone writes and when a hook says accounts changed. */
+  invalidate(): void {
+    this.settled = null;
+    this.pending = null;
+    this.generation++;
+  }
+
+  /** cPanel's own feature check for an account (`verify_user_has_feature`, `Cpanel/Features/Check.pm`). */
+  async userHasFeature(user: string, feature: string): Promise<boolean> {
+    const result = await this.whm.call('verify_user_has_feature', { user, feature }, { step: 'read' });
+    return readPayload(featureCheckDataSchema, result.data, 'verify_user_has_feature', 'read').has_feature === 1;
+  }
 
   async listAccounts(query: AccountQuery = {}): Promise<CpanelAccount[]> {
     const want = query.want ? [...new Set(['user', ...query.want])].join(',') : undefined;
@@ -97,8 +142,44 @@ export class WhmAccounts implements Accounts {
     return (data?.records ?? []).map(toLocalAuthority);
   }
 
+  /**
+   * The domain map. Callers whose call scope allows it (pages that only show: callScope.ts) take the
+   * last complete map while it is fresh, else share one fetch for pages. Everyone else (a change, an
+   * ownership check before one, a job, the CLI) fetches anew, which also refreshes the cached map.
+   * Pages never wait on such a fetch: it runs in its caller's share of WHM's budget, and a page must
+   * not queue behind another tenant's calls. A failed fetch is not kept.
+   */
+  private allDomains(): Promise<DomainMap> {
+    const now = (this.options.now ?? Date.now)();
+    const ttl = this.options.cacheMs ?? 0;
+    if (ttl <= 0) return this.fetchDomainMap();
+    const mayReuse = currentCallScope()?.cachedDomainMapOk === true;
+    if (!mayReuse) return this.fetchAndKeep(now);
+    if (this.settled && now - this.settled.at < ttl) return Promise.resolve(this.settled.map);
+    if (!this.pending) {
+      // Shared by every page that arrives meanwhile: its calls wait in a queue of their own (not the
+      // first asker's), and no asker's hang-up cancels it for the others.
+      const pending = withCallScope({ key: 'domain-map' }, () => this.fetchAndKeep(now));
+      this.pending = pending;
+      const clear = () => {
+        if (this.pending === pending) this.pending = null;
+      };
+      pending.then(clear, clear);
+    }
+    return this.pending;
+  }
+
+  private fetchAndKeep(startedAt: number): Promise<DomainMap> {
+    const generation = this.generation;
+    const map = this.fetchDomainMap();
+    return map.then((value) => {
+      if (generation === this.generation && (!this.settled || this.settled.at <= startedAt)) this.settled = { at: startedAt, map: value };
+      return value;
+    });
+  }
+
   /** Every domain with its zone (`all`), and the same without hidden addon sub-domains (`visible`). */
-  private async allDomains(): Promise<{ all: DomainInfo[]; visible: DomainInfo[] }> {
+  private async fetchDomainMap(): Promise<DomainMap> {
     const [domainResult, accounts, zones] = await Promise.all([
       this.whm.call('get_domain_info', {}, { step: 'read' }),
       this.listAccounts({ want: ['owner', 'suspended'] }),

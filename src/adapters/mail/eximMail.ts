@@ -22,7 +22,7 @@ export interface EximMail {
 export function createEximMail(options: EximMailOptions): EximMail {
   const submitter = createSendmailSubmitter({
     sendmail: options.sendmail,
-    identity: options.identity ?? 'setuid',
+    identity: options.identity ?? 'auto',
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
   });
   return {

@@ -15,14 +15,33 @@
  *   trusted caller that passes `-f` gets an empty `$authenticated_id` (Exim's exim.c sets it to the
  *   login name only for untrusted callers or when no `-f` is given), so the X-AuthUser header would
  *   be empty.
+ * - `auto`: `setuid`, unless this process runs with NoNewPrivileges — the shipped systemd unit sets
+ *   it. Then a sendmail started as the user cannot gain Exim's setuid root (the kernel ignores the
+ *   set-user-ID bit, https://docs.kernel.org/userspace-api/no_new_privs.html) and Exim, running as
+ *   the user, cannot write its spool ("Failed to create spool file … Permission denied"); root stays
+ *   root under NoNewPrivileges, so `trusted-caller` works, with the same `X-AuthUser`.
  *
  * Arguments never pass through a shell; the addresses were validated by the use case.
  */
 import { spawn } from 'child_process';
+import { readFileSync } from 'fs';
 import { FixEmailAuthError } from '../../errors';
 import { lookupUnixUser } from './passwd';
 
-export type SubmitIdentity = 'setuid' | 'trusted-caller';
+export type SubmitIdentity = 'auto' | 'setuid' | 'trusted-caller';
+
+/** This process runs with NoNewPrivileges (`NoNewPrivs: 1` in /proc/self/status, Linux ≥ 4.10). */
+export function hasNoNewPrivs(statusText?: string): boolean {
+  let text = statusText;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/self/status', 'utf8');
+    } catch {
+      return false;
+    }
+  }
+  return /^NoNewPrivs:\s*1\s*$/m.test(text);
+}
 
 export interface SendmailOptions {
   /** The MTA's sendmail program (config `paths.sendmail`). */
@@ -33,6 +52,8 @@ export interface SendmailOptions {
   passwdFile?: string;
   /** Give up on sendmail after this long (default 30 s). */
   timeoutMs?: number;
+  /** Whether this process runs with NoNewPrivileges (default: read /proc/self/status). */
+  noNewPrivs?: () => boolean;
 }
 
 export interface Submission {
@@ -61,9 +82,17 @@ interface SpawnPlan {
 async function planFor(options: SendmailOptions, submission: Submission): Promise<SpawnPlan> {
   const ours = ['-t', '-i', '-f', submission.envelopeFrom];
   const extra = [...(options.extraArgs ?? [])];
-  if (options.identity === 'trusted-caller') {
+  const noNewPrivs = (options.noNewPrivs ?? hasNoNewPrivs)();
+  const identity = options.identity === 'auto' ? (noNewPrivs ? 'trusted-caller' : 'setuid') : options.identity;
+  if (identity === 'trusted-caller') {
     return { args: [...extra, '-oMai', submission.user, '-oMt', submission.user, ...ours], env: { PATH: SAFE_PATH } };
   }
+  if (noNewPrivs)
+    throw new FixEmailAuthError(
+      'CONFIG_INVALID',
+      'mail.submitAs "setuid" cannot work in this process: it runs with NoNewPrivileges (the systemd unit sets it), so sendmail started as the user would not get Exim\'s setuid root and could not write its spool. Use mail.submitAs "auto" (the default) or "trusted-caller".',
+      { step: 'mail' },
+    );
   const account = await lookupUnixUser(submission.user, options.passwdFile);
   if (!account)
     throw new FixEmailAuthError('NOT_FOUND', `There is no Unix account "${submission.user}" on this server to send the test message as.`, {

@@ -4,7 +4,8 @@ import type { Change } from '../../adapters/store/changes';
 import type { StepEvent } from '../../usecases/repair/context';
 import type { RepairResult } from '../../usecases/repair/repair';
 import { absoluteName, type MassEditAdd } from '../../zone/model';
-import { quoteTxt } from './report';
+import { displayBytes, quoteTxt } from './report';
+import { escapeControls } from './terminal';
 
 export function renderStep(event: StepEvent): string {
   const mark = { start: '…', done: '✓', warn: '!', fail: '✗', skip: '-' }[event.state];
@@ -12,7 +13,7 @@ export function renderStep(event: StepEvent): string {
 }
 
 function recordLine(r: { name: string; ttl: number; type: string; data: readonly string[] }): string {
-  return `${r.name} ${r.ttl} IN ${r.type} ${r.type === 'TXT' ? quoteTxt(r.data) : r.data.join(' ')}`;
+  return `${displayBytes(r.name)} ${r.ttl} IN ${r.type} ${r.type === 'TXT' ? quoteTxt(r.data) : r.data.map(displayBytes).join(' ')}`;
 }
 
 function addedLine(a: MassEditAdd, zone: string): string {
@@ -36,12 +37,13 @@ export function renderBeforeAfter(result: RepairResult): string {
 }
 
 export function renderPropagation(report: PropagationReport): string {
-  const lines = [`${report.name} — ${report.state}: ${report.summary}`];
+  // Everything here comes from nameservers on the internet: each value is escaped for the terminal.
+  const lines = [`${escapeControls(report.name)} — ${report.state}: ${escapeControls(report.summary)}`];
   for (const s of report.servers) {
     const detail = s.error
-      ? ` (${s.error})`
-      : ` serial ${s.serial ?? '?'}, TXT ${s.txt.length ? s.txt.map((t) => `"${t}"`).join(', ') : '(none)'}`;
-    lines.push(`  ${s.state.padEnd(7)} ${s.nameserver}${s.address ? ` [${s.address}]` : ''}${detail}`);
+      ? ` (${escapeControls(s.error)})`
+      : ` serial ${s.serial ?? '?'}, TXT ${s.txt.length ? s.txt.map((t) => quoteTxt([t])).join(', ') : '(none)'}`;
+    lines.push(`  ${s.state.padEnd(7)} ${escapeControls(s.nameserver)}${s.address ? ` [${escapeControls(s.address)}]` : ''}${detail}`);
   }
   if (report.cachesExpireAt) lines.push(`  resolvers' caches hold the old answer until ${report.cachesExpireAt}`);
   return `${lines.join('\n')}\n`;

@@ -2,11 +2,17 @@
 import type { Finding, Severity } from '../../checks/findings';
 import type { DomainReport } from '../../usecases/report';
 import { absoluteName, bytesToDisplay, type MassEditParams } from '../../zone/model';
+import { escapeControls } from './terminal';
 
 const MARK: Record<Severity, string> = { ok: 'OK     ', info: 'INFO   ', warning: 'WARNING', error: 'ERROR  ' };
 
+/** A record's bytes as text for root's terminal: UTF-8 shown, other bytes and every control escaped. */
+export function displayBytes(binary: string): string {
+  return escapeControls(bytesToDisplay(binary));
+}
+
 export function quoteTxt(data: readonly string[]): string {
-  return data.map((s) => `"${bytesToDisplay(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(' ');
+  return data.map((s) => `"${displayBytes(s.replace(/\\/g, '\\\\').replace(/"/g, '\\"'))}"`).join(' ');
 }
 
 function findingLines(f: Finding): string[] {
@@ -14,7 +20,7 @@ function findingLines(f: Finding): string[] {
   for (const r of f.records) {
     const where = r.lineIndex !== undefined ? ` (line ${r.lineIndex})` : '';
     lines.push(
-      `      ${r.name} ${r.ttl} IN ${r.type} ${r.type === 'TXT' ? quoteTxt(r.data) : r.data.map(bytesToDisplay).join(' ')}${where}`,
+      `      ${displayBytes(r.name)} ${r.ttl} IN ${r.type} ${r.type === 'TXT' ? quoteTxt(r.data) : r.data.map(displayBytes).join(' ')}${where}`,
     );
   }
   return lines;

@@ -34,6 +34,8 @@ export function hookRoutes(ctx: AppContext): Router {
     const user = field(req.body, 'user');
     const event = field(req.body, 'event', 40) ?? 'unknown';
     const { services } = ctx;
+    // An account was created, restored or transferred: the cached domain map is out of date.
+    services.cpanel.invalidateDomainMap();
     const healing = ctx.selfHeal?.healing;
     const log = (err: unknown) => ctx.log({ level: 'error', msg: 'self-heal after hook', event, error: (err as Error).message });
 

@@ -25,6 +25,9 @@ export interface DomainFilter {
 
 export type DomainSort = 'status' | 'domain' | 'server' | 'scannedAt';
 
+/** The generated `status_rank` column of fleet_domains (migrations/001_fleet.sql). */
+export const STATUS_RANK: Record<DomainStatus, number> = { error: 4, unknown: 3, warning: 2, info: 1, ok: 0 };
+
 export interface DomainQuery extends DomainFilter {
   sort?: DomainSort;
   order?: 'asc' | 'desc';
@@ -63,7 +66,8 @@ export function domainWhere(filter: DomainFilter, first = 1, alias = 'd'): { sql
   if (filter.serverId !== undefined) parts.push(`${alias}.server_id = ${p(filter.serverId)}`);
   if (filter.owner !== undefined) parts.push(`${alias}.owner = ${p(filter.owner)}`);
   if (filter.user !== undefined) parts.push(`${alias}.cpanel_user = ${p(filter.user)}`);
-  if (filter.status?.length) parts.push(`${alias}.status = ANY(${p(filter.status)}::text[])`);
+  // By rank, not by name: the same rows, and the count can be answered from the rank index alone.
+  if (filter.status?.length) parts.push(`${alias}.status_rank = ANY(${p(filter.status.map((s) => STATUS_RANK[s]))}::smallint[])`);
   if (filter.codes?.length) parts.push(`${alias}.codes @> ${p(filter.codes)}::text[]`);
   if (filter.anyCode !== undefined) parts.push(`${alias}.codes && ${p(filter.anyCode)}::text[]`);
   if (filter.noCode?.length) parts.push(`NOT (${alias}.codes && ${p(filter.noCode)}::text[])`);
@@ -140,6 +144,14 @@ export async function* walkDomains(
     after = { serverId: tail.serverId, domain: tail.domain };
     if (rows.length < chunk) return;
   }
+}
+
+/** Id and name of every live server (the filter menu). */
+export async function serverChoices(db: Queryable): Promise<Array<{ id: number; name: string }>> {
+  const { rows } = await db.query<{ id: number; name: string }>(
+    'SELECT id, name FROM fleet_servers WHERE revoked_at IS NULL ORDER BY name, id',
+  );
+  return rows.map((r) => ({ id: num(r.id), name: String(r.name) }));
 }
 
 /** The servers having at least one matching domain, in id order. */

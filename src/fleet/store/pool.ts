@@ -14,6 +14,10 @@ export function createPool(connectionString: string, options: { max?: number; ap
     application_name: options.applicationName ?? 'fix-email-auth-fleet',
     // A statement that runs away (a bad plan at fleet scale) must not hold a page or a push forever.
     statement_timeout: 60_000,
+    // The controller's queries are a count and one page: parallel workers cost more to start than
+    // they save at fleet sizes (bench/fleet.js: an unfiltered count of 200 000 rows took 160–260 ms
+    // with 2 workers, 32–55 ms without), and many admins and servers at once would multiply them.
+    options: '-c max_parallel_workers_per_gather=0',
     idleTimeoutMillis: 30_000,
   });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.

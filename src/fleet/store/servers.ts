@@ -144,11 +144,12 @@ export async function listServers(db: Queryable, staleAfterSeconds: number): Pro
             coalesce(c.warning, 0) AS warning, coalesce(c.error, 0) AS error, coalesce(c.unknown, 0) AS unknown,
             (SELECT count(*) FROM fleet_request_items i WHERE i.server_id = s.id AND i.state IN ('pending', 'delivered', 'accepted')) AS open
        FROM fleet_servers s
+       -- status_rank (not status): counted from the index on (server_id, status_rank, domain) alone.
        LEFT JOIN LATERAL (
          SELECT count(*) AS total,
-                count(*) FILTER (WHERE status = 'ok') AS ok, count(*) FILTER (WHERE status = 'info') AS info,
-                count(*) FILTER (WHERE status = 'warning') AS warning, count(*) FILTER (WHERE status = 'error') AS error,
-                count(*) FILTER (WHERE status = 'unknown') AS unknown
+                count(*) FILTER (WHERE status_rank = 0) AS ok, count(*) FILTER (WHERE status_rank = 1) AS info,
+                count(*) FILTER (WHERE status_rank = 2) AS warning, count(*) FILTER (WHERE status_rank = 4) AS error,
+                count(*) FILTER (WHERE status_rank = 3) AS unknown
            FROM fleet_domains d WHERE d.server_id = s.id) c ON true
       ORDER BY s.revoked_at IS NOT NULL, s.name, s.id`,
   );

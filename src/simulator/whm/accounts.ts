@@ -4,7 +4,7 @@
  * token whose ACL list lacks `all` (directory.ts `whmCaller`), with one exception cPanel 11.120 makes
  * in `Whostmgr/Accounts/List.pm`: root holding `list-accts` still lists every account.
  */
-import type { WhmCall } from '../context';
+import { requireArg, type WhmCall } from '../context';
 import { hasAcl } from '../directory';
 import { SimApiError } from '../envelopes';
 import { messages } from '../messages';
@@ -177,4 +177,16 @@ export function isZoneVisible(call: WhmCall, zone: string): boolean {
   const owner = call.ctx.directory.ownerOfZone(zone);
   if (owner === undefined) return call.caller.user === 'root';
   return call.ctx.directory.canSee(call.caller, owner.user);
+}
+
+/**
+ * `verify_user_has_feature` [user, feature] → `{has_feature, query_feature}` (cPanel 11.120
+ * `Whostmgr/API/1/Accounts.pm`): the caller must reach the account (`verify_account_access`).
+ */
+export async function verifyUserHasFeature(call: WhmCall): Promise<WhmReply> {
+  const user = requireArg(call.params, 'user');
+  const feature = requireArg(call.params, 'feature');
+  if (!call.ctx.directory.account(user)) throw new SimApiError(messages.noSuchUser(user));
+  if (!call.ctx.directory.canSee(call.caller, user)) throw new SimApiError(messages.notYourAccount(user));
+  return { data: { has_feature: call.ctx.directory.featureEnabled(user, feature) ? 1 : 0, query_feature: feature } };
 }

@@ -6,7 +6,7 @@ import type { SimContext, WhmCall } from '../context';
 import { SimApiError, whmFailure, whmOk, type WhmResult } from '../envelopes';
 import { messages } from '../messages';
 import type { RequestParams } from '../params';
-import { getDomainInfo, listaccts, listzones } from './accounts';
+import { getDomainInfo, listaccts, listzones, verifyUserHasFeature } from './accounts';
 import type { WhmReply } from './reply';
 import { uapiCpanel } from './uapiCpanel';
 import { exportZoneFiles, hasLocalAuthority, massEditDnsZone, parseDnsZone } from './zones';
@@ -22,6 +22,7 @@ const FUNCTIONS: Record<string, WhmFunction> = {
   get_domain_info: getDomainInfo,
   listzones,
   uapi_cpanel: uapiCpanel,
+  verify_user_has_feature: verifyUserHasFeature,
 };
 
 export function isWhmFunction(name: string): boolean {

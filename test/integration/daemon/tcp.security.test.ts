@@ -83,6 +83,8 @@ describe('daemon on loopback TCP (demo mode)', () => {
     const ok = await b.go('/domains/migrated.example/fix', { method: 'POST', form: { _csrf: b.csrf } });
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toMatch(/^\/jobs\/\d+$/);
+    // One running change per account (src/daemon/fairShare.ts): the next starts when this one is over.
+    await h.daemon.runner.settled(Number(/\d+$/.exec(String(ok.headers.location))?.[0]));
     const byHeader = await b.go('/api/domains/migrated.example/fix', { method: 'POST', headers: { 'X-CSRF-Token': b.csrf } });
     expect(byHeader.status).toBe(202);
   });

@@ -6,7 +6,8 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { createSendmailSubmitter } from '../../../src/adapters/mail/sendmail';
+import { execFileSync } from 'child_process';
+import { createSendmailSubmitter, hasNoNewPrivs } from '../../../src/adapters/mail/sendmail';
 import { findPasswdEntry } from '../../../src/adapters/mail/passwd';
 import { itIf } from '../../support/requires';
 
@@ -35,7 +36,7 @@ describe('sendmail submitter', () => {
   itIf(isRoot && nobody !== undefined && nobody !== null, 'root and a `nobody` user (the tests run as root in CI)')(
     'when the identity is setuid, then sendmail runs as the user (uid, gid, no supplementary groups of root) with -t -i -f and the message on stdin',
     async () => {
-      const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid' });
+      const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid', noNewPrivs: () => false });
       await submitter.submit({ user: 'nobody', envelopeFrom: 'a@example.com', message });
       const [uid, gid, groups, ...rest] = readFileSync(out, 'utf8').split('\n');
       expect(Number(uid)).toBe(nobody?.uid);
@@ -52,8 +53,44 @@ describe('sendmail submitter', () => {
     expect(lines.slice(3, 13)).toEqual(['-C', '/tmp/x.conf', '-oMai', 'alice', '-oMt', 'alice', '-t', '-i', '-f', 'a@example.com']);
   });
 
+  (isRoot && nobody ? test : test.skip)(
+    'when the identity is auto, then sendmail runs as the user, or — under NoNewPrivileges — stays root with -oMai/-oMt',
+    async () => {
+      await createSendmailSubmitter({ sendmail: fake, identity: 'auto', noNewPrivs: () => false }).submit({
+        user: 'nobody',
+        envelopeFrom: 'a@example.com',
+        message,
+      });
+      expect(Number(readFileSync(out, 'utf8').split('\n')[0])).toBe(nobody?.uid);
+      await createSendmailSubmitter({ sendmail: fake, identity: 'auto', noNewPrivs: () => true }).submit({
+        user: 'nobody',
+        envelopeFrom: 'a@example.com',
+        message,
+      });
+      const lines = readFileSync(out, 'utf8').split('\n');
+      expect(Number(lines[0])).toBe(0);
+      expect(lines.slice(3, 11)).toEqual(['-oMai', 'nobody', '-oMt', 'nobody', '-t', '-i', '-f', 'a@example.com']);
+    },
+  );
+
+  test('when the identity is setuid under NoNewPrivileges, then nothing runs and the error says why and what to set', async () => {
+    const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid', noNewPrivs: () => true });
+    await expect(submitter.submit({ user: 'nobody', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('NoNewPrivileges'),
+    });
+    expect(() => readFileSync(out)).toThrow();
+  });
+
+  test('when a process runs under setpriv --no-new-privs, then NoNewPrivileges is read from its status; without, it is not', () => {
+    expect(hasNoNewPrivs('Name:\tnode\nNoNewPrivs:\t1\nSeccomp:\t0\n')).toBe(true);
+    expect(hasNoNewPrivs('Name:\tnode\nNoNewPrivs:\t0\n')).toBe(false);
+    expect(hasNoNewPrivs(execFileSync('setpriv', ['--no-new-privs', 'cat', '/proc/self/status'], { encoding: 'utf8' }))).toBe(true);
+    expect(hasNoNewPrivs()).toBe(/^NoNewPrivs:\s*1$/m.test(readFileSync('/proc/self/status', 'utf8')));
+  });
+
   test('when the user has no Unix account, then nothing runs and the error says so', async () => {
-    const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid' });
+    const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid', noNewPrivs: () => false });
     await expect(submitter.submit({ user: 'no-such-user-fea', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       step: 'mail',
@@ -62,7 +99,7 @@ describe('sendmail submitter', () => {
   });
 
   test('when the user is root, then the submitter refuses (a test message is sent as a cPanel user)', async () => {
-    const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid' });
+    const submitter = createSendmailSubmitter({ sendmail: fake, identity: 'setuid', noNewPrivs: () => false });
     await expect(submitter.submit({ user: 'root', envelopeFrom: 'a@example.com', message })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 

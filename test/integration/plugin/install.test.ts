@@ -8,11 +8,14 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { mutating, readCalls, readManifest, snapshot, stageServer, stageSource, type Call, type Entry } from './support/stagedServer';
-import { REPO, run } from './support/run';
+import { ADMINBIN, parseAdminbinAnswer, protocolInput, REPO, run, UIDS } from './support/run';
 
 const INSTALL = join(REPO, 'scripts/install.sh');
 const UNINSTALL = join(REPO, 'scripts/uninstall.sh');
 const HOOK = '/opt/fix-email-auth/plugin/hooks/fix-email-auth-hook';
+
+// Each test runs the real installer (and some the uninstaller too): seconds each, far more on a loaded machine.
+jest.setTimeout(120_000);
 
 interface Staged {
   dir: string;
@@ -106,7 +109,7 @@ describe('a first install, a re-run and an uninstall', () => {
     }
   });
 
-  test('when installed, then the Node scripts start with the Node found and are otherwise the repository files', () => {
+  test('when installed, then the Node scripts start the Node found with an empty environment and are otherwise the repository files', () => {
     const node = readFileSync(join(s.root, 'opt/fix-email-auth/install-manifest.txt'), 'utf8').match(/^# node (.+)$/m)?.[1];
     expect(node).toMatch(/\/node$/);
     for (const [installed, original] of [
@@ -114,11 +117,35 @@ describe('a first install, a re-run and an uninstall', () => {
       [HOOK.slice(1), 'plugin/hooks/fix-email-auth-hook'],
     ] as const) {
       const [first, ...rest] = readFileSync(join(s.root, installed), 'utf8').split('\n');
-      expect(first).toBe(`#!${node}`);
+      expect(first).toBe(`#!/usr/bin/env -S -i PATH=/usr/bin:/bin ${node}`);
       expect(rest.join('\n')).toBe(readFileSync(join(REPO, original), 'utf8').split('\n').slice(1).join('\n'));
     }
     expect(readFileSync(join(s.root, 'etc/systemd/system/fix-email-auth.service'), 'utf8')).toContain(
       `ExecStart=${node} /opt/fix-email-auth/bin/fix-email-auth serve\n`,
+    );
+  });
+
+  test('when a cPanel user hands the adminbin a hostile NODE_OPTIONS, then the installed one ignores it (the bare script would run the code)', async () => {
+    const evil = join(s.dir, 'evil.js');
+    const marker = join(s.dir, 'ran-as-root');
+    writeFileSync(evil, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'owned');\n`);
+    const input = protocolInput(UIDS.root, 'RELAY', { method: 'GET', route: '/' });
+    const hostile = { PATH: process.env.PATH, NODE_OPTIONS: `--require ${evil}` };
+    // The file as cPanel runs it: its #! line, with the environment cpwrapd was handed.
+    const installed = await run(join(s.root, 'usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth'), [], { input, env: hostile });
+    expect(existsSync(marker)).toBe(false);
+    expect(parseAdminbinAnswer(installed.stdout)).toMatchObject({ status: 403, error: { code: 'ROOT_REFUSED' } });
+    const hook = await run(join(s.root, HOOK.slice(1)), [], { input: '{}', env: hostile });
+    expect(existsSync(marker)).toBe(false);
+    expect(hook.stdout).toMatch(/^1 fix-email-auth: /);
+    // Started by a plain `node` (the old #! line), the same variable runs the file as root.
+    await run(process.execPath, [ADMINBIN], { input, env: hostile });
+    expect(readFileSync(marker, 'utf8')).toBe('owned');
+  });
+
+  test('when installed, then the adminbin may be started only from cPanel and uapi (allowed_parents)', () => {
+    expect(readFileSync(join(s.root, 'usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth.conf'), 'utf8')).toBe(
+      'mode=full\nallowed_parents=/usr/local/cpanel/cpanel,/usr/local/cpanel/uapi\n',
     );
   });
 
@@ -418,7 +445,7 @@ describe('refusals', () => {
     const result = await script(s, INSTALL, ['--auth-id', 'webhostingm'], { PATH: `${bin}:${process.env.PATH}` });
     expect(result.code).toBe(0);
     expect(readFileSync(join(s.root, 'usr/local/cpanel/bin/admin/FixEmailAuth/FixEmailAuth'), 'utf8').split('\n')[0]).toBe(
-      '#!/opt/cpanel/ea-nodejs22/bin/node',
+      '#!/usr/bin/env -S -i PATH=/usr/bin:/bin /opt/cpanel/ea-nodejs22/bin/node',
     );
   });
 });

@@ -151,6 +151,71 @@ describe('adminbin → real daemon', () => {
     expect(job).toBeDefined();
     expect((await adminbin(UIDS.alice, 'API', { method: 'GET', route: `/api/jobs/${job}` })).status).toBe(200);
     expect((await adminbin(UIDS.bob, 'API', { method: 'GET', route: `/api/jobs/${job}` })).status).toBe(403);
+    // One running change per account (src/daemon/fairShare.ts): the next tests start their own.
+    for (let i = 0; i < 100 && !(await adminbin(UIDS.alice, 'API', { method: 'GET', route: `/api/jobs/${job}` })).body.final; i++)
+      await new Promise((r) => setTimeout(r, 100));
+  }, 30000);
+
+  test('when alice cancels her job through the relay, then the daemon takes it; bob may not', async () => {
+    const started = await adminbin(UIDS.alice, 'RELAY', {
+      method: 'POST',
+      route: '/domains/addon.tld/fix',
+      form: {},
+      mount: 'index.live.pl?route={route}',
+    });
+    const job = /route=%2Fjobs%2F(\d+)$/.exec(started.location ?? '')?.[1];
+    expect(job).toBeDefined();
+    const bobs = await adminbin(UIDS.bob, 'RELAY', { method: 'POST', route: `/jobs/${job}/cancel`, form: {} });
+    expect(bobs.status).toBe(403);
+    const answer = await adminbin(UIDS.alice, 'RELAY', {
+      method: 'POST',
+      route: `/jobs/${job}/cancel`,
+      form: {},
+      mount: 'index.live.pl?route={route}',
+    });
+    expect(answer.error).toBeUndefined();
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe(`index.live.pl?route=%2Fjobs%2F${job}`);
+  }, 20000);
+
+  test('when a user whose fix_email_auth feature is off calls the adminbin directly (not through the UAPI module), then the daemon refuses', async () => {
+    sim.setFeatureEnabled('carol', 'fix_email_auth', false);
+    const answer = await adminbin(UIDS.carol, 'RELAY', { method: 'GET', route: '/' });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toContain('not enabled for your account');
+    expect((await adminbin(UIDS.carol, 'API', { method: 'GET', route: '/api/domains' })).body.error.code).toBe('FEATURE_DISABLED');
+    expect(sim.log.find('verify_user_has_feature').some((e) => e.params.user === 'carol' && e.params.feature === 'fix_email_auth')).toBe(
+      true,
+    );
+  }, 20000);
+
+  test("when cPanel fails on the server's side, then alice gets a plain message and a reference, and the log has the details under it", async () => {
+    sim.injectFault({
+      kind: 'status',
+      status: 500,
+      match: 'listaccts',
+      times: 3,
+      body: '<h1>cpsrvd: /usr/local/cpanel/internal failure</h1>',
+    });
+    const answer = await adminbin(UIDS.alice, 'API', { method: 'GET', route: '/api/domains/example.com' });
+    expect(answer.status).toBe(502);
+    const { message, reference } = answer.body.error;
+    expect(message).toMatch(
+      /^Something went wrong on the server\. Your hosting provider can look it up with the reference E-[0-9a-f]{8}\.$/,
+    );
+    expect(message).not.toMatch(/127\.0\.0\.1|json-api|listaccts|HTTP 500/);
+    for (let i = 0; i < 50 && !daemonErr.includes(reference); i++) await new Promise((r) => setTimeout(r, 100));
+    const line = daemonErr.split('\n').find((l) => l.includes(reference));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      level: 'error',
+      reference,
+      user: 'alice',
+      error: {
+        code: 'TRANSPORT',
+        message: expect.stringContaining('HTTP 500'),
+        upstream: { httpStatus: 500, body: expect.stringContaining('internal failure') },
+      },
+    });
   }, 20000);
 
   test('when alice asks for the admin overview, then the bridge refuses before the daemon', async () => {
@@ -197,6 +262,47 @@ describe('Perl bridges → real daemon', () => {
     expect(result.stdout).toMatch(/^Content-type: text\/html/);
     expect(result.stdout).not.toMatch(/^Status: /);
     expect(result.stdout).toContain('index.cgi?route=');
+  }, 20000);
+
+  test("when root opens the WHM plugin and downloads a CSV, then the daemon's protective headers reach the browser", async () => {
+    const page = await perl('plugin/whm/cgi/fix_email_auth/index.cgi', {
+      STUB_WHM_ACLS: 'all',
+      REMOTE_USER: 'root',
+      QUERY_STRING: 'route=%2Fadmin',
+    });
+    const head = page.stdout.slice(0, page.stdout.indexOf('\r\n\r\n'));
+    expect(head).toContain("Content-Security-Policy: default-src 'none'; script-src 'self'");
+    expect(head).toContain('X-Content-Type-Options: nosniff');
+    expect(head).toContain('X-Frame-Options: SAMEORIGIN');
+    expect(head).toContain('Cache-Control: no-store');
+    const csv = await perl('plugin/whm/cgi/fix_email_auth/index.cgi', {
+      STUB_WHM_ACLS: 'all',
+      REMOTE_USER: 'root',
+      QUERY_STRING: 'route=%2Fadmin%2Fdomains%3Fformat%3Dcsv',
+    });
+    expect(csv.stdout).toMatch(/^Content-type: text\/csv/);
+    expect(csv.stdout).toMatch(/\r\nContent-Disposition: attachment; filename="?[\w.-]+\.csv"?\r\n/);
+  }, 20000);
+
+  test("when alice opens the Jupiter page or downloads her history, then the protective headers come along (in Jupiter's chrome only the framing rule of the policy)", async () => {
+    const env = {
+      ...bridgeEnv(identity, socket),
+      STUB_FEATURES: 'fix_email_auth',
+      STUB_CPWRAPD_ADMINBIN: ADMINBIN,
+      STUB_CPWRAPD_UID: String(UIDS.alice),
+    };
+    const page = await perl('plugin/cpanel/index.live.pl', { ...env, QUERY_STRING: 'route=%2F' });
+    const head = page.stdout.slice(0, page.stdout.indexOf('\r\n\r\n'));
+    expect(head).toContain("Content-Security-Policy: frame-ancestors 'self'");
+    expect(head).toContain('X-Content-Type-Options: nosniff');
+    expect(head).toContain('X-Frame-Options: SAMEORIGIN');
+    expect(head).toContain('Cache-Control: no-store');
+    const csv = await perl('plugin/cpanel/index.live.pl', { ...env, QUERY_STRING: 'route=%2Fhistory%3Fformat%3Dcsv' });
+    const csvHead = csv.stdout.slice(0, csv.stdout.indexOf('\r\n\r\n'));
+    expect(csvHead).toMatch(/^Content-type: text\/csv/);
+    expect(csvHead).toMatch(/Content-Disposition: attachment; filename="?[\w.-]+\.csv"?/);
+    expect(csvHead).toContain("Content-Security-Policy: default-src 'none'");
+    expect(csvHead).toContain('X-Content-Type-Options: nosniff');
   }, 20000);
 
   test('when alice opens the Jupiter page, then her domains appear inside the chrome', async () => {

@@ -90,11 +90,12 @@ describe('whmapi1 (docs/reference/cpanel-api.md §3)', () => {
     expect(err.message).toContain('cpanel.whmapi1');
   });
 
-  it('when the output is not JSON, then TRANSPORT with exit code and stderr', async () => {
+  it('when the output is not JSON, then TRANSPORT with the exit code, and the stderr kept for the log but out of the message', async () => {
     const err = await failure(new WhmCliTransport(settings('garbage')).callWhm('listzones', {}, { step: 'read' }));
     expect(err.code).toBe('TRANSPORT');
     expect(err.message).toContain('exited with 2');
-    expect(err.message).toContain('boom');
+    expect(err.message).not.toContain('boom');
+    expect(err.upstream).toMatchObject({ exitCode: 2, stderr: 'boom\n' });
   });
 
   it('when the command exits non-zero but printed JSON, then the JSON is the answer', async () => {

@@ -78,7 +78,9 @@ sub run {
         $why =~ s/\s+\z//;
         return reply( 503, 'text/html; charset=utf-8', page( 'The fix-email-auth service is not available', "<p>The daemon did not answer: " . escape_html($why) . '.</p><p>Check it with <code>systemctl status fix-email-auth</code>.</p>' ) );
     }
-    my %out = ( 'Content-Disposition' => $answer->{headers}{'content-disposition'} );
+    # The daemon's protective headers go on to the browser with its page: its Content-Security-Policy,
+    # nosniff, framing, no-store, and the Content-Disposition of CSV/JSON downloads.
+    my %out = map { ( $_ => $answer->{headers}{ lc $_ } ) } ( 'Content-Security-Policy', 'X-Content-Type-Options', 'X-Frame-Options', 'Cache-Control', 'Referrer-Policy', 'Content-Disposition' );
     if ( $answer->{status} >= 300 && $answer->{status} < 400 && defined $answer->{headers}{location} ) {
         $out{Location} = mounted_location( $answer->{headers}{location} );
     }

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { staleFilter } from '../../app/stale';
-import { listServers, queryDomains, walkDomains, type FleetDomain } from '../../store';
+import { queryDomains, serverChoices, walkDomains, type FleetDomain } from '../../store';
 import { wantsJson, type FleetContext } from '../context';
 import { exportFormat, streamExport } from '../exports';
 import { FINDING_CODES, filterOnly, filterQuery, parseFilter, SORTS, STATUSES } from '../filters';
@@ -37,12 +37,16 @@ export function domainRoutes(ctx: FleetContext): Router {
         DOMAIN_COLUMNS,
         walkDomains(ctx.pool, filterOnly(filter), ctx.config.staleAfterSeconds),
       );
-    const [page, servers, stale] = await Promise.all([
-      queryDomains(ctx.pool, { ...filter, limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE }, ctx.config.staleAfterSeconds),
-      listServers(ctx.pool, ctx.config.staleAfterSeconds),
+    const page = await queryDomains(
+      ctx.pool,
+      { ...filter, limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE },
+      ctx.config.staleAfterSeconds,
+    );
+    if (wantsJson(req)) return res.json({ total: page.total, page: filter.page, pageSize: PAGE_SIZE, domains: page.rows });
+    const [servers, stale] = await Promise.all([
+      serverChoices(ctx.pool),
       queryDomains(ctx.pool, { ...filterOnly(filter), ...staleFilter(), limit: 1 }, ctx.config.staleAfterSeconds),
     ]);
-    if (wantsJson(req)) return res.json({ total: page.total, page: filter.page, pageSize: PAGE_SIZE, domains: page.rows });
     res.render('fleet/domains', {
       title: 'Domains across servers',
       filter,
@@ -51,7 +55,7 @@ export function domainRoutes(ctx: FleetContext): Router {
       total: page.total,
       pages: Math.max(1, Math.ceil(page.total / PAGE_SIZE)),
       staleCount: stale.total,
-      servers: servers.filter((s) => !s.revokedAt),
+      servers,
       statuses: STATUSES,
       codes: FINDING_CODES,
       sorts: SORTS,

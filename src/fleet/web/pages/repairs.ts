@@ -15,13 +15,26 @@ import {
   repairItems,
   type ItemState,
   type RepairSelection,
+  type RequestItem,
 } from '../../store';
 import { field, fields, idOf, locals, wantsJson, type FleetContext } from '../context';
+import { exportFormat, once, streamExport } from '../exports';
 import { describeFilter, filterOnly, parseFilter } from '../filters';
 
 /** Most domains one repair may list by hand (a filter has no limit). */
 const MAX_SELECTED = 10_000;
 const DOMAIN = /^[a-z0-9._-]{1,253}$/;
+
+/** A repair's answers as CSV: what each server did with each domain (`?format=json` has the repair too). */
+const ITEM_COLUMNS = [
+  { header: 'server', value: (i: RequestItem) => i.server },
+  { header: 'domain', value: (i: RequestItem) => i.domain },
+  { header: 'state', value: (i: RequestItem) => i.state },
+  { header: 'reason', value: (i: RequestItem) => i.reason ?? '' },
+  { header: 'message', value: (i: RequestItem) => i.message ?? '' },
+  { header: 'change_id', value: (i: RequestItem) => i.changeId ?? '' },
+  { header: 'updated_at', value: (i: RequestItem) => i.updatedAt },
+];
 
 function selectedDomains(body: unknown): Array<{ serverId: number; domain: string }> {
   const out = new Map<string, { serverId: number; domain: string }>();
@@ -71,6 +84,7 @@ export function repairRoutes(ctx: FleetContext): Router {
     const stateText = field(req.query, 'state');
     const state = ITEM_STATES.includes(stateText as ItemState) ? (stateText as ItemState) : undefined;
     const items = await repairItems(ctx.pool, found.repair.id, { ...(serverId ? { serverId } : {}), ...(state ? { state } : {}) });
+    if (exportFormat(req) === 'csv') return streamExport(res, 'csv', `fleet-repair-${found.repair.id}`, ITEM_COLUMNS, once(items));
     if (wantsJson(req)) return res.json({ ...found, items });
     const open = ['queued', 'expanding', 'open'].includes(found.repair.status);
     res.render('fleet/repair', {

@@ -62,7 +62,7 @@ export function parseAdminbinAnswer(stdout: string): any {
 }
 
 /** The cPanel accounts of the tests, as /etc/passwd and /var/cpanel/users would show them. */
-export const UIDS = { root: 0, alice: 1001, bob: 1002, ghost: 1003 } as const;
+export const UIDS = { root: 0, alice: 1001, bob: 1002, ghost: 1003, carol: 1004 } as const;
 
 export function writeIdentityFiles(dir: string): { passwd: string; usersDir: string } {
   const passwd = join(dir, 'passwd');
@@ -75,12 +75,14 @@ export function writeIdentityFiles(dir: string): { passwd: string; usersDir: str
       'bob:x:1002:1002::/home/bob:/bin/bash',
       // A system user that is not a cPanel account (no /var/cpanel/users file).
       'ghost:x:1003:1003::/home/ghost:/sbin/nologin',
+      'carol:x:1004:1004::/home/carol:/bin/bash',
       '',
     ].join('\n'),
   );
   mkdirSync(usersDir, { recursive: true });
   writeFileSync(join(usersDir, 'alice'), 'DNS=example.com\n');
   writeFileSync(join(usersDir, 'bob'), 'DNS=bob.example\n');
+  writeFileSync(join(usersDir, 'carol'), 'DNS=carol.example\n');
   return { passwd, usersDir };
 }
 
