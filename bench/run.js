@@ -3,7 +3,7 @@
  * `npm run bench` (builds first): every benchmark of issue 7, each in child processes of its own, each
  * with its baseline measured in the same run, then one table of results and targets.
  *
- *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare,fleet,follow]
+ *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare,fleet,user-page,follow]
  *
  * --quick shrinks every size (a smoke run, not a measurement). See RESULTS.md for a run on record.
  */
@@ -267,6 +267,29 @@ function follow() {
   );
 }
 
+function userPage() {
+  const r = child('user-page.js', [50, quick ? 5 : 20]);
+  results['user-page'] = r;
+  row(
+    "user's list page",
+    `${r.domains} domains, GET / over the socket, simulator behind (median of ${r.rounds})`,
+    `${fmt(r.pageMs)} ms (p95 ${fmt(r.pageP95Ms)})`,
+    `${fmt(r.callsMs)} ms (the cPanel calls alone)`,
+    `${fmt(r.pageMs / r.callsMs, 2)}×`,
+    '< 200 ms',
+    r.pageMs < 200,
+  );
+  row(
+    "user's list page",
+    "the daemon's CPU per page",
+    `${fmt(r.pageCpuMs)} ms`,
+    `${fmt(r.diagnosisMs)} ms (diagnosis, wall)`,
+    '',
+    '',
+    undefined,
+  );
+}
+
 function fleet() {
   const servers = quick ? 10 : 100;
   const perServer = quick ? 500 : 2000;
@@ -328,7 +351,7 @@ function fairshare() {
 function main() {
   const info = machine();
   log(`machine: ${JSON.stringify(info)}`);
-  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare, fleet, follow };
+  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare, fleet, 'user-page': userPage, follow };
   for (const [name, fn] of Object.entries(steps)) {
     if (!want(name)) continue;
     try {

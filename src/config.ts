@@ -133,6 +133,10 @@ export const configSchema = z
         eximMainlog: z.string().default('/var/log/exim_mainlog'),
         dkimPublicKeys: z.string().default('/var/cpanel/domain_keys/public'),
         sendmail: z.string().default('/usr/sbin/sendmail'),
+        /** cPanel's zone templates, from which every new zone is made (`simple`, `standard`, `standardvirtualftp`). */
+        zoneTemplates: z.string().default('/var/cpanel/zonetemplates'),
+        /** Where a template's previous file is kept before a repair replaces it. */
+        templateBackups: z.string().default('/var/lib/fix-email-auth/zonetemplates'),
       })
       .strict()
       .prefault({}),
@@ -215,6 +219,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
   if (env.FIX_EMAIL_AUTH_JOURNAL) set('paths', 'journal', env.FIX_EMAIL_AUTH_JOURNAL);
   if (env.FIX_EMAIL_AUTH_SOCKET) set('paths', 'socket', env.FIX_EMAIL_AUTH_SOCKET);
   if (env.FIX_EMAIL_AUTH_EXIM_LOG) set('paths', 'eximMainlog', env.FIX_EMAIL_AUTH_EXIM_LOG);
+  if (env.FIX_EMAIL_AUTH_ZONE_TEMPLATES) set('paths', 'zoneTemplates', env.FIX_EMAIL_AUTH_ZONE_TEMPLATES);
   if (env.FIX_EMAIL_AUTH_AUTH_ID) set('provider', 'authId', env.FIX_EMAIL_AUTH_AUTH_ID);
   if (env.FIX_EMAIL_AUTH_BACKUP) set('backup', 'policy', env.FIX_EMAIL_AUTH_BACKUP);
   if (env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY) set('mail', 'submitAs', env.FIX_EMAIL_AUTH_SENDMAIL_IDENTITY);

@@ -10,6 +10,8 @@ import { join } from 'path';
 import { createCpanelClient, type CpanelClient, type CpanelClientOptions } from './adapters/cpanel';
 import { checkPropagation, createAddressLookup, createResolver, type ClosableResolver } from './adapters/dns';
 import { createWorkerPool, fileScanSource, filesReadable } from './adapters/fastpath';
+import { zoneTemplateFiles } from './adapters/zonetemplates';
+import type { TemplateContext } from './usecases/templates';
 import { createJetBackupBackup, withBackupPolicy, type JetBackupDeps } from './adapters/jetbackup';
 import { createEximMail, type EximMail } from './adapters/mail';
 import type { WhmObserver } from './adapters/cpanel/observed';
@@ -63,6 +65,8 @@ export interface Services {
   scanSource(options?: { viaApi?: boolean }): Promise<ScanSource>;
   /** Source, diagnoser (worker threads when built and useful) and store for `scanServer`. */
   scanContext(options?: { viaApi?: boolean }): Promise<ScanContext>;
+  /** cPanel's zone templates (`paths.zoneTemplates`): check, repair, undo (usecases/templates). */
+  templateContext(): TemplateContext;
   /** What the `scan` and `bulk-fix` job handlers need (usecases/bulk `registerServerJobs`). */
   serverJobDeps(): ServerJobDeps;
   close(): void;
@@ -200,6 +204,12 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
         ...(config.lockdown.mode === 'tenant' ? { mailboxesOf: (user: string) => cpanel.mailboxesOf(user) } : {}),
       };
     },
+    templateContext: () => ({
+      templates: zoneTemplateFiles({ dir: config.paths.zoneTemplates, backupDir: config.paths.templateBackups, now: () => clock.now() }),
+      journal: store,
+      authId: config.provider.authId,
+      ttl: config.dns.ttl,
+    }),
     serverJobDeps: () => ({
       bulk: { context: repairContext, accounts: cpanel.accounts, queue: store, journal: store, scans: store },
       scan: { context: (o) => services.scanContext(o) },

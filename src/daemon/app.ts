@@ -13,6 +13,7 @@ import { demoRoutes } from './routes/demo';
 import { hookRoutes } from './routes/hooks';
 import { jobRoutes } from './routes/jobs';
 import { selfHealLocals, selfHealRoutes } from './routes/selfHeal';
+import { templateRoutes } from './routes/templates';
 import { testEmailRoutes } from './routes/testEmail';
 import { userRoutes } from './routes/user';
 import { viewHelpers } from './viewHelpers';
@@ -71,6 +72,7 @@ export function buildApp(ctx: AppContext): Express {
   app.use(jobRoutes(ctx));
   app.use(selfHealRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(templateRoutes(ctx));
   app.use(hookRoutes(ctx));
   app.use(notFound);
   app.use(errorHandler(ctx));

@@ -76,4 +76,26 @@ export interface Backup {
   restoreDns(ref: BackupRef): Promise<void>;
 }
 
+/** One of cPanel's zone templates (`/var/cpanel/zonetemplates/<name>`). */
+export interface ZoneTemplateFile {
+  /** File name: `standard`, `simple`, `standardvirtualftp`, or `<reseller|root>_<type>`. */
+  name: string;
+  /** `simple`, `standard` or `standardvirtualftp`. */
+  type: string;
+  /** `root`, a reseller or a user for `<owner>_<type>` files; null for the server-wide file. */
+  owner: string | null;
+  path: string;
+}
+
+/** cPanel's zone templates: read them, and replace one atomically when it still holds what was read. */
+export interface ZoneTemplates {
+  list(): Promise<ZoneTemplateFile[]>;
+  read(name: string): Promise<string>;
+  /**
+   * Write `next` in place of `expected`; throws CONFLICT (changing nothing) when the file no longer
+   * holds `expected`. The previous file is kept; its copy's path is returned.
+   */
+  replace(name: string, expected: string, next: string): Promise<{ backupPath: string }>;
+}
+
 export * from './journal';

@@ -17,6 +17,8 @@
  * | resell.example | resell (the reseller's own account) | stale |
  * | typo.example | frank | a lockdown record typed without its final dot (misplaced) and none at the right name |
  *
+ * And the zone template `standard` carries the old relay's record, so every new account would get it.
+ *
  * One seed for the demo, the daemon's tests and the simulator's own seed tests. Loopback-only demo
  * tokens, never real credentials.
  */
@@ -72,6 +74,45 @@ function zone(name: string, records: Rec[], more: Record<string, unknown> = {}) 
     ...more,
   };
 }
+
+/**
+ * cPanel's own `standard` zone template (/usr/local/cpanel/etc/zonetemplates/standard in cPanel 11.120),
+ * copied to /var/cpanel/zonetemplates by a provider who once added its previous relay's lockdown
+ * record: every account created since gets `v=mc1 auth=oldhost`.
+ */
+const STANDARD_TEMPLATE = [
+  '; cPanel %cpversion%',
+  '; Zone file for %domain%',
+  '$TTL %ttl%',
+  '@      %nsttl%\tIN      SOA     %nameserver%. %rpemail%. (',
+  '\t\t%serial%\t; serial, todays date+todays',
+  '\t\t3600\t\t; refresh, seconds',
+  '\t\t1800\t\t; retry, seconds',
+  '\t\t1209600\t\t; expire, seconds',
+  '\t\t86400 )\t\t; minimum, seconds',
+  '',
+  '%domain%. %nsttl% IN NS %nameserver%.',
+  '%domain%. %nsttl% IN NS %nameserver2%.',
+  '%domain%. %nsttl% IN NS %nameserver3%.',
+  '%domain%. %nsttl% IN NS %nameserver4%.',
+  '',
+  '%nameserverentry%. IN A %nameservera%',
+  '%nameserverentry2%. IN A %nameservera2%',
+  '%nameserverentry3%. IN A %nameservera3%',
+  '%nameserverentry4%. IN A %nameservera4%',
+  '',
+  '%domain%. IN A %ip%',
+  '%domain%. IN AAAA %ipv6%',
+  'ipv6 IN AAAA %ipv6%',
+  '',
+  '%domain%. IN MX 0 %domain%.',
+  '',
+  'mail IN CNAME %maildomain%.',
+  'www IN CNAME %domain%.',
+  'ftp IN CNAME %domain%.',
+  '_mailchannels IN TXT "v=mc1 auth=oldhost"',
+  '',
+].join('\n');
 
 const lockdown = (value: string, name = '_mailchannels'): Rec => ({ name, type: 'TXT', data: [value], ttl: 14400 });
 
@@ -130,6 +171,7 @@ export function demoSeed(): SeedInput {
       // Typed without the final dot in a zone editor: the owner becomes _mailchannels.typo.example.typo.example.
       zone('typo.example', mailDomain([lockdown(`v=mc1 auth=${DEMO_AUTH_ID}`, '_mailchannels.typo.example')])),
     ],
+    zoneTemplates: { standard: STANDARD_TEMPLATE },
     tokens: [
       { kind: 'whm', user: 'root', token: DEMO_TOKENS.root },
       { kind: 'whm', user: 'resell', token: DEMO_TOKENS.reseller },

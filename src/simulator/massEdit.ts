@@ -20,6 +20,7 @@ import type { MassEditAdd, MassEditEdit, Zone } from '../zone/model';
 import { requireArg, type SimContext } from './context';
 import { SimApiError, type TypedErrorData } from './envelopes';
 import { messages } from './messages';
+import { assertSerialCurrent } from './serialCheck';
 import type { RequestParams } from './params';
 import { creatableTypes, KNOWN_TYPES, mayEditOrRemove, type EditAuthority } from './recordTypes';
 import { zoneProblems, type ZoneProblem } from './zoneValidity';
@@ -151,10 +152,8 @@ export async function performMassEdit(ctx: SimContext, params: RequestParams, po
     // Step 6
     authorize(policy.authority, loaded.zone, adds, edits, removes);
 
-    // Step 7: string equality against SOA data[2] (§6.3).
-    if (serial !== loaded.zone.serial) {
-      throw new SimApiError(messages.stale(serial, loaded.zone.serial), { type: 'Stale', detail: null });
-    }
+    // Step 7
+    assertSerialCurrent(serial, loaded.zone.serial);
 
     // Step 8
     let edited: { text: string; newSerial: string };

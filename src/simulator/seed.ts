@@ -139,6 +139,8 @@ export const seedSchema = z
     accounts: z.array(accountSpecSchema).default([]),
     zones: z.array(zoneSpecSchema).default([]),
     tokens: z.array(tokenSpecSchema).default([]),
+    /** cPanel's zone templates (`/var/cpanel/zonetemplates/<name>`), name → text with `%key%` placeholders. */
+    zoneTemplates: z.record(z.string().regex(/^([a-z0-9][a-z0-9_-]*_)?(simple|standard|standardvirtualftp)$/), z.string()).default({}),
   })
   .superRefine((seed, ctx) => {
     const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });

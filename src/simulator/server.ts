@@ -52,6 +52,8 @@ export interface SimulatorOptions {
   newSerialType?: 'number' | 'string';
   /** Write the seed's zones into zonesDir at start (default true); false keeps files already there. */
   writeSeedZones?: boolean;
+  /** Where the seed's zone templates are written (cPanel's /var/cpanel/zonetemplates); none when absent. */
+  templatesDir?: string;
 }
 
 export interface Simulator {
@@ -195,6 +197,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
 
   if (opts.writeSeedZones ?? true) {
     for (const [zone, text] of seedZoneTexts(seed, directory)) await zones.write(zone, text);
+  }
+  if (opts.templatesDir) {
+    await fs.mkdir(opts.templatesDir, { recursive: true });
+    for (const [name, text] of Object.entries(seed.zoneTemplates)) await fs.writeFile(`${opts.templatesDir}/${name}`, text, 'latin1');
   }
 
   const tokens = new TokenRegistry(seed.tokens);

@@ -1,7 +1,9 @@
 /**
  * The demo as people use it, in Chromium: the simulated server, real PowerDNS serving its zones
  * (test/support/pdns.ts) and the daemon with the demo picker. As a cPanel user: fix the stale domain,
- * see it verified and `ok`, undo it. As the WHM admin: scan, dry-run and bulk-fix three domains.
+ * see it verified and `ok`, undo it; fix a domain with its row's button; replace a record that blocks
+ * all mail only after ticking the page's question. As the WHM admin: scan, dry-run and bulk-fix three
+ * domains.
  * Screenshots of the main pages go to docs/ for the README (with UPDATE_SCREENSHOTS=1).
  */
 import { mkdtempSync } from 'fs';
@@ -49,6 +51,12 @@ describe('demo in a browser', () => {
     await page.locator('.demo-banner').waitFor();
     expect(await row('migrated.example').getAttribute('data-status')).toBe('error');
     expect(await row('alias.example').getAttribute('data-status')).toBe('ok');
+    // At a glance: Fix on the broken row, Review (never Fix) for the one that blocks all mail, one line when OK.
+    expect(await row('migrated.example').locator('[data-action="row-fix"]').count()).toBe(1);
+    expect(await row('blockall.example').locator('[data-action="row-fix"]').count()).toBe(0);
+    expect(await row('blockall.example').locator('[data-action="row-review"]').count()).toBe(1);
+    expect(await row('alias.example').textContent()).toContain("MailChannels accepts this domain's mail.");
+    expect(await page.locator('[data-note="shared-auth"]').count()).toBe(1);
     await page.screenshot({ path: join(DOCS, 'screenshot-user.png'), fullPage: true });
 
     await row('migrated.example').locator('a').first().click();
@@ -123,6 +131,43 @@ describe('demo in a browser', () => {
     expect(await row('blockall.example').getAttribute('data-status')).toBe('warning');
     expect(await demo.sim.zoneText('blockall.example')).toContain('"v=mc1"');
     expect(await row('migrated.example').getAttribute('data-status')).toBe('error');
+  });
+
+  it("when carol presses a row's Fix, then the repair runs from the list and ends verified", async () => {
+    await page.locator('button', { hasText: 'Switch user' }).click();
+    await page.locator('[data-demo-user="carol"]').click();
+    await page.waitForURL(/\/$/);
+    await row('nolockdown.example').locator('[data-action="row-fix"]').click();
+    await page.waitForURL(/\/jobs\/\d+$/);
+    await page.locator('[data-result]').waitFor({ timeout: 30000 });
+    expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('verified');
+    expect(await demo.sim.zoneText('nolockdown.example')).toContain('"v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|carol"');
+    await page.locator('a', { hasText: 'Your domains' }).click();
+    expect(await row('nolockdown.example').locator('[data-action="row-fix"]').count()).toBe(0);
+  });
+
+  it('when alice reviews the domain that blocks all mail, then the fix waits for her yes, and only then allows sending', async () => {
+    await page.locator('button', { hasText: 'Switch user' }).click();
+    await page.locator('[data-demo-user="alice"]').click();
+    await page.waitForURL(/\/$/);
+    await row('blockall.example').locator('[data-action="row-review"]').click();
+    await page.waitForURL(/\/domains\/blockall\.example$/);
+    const question = page.locator('[data-confirm="block-all"]');
+    expect(await page.locator('.confirm').textContent()).toContain('set to block all mail');
+    await page.screenshot({ path: join(DOCS, 'screenshot-block-all.png'), fullPage: true });
+
+    // Unticked, the browser does not send the form: still on the page, the record unchanged.
+    await page.locator('[data-action="fix"]').click();
+    expect(await page.locator('[data-confirm="block-all"]:invalid').count()).toBe(1);
+    expect(page.url()).toMatch(/\/domains\/blockall\.example$/);
+    expect(await demo.sim.zoneText('blockall.example')).toContain('"v=mc1"');
+
+    await question.check();
+    await page.locator('[data-action="fix"]').click();
+    await page.waitForURL(/\/jobs\/\d+$/);
+    await page.locator('[data-result]').waitFor({ timeout: 30000 });
+    expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('verified');
+    expect(await demo.sim.zoneText('blockall.example')).toContain('"v=mc1 auth=webhostingm senderid=webhostingm|x-authuser|alice"');
   });
 
   it('when the pages ran, then the browser saw no script error or CSP violation, and the page script left no AMD globals behind', async () => {

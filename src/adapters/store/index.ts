@@ -36,3 +36,4 @@ export { APPLICATION_ID, MIGRATIONS, latestVersion, type Migration } from './mig
 export type { SelfHealStore, RejectionBatch, DomainRejections, RejectedDomain, AutofixAttempt } from './selfheal';
 export type { Notice, NoticeKind, NewNotice, NoticeStore } from './notices';
 export type { MetricsQueries, ChangeCount, FinishedJob } from './metricsQueries';
+export type { TemplateChange, TemplateChangeStatus, TemplateJournal } from './templateChanges';

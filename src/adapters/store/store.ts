@@ -16,6 +16,7 @@ import { createNoticeStore, type NoticeStore } from './notices';
 import { newRunnerId } from './runner';
 import { createSelfHealStore, type SelfHealStore } from './selfheal';
 import { createScanResults, type ScanResults } from './scans';
+import { createTemplateJournal, type TemplateJournal } from './templateChanges';
 
 export interface StoreOptions {
   /** Time source for every timestamp the store writes (tests pass a fixed clock). */
@@ -24,7 +25,7 @@ export interface StoreOptions {
   runnerId?: string;
 }
 
-export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, ScanResults {
+export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, ScanResults, TemplateJournal {
   /** The fleet outbox and requests (a server enrolled with a fleet controller, usecases/fleet/). */
   readonly fleet: FleetOutbox;
   readonly path: string;
@@ -70,6 +71,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     ...createJobQueue(db, clock, audit, runnerId),
     ...createJobRecovery(db, clock, audit, runnerId),
     ...createScanResults(db),
+    ...createTemplateJournal(db, clock, audit),
     logCursors: createLogCursorStore(db, clock),
     selfHeal: createSelfHealStore(db, clock),
     notices: createNoticeStore(db, clock),

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandModule[] = [
   { names: ['fix'], load: () => (require('./fix') as typeof import('./fix')).registerFix },
   { names: ['jobs', 'job'], load: () => (require('./jobs') as typeof import('./jobs')).register },
   { names: ['rollback'], load: () => (require('./rollback') as typeof import('./rollback')).registerRollback },
+  { names: ['templates'], load: () => (require('./templates') as typeof import('./templates')).register },
   { names: ['history'], load: () => (require('./history') as typeof import('./history')).registerHistory },
   { names: ['verify'], load: () => (require('./verify') as typeof import('./verify')).registerVerify },
   { names: ['bounces'], load: () => (require('./bounces') as typeof import('./bounces')).register },

@@ -16,6 +16,7 @@ import { blocksAllMail, FINDING_SEVERITY, isStaleLockdown } from '../../checks/f
 import { csvHeader, csvLine, type CsvColumn } from '../../csv';
 import { FixEmailAuthError } from '../../errors';
 import { scanServer, type ScannedDomain, type ScanProgress } from '../../usecases/scan';
+import { checkZoneTemplates, type TemplateContext } from '../../usecases/templates';
 import { cliConfig, withServices } from '../context';
 import { EXIT_OK, EXIT_PROBLEMS, type CliIO } from '../io';
 import { createProgress } from '../progress';
@@ -143,6 +144,24 @@ function summary(
   return `${lines.join('\n')}\n`;
 }
 
+/** The zone templates new accounts are made from: the scan checks them too (a stale line re-infects every new zone). */
+async function templateLines(ctx: TemplateContext): Promise<string> {
+  let reports;
+  try {
+    reports = await checkZoneTemplates(ctx);
+  } catch (err) {
+    return `Zone templates could not be checked: ${(err as Error).message}\n`;
+  }
+  return reports
+    .filter((r) => r.repaired !== null || r.error)
+    .map((r) =>
+      r.error
+        ? `Zone template ${r.name} could not be read as a zone: ${r.error}\n`
+        : `Zone template ${r.name}: ${r.findings.map((f) => f.code).join(', ')}; every new account made from it gets this record: repair with \`fix-email-auth templates fix ${r.name}\`.\n`,
+    )
+    .join('');
+}
+
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('scan')
@@ -214,7 +233,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           }
           if (options.json) io.stdout.write(`${first ? '' : '\n'}] }\n`);
           const source = ctx.source.kind === 'files' ? 'the server’s files' : 'WHM’s API';
-          const end = summary(progress, counts, codeCounts, stale, source, (Date.now() - started) / 1000);
+          const end =
+            summary(progress, counts, codeCounts, stale, source, (Date.now() - started) / 1000) +
+            (await templateLines(services.templateContext()));
           bar?.done();
           if (controller.signal.aborted) io.stderr.write('Scan interrupted: the domains checked so far are stored.\n');
           if (!options.json && !options.csv) io.stdout.write(end);

@@ -62,7 +62,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
   };
 
   try {
-    const sim = await startSimulator({ zonesDir, seed: demoSeed(), ...(options.clock ? { clock: options.clock } : {}) });
+    const templatesDir = join(dir, 'zonetemplates');
+    const sim = await startSimulator({ zonesDir, templatesDir, seed: demoSeed(), ...(options.clock ? { clock: options.clock } : {}) });
     cleanups.push(() => sim.stop());
 
     let dns: DemoHandle['dns'];
@@ -108,6 +109,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
         eximMainlog: eximLog,
         dkimPublicKeys: join(dir, 'domain_keys'),
         namedDir: zonesDir,
+        zoneTemplates: templatesDir,
+        templateBackups: join(dir, 'state', 'zonetemplates'),
       },
     });
     mkdirSync(join(dir, 'state'), { recursive: true, mode: 0o700 });

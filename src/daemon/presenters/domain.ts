@@ -27,13 +27,23 @@ export interface DomainRow {
   pageStatus: PageStatus;
   badge: Badge;
   checks: { lockdown: Badge; spf: Badge; dkim: Badge; dmarc: Badge };
-  /** The worst finding's sentence, or why the domain could not be checked. */
+  /** One short line for an OK row, else the worst finding's sentence, or why the domain could not be checked. */
   summary: string;
   fixable: boolean;
+  /**
+   * What the row offers: `fix` runs the repair from the list (a plain one-click change), `review`
+   * opens the domain page (a record that blocks all mail needs an explicit yes there; DNS hosted
+   * elsewhere needs the record copied by hand), null when nothing needs doing.
+   */
+  action: 'fix' | 'review' | null;
+  /** The record lets the provider's other customers send as the domain (`auth=<provider>`): said once above the list. */
+  sharedAuth: boolean;
   /** The record blocks all mail: the fix is offered only after a review and an explicit yes. */
   blocksAll: boolean;
   notAuthoritative: boolean;
 }
+
+const OK_SUMMARY = "MailChannels accepts this domain's mail.";
 
 export function domainRow(d: DomainDiagnosis): DomainRow {
   const { info, report } = d;
@@ -54,14 +64,19 @@ export function domainRow(d: DomainDiagnosis): DomainRow {
       checks: { lockdown: unknown, spf: unknown, dkim: unknown, dmarc: unknown },
       summary: `Could not be checked: ${d.error?.message ?? 'unknown error'}`,
       fixable: false,
+      action: 'review',
+      sharedAuth: false,
       blocksAll: false,
       notAuthoritative: false,
     };
   }
   const f = report.findings;
+  const status = pageStatus(report.status);
+  const fixable = report.plan !== null && d.authority?.local !== false;
+  const blocksAll = f.some((x) => x.code === 'LOCKDOWN_BLOCK_ALL');
   return {
     ...common,
-    pageStatus: pageStatus(report.status),
+    pageStatus: status,
     badge: badge(report.status),
     checks: {
       lockdown: badge(checkSeverity(f, 'lockdown')),
@@ -69,10 +84,35 @@ export function domainRow(d: DomainDiagnosis): DomainRow {
       dkim: badge(checkSeverity(f, 'dkim')),
       dmarc: badge(checkSeverity(f, 'dmarc')),
     },
-    summary: headline(f)?.message ?? 'Everything checked is in order.',
-    fixable: report.plan !== null && d.authority?.local !== false,
-    blocksAll: f.some((x) => x.code === 'LOCKDOWN_BLOCK_ALL'),
+    // An OK row reads in one line; the lockdown record's details are one click away.
+    summary: status === 'ok' ? OK_SUMMARY : (headline(f)?.message ?? OK_SUMMARY),
+    fixable,
+    action: fixable && !blocksAll ? 'fix' : status === 'ok' ? null : 'review',
+    sharedAuth: f.some((x) => x.code === 'LOCKDOWN_OK' && x.details?.tenantWide === true),
+    blocksAll,
     notAuthoritative: d.authority?.local === false,
+  };
+}
+
+/** What the account's list says once, above the table, instead of in every row. */
+export interface ListNotes {
+  /** Some records let every customer of the provider send as the domain (provider mode). */
+  sharedAuth: string | null;
+  /** Tenant mode: the records list only the account's own senders, and what that costs. */
+  tenant: string | null;
+}
+
+export function listNotes(rows: readonly DomainRow[], provider: string, mode: 'provider' | 'tenant'): ListNotes {
+  const shared = rows.filter((r) => r.sharedAuth).length;
+  return {
+    sharedAuth:
+      shared > 0
+        ? `Records naming auth=${provider} let every account that sends through ${provider} send as the domain; MailChannels blocks only other providers' customers. A record that lists only your own senders (senderid=) keeps the other customers of ${provider} out too.`
+        : null,
+    tenant:
+      mode === 'tenant'
+        ? `On this server each domain's record lists only your account's senders (your scripts and each mailbox), so no other customer of ${provider} can send as your domains. The cost: MailChannels rejects mail from a new mailbox until the record lists it. Adding or removing a mailbox in cPanel updates the record; Fix does it by hand.`
+        : null,
   };
 }
 

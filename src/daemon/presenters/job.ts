@@ -6,6 +6,7 @@ import { describePlan } from '../../usecases/repair';
 import { blocksAllMail, type FindingRecord } from '../../checks/findings';
 import type { MassEditParams } from '../../zone/model';
 import { planView, type PlanView } from './records';
+import { scanScope, scanTotals, sliceLabel } from './scanJob';
 
 export const FINAL_JOB_STATUSES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
 
@@ -76,6 +77,8 @@ interface StoredResult {
 export interface ItemView {
   seq: number;
   key: string;
+  /** What the item stands for in words: the domain, or a scan slice's range of zones. */
+  label: string;
   status: JobItem['status'];
   step: string | null;
   resultStatus: string | null;
@@ -106,6 +109,9 @@ export interface JobView {
   keys: string[];
   /** The job may replace records that block all mail (its selection asked for them). */
   allowBlockAll: boolean;
+  /** A scan: whose zones it read, and how many zones and domains its finished slices read. */
+  scope: string | null;
+  scanned: { zones: number; domains: number } | null;
 }
 
 const KIND_TITLES: Record<string, string> = {
@@ -137,6 +143,8 @@ export function jobView(
     omitted: items.length - shown.length,
     keys: items.map((i) => i.key),
     allowBlockAll,
+    scope: job.kind === 'scan' ? scanScope(job) : null,
+    scanned: job.kind === 'scan' ? scanTotals(items) : null,
     items: shown.map((item) => {
       const result = (item.result ?? {}) as StoredResult;
       const events = (item.status === 'running' ? runner.liveEvents(item.jobId, item.seq) : (result.steps ?? result.events ?? [])).filter(
@@ -148,6 +156,7 @@ export function jobView(
       return {
         seq: item.seq,
         key: item.key,
+        label: job.kind === 'scan' ? sliceLabel(job, item) : item.key,
         status: item.status,
         step: item.step ?? null,
         resultStatus: typeof result.status === 'string' ? result.status : null,

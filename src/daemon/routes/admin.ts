@@ -9,12 +9,14 @@ import { BLOCK_ALL_CODE, FINDING_SEVERITY, staleSelection } from '../../checks/f
 import { HttpError } from '../httpErrors';
 import { findBounces, type BounceReport } from '../../usecases/bounces';
 import { startScan } from '../../usecases/scan';
+import { checkZoneTemplates } from '../../usecases/templates';
 import { checkDomainSyntax } from '../../usecases/repair';
 import { field, fields, redirectOrJson, requireRole, respond, type AppContext } from '../context';
 import { exportTable, historyExport } from '../exports';
 import { actorOf, isValidName } from '../identity';
 import { changeRow } from '../presenters/domain';
 import { configView } from '../presenters/config';
+import { findingWords } from '../presenters/findingWords';
 import { badge, pageStatus } from '../presenters/status';
 
 const PAGE_SIZE = 100;
@@ -91,6 +93,8 @@ function tableRow(r: ScanResult) {
     pageStatus: pageStatus(r.status),
     badge: badge(r.status),
     codes: r.codes,
+    // In words for the table, the code kept for the element's title and the filter link.
+    findings: r.codes.filter((c) => !c.endsWith('_OK')).map((code) => ({ code, words: findingWords(code) })),
     scannedAt: r.scannedAt,
   };
 }
@@ -128,9 +132,10 @@ export function adminRoutes(ctx: AppContext): Router {
   const { services } = ctx;
   const admin = (res: Response) => requireRole(res, 'admin');
 
-  router.get('/admin', (req, res) => {
+  router.get('/admin', async (req, res) => {
     admin(res);
     const summary = services.store.scanSummary();
+    const templates = (await checkZoneTemplates(services.templateContext()).catch(() => [])).filter((t) => t.repaired !== null || t.error);
     const jobs = services.store.listJobs({ limit: 10 });
     const stale = countOf(ctx, staleQuery(false));
     const counts = [
@@ -161,9 +166,10 @@ export function adminRoutes(ctx: AppContext): Router {
         summary,
         jobs,
         stale,
+        templates: templates.map((t) => t.name),
         statuses: SCAN_STATUSES.map((s) => ({ status: s, badge: badge(s), count: summary.byStatus[s] })),
       },
-      { summary, jobs },
+      { summary, jobs, templatesToFix: templates.map((t) => t.name) },
     );
   });
 
@@ -188,7 +194,7 @@ export function adminRoutes(ctx: AppContext): Router {
           { header: 'scanned', value: (r) => r.scannedAt },
         ],
         'domains',
-        rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest),
+        rows.map(({ badge: _b, pageStatus: _p, findings: _f, ...rest }) => rest),
       );
       return;
     }
@@ -207,12 +213,13 @@ export function adminRoutes(ctx: AppContext): Router {
         pages: Math.max(1, Math.ceil(page.total / PAGE_SIZE)),
         summary,
         codes: FINDING_CODES,
+        findingWords,
         statuses: SCAN_STATUSES,
         sorts: SORTS,
         staleCount: countOf(ctx, staleQuery(false)),
         blockAllCount: summary.byCode[BLOCK_ALL_CODE] ?? 0,
       },
-      { total: page.total, rows: rows.map(({ badge: _b, pageStatus: _p, ...rest }) => rest) },
+      { total: page.total, rows: rows.map(({ badge: _b, pageStatus: _p, findings: _f, ...rest }) => rest) },
     );
   });
 

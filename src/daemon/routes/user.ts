@@ -10,7 +10,7 @@ import { ownsChange, visibleDomain } from '../access';
 import { field, identityOf, locals, redirectOrJson, requireRole, respond, type AppContext } from '../context';
 import { historyExport } from '../exports';
 import { actorOf } from '../identity';
-import { changeRow, domainPage, domainRow, sortRows } from '../presenters/domain';
+import { changeRow, domainPage, domainRow, listNotes, sortRows } from '../presenters/domain';
 
 export function userRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -25,7 +25,8 @@ export function userRoutes(ctx: AppContext): Router {
     const me = requireRole(res, 'user');
     const infos = await services.accounts.domainsOfUser(me.user);
     const rows = sortRows((await diagnoseDomains(services.repairContext(), infos)).map(domainRow));
-    respond(req, res, 'user/domains', { title: 'Fix Email Authorization', rows }, { user: me.user, domains: rows });
+    const notes = listNotes(rows, services.config.provider.authId, services.config.lockdown.mode);
+    respond(req, res, 'user/domains', { title: 'Fix Email Authorization', rows, notes }, { user: me.user, domains: rows, notes });
   };
   router.get('/', listDomains);
   router.get('/api/domains', listDomains);
@@ -44,7 +45,13 @@ export function userRoutes(ctx: AppContext): Router {
       req,
       res,
       'domain',
-      { title: info.domain, page, changes },
+      // Tenant mode's cost is said where the record is shown too (a new mailbox waits for the record).
+      {
+        title: info.domain,
+        page,
+        changes,
+        tenantNote: listNotes([], services.config.provider.authId, services.config.lockdown.mode).tenant,
+      },
       {
         domain: info.domain,
         info,

@@ -97,6 +97,9 @@ export interface SliceResult {
   domains: number;
   errors: number;
   byStatus: Partial<Record<ScanStatus, number>>;
+  /** The first and last zone (in name order) the slice scanned: what the job page names it by. */
+  firstZone?: string;
+  lastZone?: string;
   /** One line for the job page. */
   message: string;
 }
@@ -128,6 +131,8 @@ export function scanSliceHandler(deps: ScanHandlerDeps): ItemHandler {
     const all = await listFor(job, ctx);
     const domains = selection(all, params);
     const byStatus: Partial<Record<ScanStatus, number>> = {};
+    let firstZone: string | undefined;
+    let lastZone: string | undefined;
     let reported = 0;
     const done = await runScan(
       { ...ctx, source: { ...ctx.source, listDomains: async () => domains } },
@@ -142,6 +147,8 @@ export function scanSliceHandler(deps: ScanHandlerDeps): ItemHandler {
         },
         onResult: (row) => {
           byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+          if (firstZone === undefined || row.zone < firstZone) firstZone = row.zone;
+          if (lastZone === undefined || row.zone > lastZone) lastZone = row.zone;
         },
       },
     );
@@ -150,6 +157,7 @@ export function scanSliceHandler(deps: ScanHandlerDeps): ItemHandler {
       domains: done.domainsDone,
       errors: done.errors,
       byStatus,
+      ...(firstZone !== undefined && lastZone !== undefined ? { firstZone, lastZone } : {}),
       message: sliceMessage(done.zonesDone, done.domainsDone, byStatus),
     };
     if (done.zonesTotal === 0) return { status: 'skipped', result: { ...result, note: 'no zone of this slice is on the server any more' } };

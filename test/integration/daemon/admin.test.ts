@@ -14,11 +14,13 @@ const adminJson = { ...admin, accept: 'application/json' };
 
 describe('admin pages', () => {
   let h: DaemonHarness;
+  let scanJobId: number;
   beforeAll(async () => {
     h = await startDaemonHarness('socket', {}, () => undefined);
     writeDemoMailLog(join(h.dir, 'exim_mainlog'), new Date());
     const scan = await h.call({ method: 'POST', path: '/admin/scan', headers: adminJson });
     expect(scan.status).toBe(202);
+    scanJobId = scan.json.jobId;
     const job = await waitForJob(h, scan.json.jobId, admin);
     // One item per slice of up to 250 zones: the demo's 11 zones are one slice.
     expect(job.job.progress).toMatchObject({ total: 1, done: 1, failed: 0 });
@@ -40,6 +42,12 @@ describe('admin pages', () => {
     });
     const csv = await h.call({ path: '/admin?format=csv', headers: admin });
     expect(csv.body).toContain('status,error,7\r\n');
+  });
+
+  it("when the admin opens the scan's page, then it says whose zones it read and names its slice by first and last zone and count", async () => {
+    const page = await h.call({ path: `/jobs/${scanJobId}`, headers: admin });
+    expect(page.body).toMatch(/data-scan-scope><strong>Scanned:<\/strong> Every account on the server — 11 zones, 12 domains, in 1 part\./);
+    expect(page.body).toContain('<span data-slice>alias.example … xss.example (11 zones)</span>');
   });
 
   it('when the table is filtered by finding, reseller or account, then only those rows come back, in the order asked', async () => {
@@ -65,6 +73,16 @@ describe('admin pages', () => {
       'data-domain="xss.example" data-status="error"',
       'data-domain="nolockdown.example" data-status="warning"',
     ]);
+  });
+
+  it('when the admin reads the table, then each finding is in words, its code only in the title and the filter link', async () => {
+    const page = await h.call({ path: '/admin/domains?user=carol', headers: admin });
+    const row = page.body.slice(page.body.indexOf('<tr data-domain="nolockdown.example"'));
+    const cells = row.slice(0, row.indexOf('</tr>'));
+    expect(cells).toContain('title="LOCKDOWN_MISSING" data-code="LOCKDOWN_MISSING">No lockdown record</a>');
+    expect(cells).toContain('code=LOCKDOWN_MISSING');
+    expect(cells).not.toMatch(/>[A-Z]+_[A-Z_]+</);
+    expect(page.body).toContain('<option value="LOCKDOWN_BLOCK_ALL" title="LOCKDOWN_BLOCK_ALL">Lockdown blocks all mail</option>');
   });
 
   it('when the table is exported, then CSV and JSON hold every matching row, and nothing in a cell can run as a formula', async () => {

@@ -101,7 +101,7 @@ export async function startDaemonHarness(
 ): Promise<DaemonHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'fea-daemon-'));
   const zonesDir = join(dir, 'named');
-  const sim = await startSimulator({ zonesDir, seed: demoSeed() });
+  const sim = await startSimulator({ zonesDir, templatesDir: join(dir, 'zonetemplates'), seed: demoSeed() });
   let dns: DnsAnswerer | undefined;
   let services: Services | undefined;
   try {
@@ -131,6 +131,8 @@ export async function startDaemonHarness(
         socket: join(dir, 'run', 'daemon.sock'),
         eximMainlog: join(dir, 'exim_mainlog'),
         dkimPublicKeys: join(dir, 'keys'),
+        zoneTemplates: join(dir, 'zonetemplates'),
+        templateBackups: join(dir, 'state', 'zonetemplates'),
       },
     });
     services = createServices(config, { cpanel: { whmToken: DEMO_ROOT_TOKEN, sleep: async () => undefined } });

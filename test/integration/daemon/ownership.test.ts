@@ -31,6 +31,9 @@ function bobsPath(route: RouteEntry, bob: { domain: string; changeId: number; jo
     if (name === 'id' && /^\/(api\/)?changes\//.test(route.path)) return String(bob.changeId);
     if (name === 'id' && /^\/(api\/)?jobs\//.test(route.path)) return String(bob.jobId);
     if (name === 'id' && /^\/(api\/)?notices\//.test(route.path)) return String(bob.noticeId);
+    // Admin-only zone templates: a real template name and a change id that may exist.
+    if (name === 'name' && route.path.startsWith('/admin/templates/')) return 'standard';
+    if (name === 'id' && route.path.startsWith('/admin/template-changes/')) return '1';
     throw new Error(`${route.method} ${route.path}: this test does not know what :${name} names; teach it, so the route is covered`);
   });
 }

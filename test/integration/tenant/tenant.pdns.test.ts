@@ -96,6 +96,17 @@ describe('tenant mode', () => {
     expect(await served('addon.tld')).toEqual([`v=mc1 senderid=${ALICE} senderid=${JOE}`]);
   });
 
+  it('when alice opens her list in tenant mode, then the page explains the trade-off once, and no row or note claims a shared auth=', async () => {
+    const page = await send({ socketPath }, { path: '/', headers: as('alice') });
+    expect(page.status).toBe(200);
+    expect(page.body.match(/data-note="tenant"/g)).toHaveLength(1);
+    expect(page.body).toContain('MailChannels rejects mail from a new mailbox until the record lists it');
+    expect(page.body).not.toContain('data-note="shared-auth"');
+    expect(page.body).not.toContain('every account that sends through');
+    const domain = await send({ socketPath }, { path: '/domains/addon.tld', headers: as('alice') });
+    expect(domain.body.match(/data-note="tenant"/g)).toHaveLength(1);
+  });
+
   it('when a mailbox is created and then removed, then the hooks bring the record in step each time, journalled', async () => {
     expect(
       (

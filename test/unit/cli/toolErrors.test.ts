@@ -19,7 +19,14 @@ test('when whmapi1 fails without JSON, then the CLI prints the message and, for 
     },
   );
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ provider: { authId: 'webhostingm' }, cpanel: { transport: 'cli', whmapi1: tool } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      provider: { authId: 'webhostingm' },
+      cpanel: { transport: 'cli', whmapi1: tool },
+      paths: { journal: join(dir, 'journal.db') },
+    }),
+  );
   let out = '';
   let err = '';
   const io: CliIO = {

@@ -8,14 +8,16 @@ import { fixture, tempDir } from './helpers';
 const t = tempDir();
 afterAll(t.cleanup);
 
-/** Fake CliIO; no config file unless one is written (FIX_EMAIL_AUTH_CONFIG points into the temp dir). */
+/**
+ * Fake CliIO; no config file unless one is written (FIX_EMAIL_AUTH_CONFIG points into the temp dir),
+ * and a journal of its own, never the machine's /var/lib/fix-email-auth.
+ */
 function fakeIO(env: NodeJS.ProcessEnv = {}, stdin?: string): CliIO & { out: () => string; err: () => string; stdin?: Readable } {
   let out = '';
   let err = '';
   const io: CliIO & { out: () => string; err: () => string; stdin?: Readable } = {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
-    // Never the machine's /var/lib/fix-email-auth/journal.db: another checkout's tests may have left one there.
     env: { FIX_EMAIL_AUTH_CONFIG: join(t.dir, 'no-config.json'), FIX_EMAIL_AUTH_JOURNAL: join(t.dir, 'journal.db'), ...env },
     cwd: t.dir,
     out: () => out,

@@ -1,10 +1,10 @@
 /**
- * Schema version 3: self-healing. Never edit a released migration: add the next one to `migrations.ts`.
+ * Schema version 4: self-healing. Never edit a released migration: add the next one to `migrations.ts`.
  *
  * The mail-log follower's counts are written in the same transaction as its cursor (the row in
  * `log_cursors`), so a rejection line is counted exactly once whatever moment the daemon stops at.
  */
-export const SCHEMA_V3 = `
+export const SCHEMA_V4_SELFHEAL = `
 -- Failure lines of the followed mail log, by bounce class (LOCKDOWN_REJECTED, SPF_REJECTED, …).
 CREATE TABLE selfheal_tally (
   class  TEXT PRIMARY KEY,
