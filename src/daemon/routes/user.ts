@@ -45,7 +45,13 @@ export function userRoutes(ctx: AppContext): Router {
       req,
       res,
       'domain',
-      { title: info.domain, page, changes },
+      // Tenant mode's cost is said where the record is shown too (a new mailbox waits for the record).
+      {
+        title: info.domain,
+        page,
+        changes,
+        tenantNote: listNotes([], services.config.provider.authId, services.config.lockdown.mode).tenant,
+      },
       {
         domain: info.domain,
         info,

@@ -103,6 +103,8 @@ describe('tenant mode', () => {
     expect(page.body).toContain('MailChannels rejects mail from a new mailbox until the record lists it');
     expect(page.body).not.toContain('data-note="shared-auth"');
     expect(page.body).not.toContain('every account that sends through');
+    const domain = await send({ socketPath }, { path: '/domains/addon.tld', headers: as('alice') });
+    expect(domain.body.match(/data-note="tenant"/g)).toHaveLength(1);
   });
 
   it('when a mailbox is created and then removed, then the hooks bring the record in step each time, journalled', async () => {
