@@ -126,4 +126,6 @@ async function main() {
   }
 }
 
-runMain(main);
+if (require.main === module) runMain(main);
+
+module.exports = { generate, TEXT };

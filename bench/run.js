@@ -3,7 +3,7 @@
  * `npm run bench` (builds first): every benchmark of issue 7, each in child processes of its own, each
  * with its baseline measured in the same run, then one table of results and targets.
  *
- *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare,fleet,user-page]
+ *   node bench/run.js [--quick] [--only scan-fast,scan-api,dns,bulk,exim,fairshare,fleet,user-page,follow]
  *
  * --quick shrinks every size (a smoke run, not a measurement). See RESULTS.md for a run on record.
  */
@@ -232,6 +232,41 @@ function exim() {
   );
 }
 
+function follow() {
+  const mib = quick ? 16 : 256;
+  const r = child('follow.js', [mib]);
+  results.follow = r;
+  row(
+    'Log follower',
+    `${fmt(r.mib)} MiB appended at full speed, ${r.lockdown} lockdown rejections`,
+    `${fmt(r.oursMs)} ms`,
+    `${fmt(r.tailMs)} ms (tail -F | grep)`,
+    `${fmt(r.oursMs / r.tailMs, 2)}×`,
+    '≤ 2×',
+    r.oursMs / r.tailMs <= 2,
+  );
+  const perMinute = (ms) => (ms * 60_000) / r.idleMs;
+  row(
+    'Log follower',
+    'CPU while the log is idle (ms per minute)',
+    `${fmt(perMinute(r.oursIdleCpuMs))} ms`,
+    `${fmt(perMinute(r.tailIdleCpuMs))} ms (tail -F | grep)`,
+    '',
+    '≤ 600 ms (1 % of a core)',
+    perMinute(r.oursIdleCpuMs) <= 600,
+  );
+  const [b10, b100] = r.bursts;
+  row(
+    'Log follower',
+    'heap after bursts of 10 000 / 100 000 rejections (20 domains)',
+    `${fmt(b10.heapMiB, 1)} / ${fmt(b100.heapMiB, 1)} MiB`,
+    `${fmt(r.memBefore.heapMiB, 1)} MiB before`,
+    `${fmt(b100.heapMiB / b10.heapMiB, 2)}×`,
+    'no growth with the burst (≤ 1.5×)',
+    b100.heapMiB / b10.heapMiB <= 1.5,
+  );
+}
+
 function userPage() {
   const r = child('user-page.js', [50, quick ? 5 : 20]);
   results['user-page'] = r;
@@ -316,7 +351,7 @@ function fairshare() {
 function main() {
   const info = machine();
   log(`machine: ${JSON.stringify(info)}`);
-  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare, fleet, 'user-page': userPage };
+  const steps = { 'scan-fast': scanFast, 'scan-api': scanApi, dns, bulk, exim, fairshare, fleet, 'user-page': userPage, follow };
   for (const [name, fn] of Object.entries(steps)) {
     if (!want(name)) continue;
     try {

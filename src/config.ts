@@ -5,6 +5,7 @@
 import { readFileSync } from 'fs';
 import { z } from 'zod';
 import { FixEmailAuthError } from './errors';
+import { AUTOFIX_POLICIES, selfHealSections } from './configSelfHeal';
 
 export const DEFAULT_CONFIG_PATH = '/etc/fix-email-auth/config.json';
 
@@ -167,7 +168,20 @@ export const configSchema = z
       .prefault({}),
     policy: z
       .object({
-        /** Repair automatically after an account transfer or restore (hooks). */
+        /**
+         * What the daemon repairs on its own (src/usecases/autofix/): `off`; `stale-after-migration`: a
+         * stale lockdown record of an account restored or transferred in the last `migrationWindowHours`;
+         * `all-stale`: any stale lockdown record. Block-all and anything ambiguous is never auto-changed.
+         */
+        autofix: z.enum(AUTOFIX_POLICIES).optional(),
+        /** How long after a restore or transfer an account counts as recently migrated. */
+        migrationWindowHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 90)
+          .default(72),
+        /** Older name: `true` means `autofix: "stale-after-migration"` when `autofix` is not given. */
         autoFixAfterTransfer: z.boolean().default(false),
         /** Keep other providers' auth= values when rewriting a record. */
         keepForeign: z.boolean().default(false),
@@ -175,7 +189,12 @@ export const configSchema = z
         fastScan: z.boolean().default(true),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .transform(({ autofix, ...rest }) => ({
+        ...rest,
+        autofix: autofix ?? (rest.autoFixAfterTransfer ? ('stale-after-migration' as const) : ('off' as const)),
+      })),
+    ...selfHealSections,
   })
   .strict();
 

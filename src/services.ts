@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'fs';
 import { readFile } from 'fs/promises';
-import { availableParallelism } from 'os';
+import { availableParallelism, hostname } from 'os';
 import { join } from 'path';
 import { createCpanelClient, type CpanelClient, type CpanelClientOptions } from './adapters/cpanel';
 import { cpanelPanel } from './adapters/cpanel/panel';
@@ -16,6 +16,8 @@ import type { TemplateContext } from './usecases/templates';
 import { createJetBackupBackup, withBackupPolicy, type JetBackupDeps } from './adapters/jetbackup';
 import { createEximMail, type EximMail } from './adapters/mail';
 import { createPleskPanel, LocalPleskCli, pleskAsPanel, type PleskPanelOptions } from './adapters/plesk';
+import type { WhmObserver } from './adapters/cpanel/observed';
+import { createContactLookup, createNoticeMailer } from './adapters/notify';
 import type { BackupGuard } from './adapters/jetbackup/policy';
 import { openStore, type Store } from './adapters/store';
 import type { Config } from './config';
@@ -51,6 +53,14 @@ export interface Services {
   readonly mail: EximMail;
   /** The server's DKIM public key for a domain (cPanel keeps it on disk), if readable. */
   dkimPublicKey(domain: string): Promise<string | undefined>;
+  /** Notices to owners and the admin, through the local MTA (`paths.sendmail`). */
+  readonly noticeMailer: { send(mail: { to: readonly string[]; subject: string; text: string }): Promise<void> };
+  /** An account's contact addresses (WHM `listaccts` email). */
+  contactOf(user: string): Promise<string[]>;
+  /** This server's name (notices, default links). */
+  readonly serverName: string;
+  /** Be told of every WHM call (metrics); returns the function that stops it. */
+  onWhmCall(observer: WhmObserver): () => void;
   repairContext(): RepairContext;
   /**
    * Where a scan reads: the server's files (fast path: config `policy.fastScan` and the files
@@ -90,11 +100,17 @@ const ZONE_WORKER = join(__dirname, 'usecases', 'scan', 'zoneWorker.js');
 export function createServices(config: Config, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? openStore(config.paths.journal, { clock: () => clock.now() });
+  const whmObservers = new Set<WhmObserver>();
   const cpanel = createCpanelClient(config.cpanel, {
     cpanelUsersDir: config.paths.cpanelUsers,
     domainMapCacheMs: config.cpanel.domainMapCacheSeconds * 1000,
     ...options.cpanel,
+    observeWhm: (call) => {
+      options.cpanel?.observeWhm?.(call);
+      for (const observe of whmObservers) observe(call);
+    },
   });
+  const serverName = hostname();
   const ownResolver: ClosableResolver | undefined = options.resolver ? undefined : createResolver(config.dns);
   const resolver: Resolver = options.resolver ?? ownResolver!;
   const addressOf = createAddressLookup(config.dns, resolver);
@@ -188,6 +204,13 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     backup,
     mail: createEximMail({ sendmail: config.paths.sendmail, mainlog: config.paths.eximMainlog, identity: config.mail.submitAs }),
     dkimPublicKey,
+    noticeMailer: createNoticeMailer({ sendmail: config.paths.sendmail, from: config.notify.from ?? `fix-email-auth@${serverName}` }),
+    contactOf: createContactLookup((query) => cpanel.listAccounts(query)),
+    serverName,
+    onWhmCall(observer) {
+      whmObservers.add(observer);
+      return () => whmObservers.delete(observer);
+    },
     repairContext,
     scanSource,
     async scanContext(scanOptions = {}) {

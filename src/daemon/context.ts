@@ -7,6 +7,7 @@ import { HttpError } from './httpErrors';
 import type { Identity, Role } from './identity';
 import type { Logger } from './logging';
 import type { Mount } from './mount';
+import type { SelfHealRuntime } from './selfHeal';
 import type { Session, SessionKeeper } from './session';
 
 export interface DemoInfo {
@@ -25,6 +26,8 @@ export interface AppContext {
   version: string;
   /** TCP mode: the mount template links are built with (socket mode takes it from each request). */
   tcpMount: string | null;
+  /** The mail-log follower, automatic repairs, notices and metrics; null when not running. */
+  selfHeal: SelfHealRuntime | null;
   /** Bounds on requests and jobs per tenant (fairShare.ts); default DEFAULT_FAIR_SHARE. */
   fairShare?: FairShareLimits;
   /** Whether a cPanel user may start another job (fairShare.ts). */

@@ -18,6 +18,7 @@ import { listenOnSocket, listenOnTcp, removeSocket, type ListenTarget } from './
 import { createJobAdmission, DEFAULT_FAIR_SHARE, fairShareRunner, type FairShareLimits } from './fairShare';
 import { jsonLogger, type Logger } from './logging';
 import { parseMountTemplate } from './mount';
+import { createSelfHealRuntime, type SelfHealRuntime } from './selfHeal';
 import { createSessionKeeper } from './session';
 import { version as packageVersion } from '../../package.json';
 
@@ -35,6 +36,11 @@ export interface DaemonOptions {
   sessionSecret?: Buffer;
   /** Skip start-up recovery (tests that stage it themselves). */
   skipRecovery?: boolean;
+  /**
+   * Run self-healing: follow the mail log, repair by policy, notices, metrics (default: in socket
+   * mode, i.e. on a server). `{ follow: false }` runs it without the follower.
+   */
+  selfHeal?: boolean | { follow?: boolean };
   /** Bounds on requests and jobs per tenant (default DEFAULT_FAIR_SHARE, fairShare.ts). */
   fairShare?: Partial<FairShareLimits>;
 }
@@ -42,6 +48,7 @@ export interface DaemonOptions {
 export interface Daemon {
   readonly app: Express;
   readonly runner: JobRunner;
+  readonly selfHeal: SelfHealRuntime | null;
   /** Settle interrupted work, then listen; resolves with the address (socket path or http URL). */
   listen(): Promise<{ address: string; recovery: StartupRecovery | null }>;
   /** Stop accepting, drain jobs to the deadline, close connections; does not close `services`. */
@@ -67,6 +74,10 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   const handlerDeps = { context: () => services.repairContext(), scans: services.store };
   registerChangeJobs(runner, handlerDeps);
   registerServerJobs(runner, services.serverJobDeps());
+  const wantSelfHeal = options.selfHeal ?? mode === 'socket';
+  const selfHeal = wantSelfHeal
+    ? createSelfHealRuntime(services, { log, ...(typeof wantSelfHeal === 'object' ? wantSelfHeal : {}) })
+    : null;
 
   const fairShare: FairShareLimits = { ...DEFAULT_FAIR_SHARE, ...options.fairShare };
   const actorOfJob = (id: number) => services.store.getJob(id)?.actor;
@@ -83,6 +94,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
     demo: mode === 'tcp' ? (options.demo ?? { notes: [] }) : null,
     version: version(),
     tcpMount: mode === 'tcp' && options.mount ? parseMountTemplate(options.mount) : null,
+    selfHeal,
   };
   const app = buildApp(ctx);
   const server: Server = createServer(app);
@@ -96,6 +108,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
   return {
     app,
     runner,
+    selfHeal,
     async listen() {
       let recovery: StartupRecovery | null = null;
       if (!options.skipRecovery) {
@@ -117,6 +130,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
         address = `http://${host}:${port}`;
       }
       log({ level: 'info', msg: 'listening', address, mode });
+      await selfHeal?.start();
       // A server that joined a fleet reports to its controller and pulls repair requests (usecases/fleet/).
       fleet = startFleetAgentIfJoined(services, runner, (e) => log({ ...e, msg: String(e.msg) }));
       return { address, recovery };
@@ -126,6 +140,7 @@ export function createDaemon(services: Services, options: DaemonOptions): Daemon
         log({ level: 'info', msg: 'shutting down' });
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await selfHeal?.stop();
         await fleet?.stop();
         const drained = await runner.drain(options.shutdownDeadlineMs ?? 20_000);
         log({

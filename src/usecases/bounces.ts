@@ -129,7 +129,7 @@ export function addressDomain(address: string | null): string | null {
 const CLASS_MEMO_SIZE = 10_000;
 
 /** Classifies failures, remembering each distinct reply text's verdict. */
-function failureClassifier(): (f: EximFailure) => { cls: BounceClass; domain: string | null } {
+export function failureClassifier(): (f: EximFailure) => { cls: BounceClass; domain: string | null } {
   const memo = new Map<string, { class: BounceClass; domain: string | null }>();
   return (f) => {
     let verdict = memo.get(f.message);

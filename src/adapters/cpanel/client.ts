@@ -17,6 +17,7 @@ import type { CliEscaping, ListStyle } from './params';
 import { RateLimiter } from './rateLimit';
 import { realSleep, type RetryPolicy, type Sleep } from './retry';
 import { tlsPolicy, type TlsPolicy } from './tls';
+import { observedWhm, type WhmObserver } from './observed';
 import { loadApiToken } from './token';
 import type { CpanelLogger, UapiTransport, WhmTransport } from './types';
 import { UapiAccounts } from './uapiAccounts';
@@ -54,6 +55,8 @@ export interface CpanelClientOptions {
   cliEscaping?: CliEscaping;
   /** Environment of the `whmapi1` / `uapi` processes (default: ours). */
   cliEnv?: NodeJS.ProcessEnv;
+  /** Told the function, duration and failure of every WHM call (the daemon's metrics). */
+  observeWhm?: WhmObserver;
   /** cPanel's cpuser files (`paths.cpanelUsers`): `uapi --user=U` runs only when U has one (else NOT_FOUND). */
   cpanelUsersDir?: string;
   /** Reuse root's domain map this long, ms (default 0: ask every time; the daemon sets it). */
@@ -112,6 +115,7 @@ export function createCpanelClient(config: CpanelConfig, options: CpanelClientOp
             listStyle: options.listStyle,
           });
   }
+  if (whmTransport && options.observeWhm) whmTransport = observedWhm(whmTransport, options.observeWhm);
   const whm = whmTransport ? new WhmApi(whmTransport, apiOptions) : null;
 
   const scopedUser = options.user;

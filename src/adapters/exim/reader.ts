@@ -101,8 +101,11 @@ async function plan(
   warnings: string[],
 ): Promise<PlannedRead[]> {
   const incremental = cursor !== undefined;
-  const rotations = opts.includeRotated === false || main.gz ? [] : await listRotations(main.path);
+  // Listing the folder costs a readdir and a stat per file: a follower looking every second at an
+  // unrotated log must not pay it, so it is done only when the rotations are needed.
+  const listed = () => (opts.includeRotated === false || main.gz ? Promise.resolve([]) : listRotations(main.path));
   if (!incremental) {
+    const rotations = await listed();
     const cutoff = opts.since ? opts.since.getTime() - DAY_MS : -Infinity;
     return [
       ...rotations.filter((r) => r.mtimeMs >= cutoff).map((file) => ({ file, from: 0, live: false })),
@@ -115,6 +118,7 @@ async function plan(
     Number(mainSt.size) >= cursor.offset &&
     (await headMatches(main.path, cursor));
   if (sameFile) return [{ file: main, from: cursor.offset, live: true }];
+  const rotations = await listed();
   // Rotated, copied-and-truncated or replaced since the last read: finish the old content first.
   for (let i = rotations.length - 1; i >= 0; i--) {
     const r = rotations[i];

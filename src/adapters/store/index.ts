@@ -33,4 +33,7 @@ export {
 export type { LogCursor, LogCursorStore } from './cursors';
 export type { FleetOutbox, FleetRequestRow, FleetRequestState, OutboxRow, ScanRowForFleet, ChangeRowForFleet } from './fleet';
 export { APPLICATION_ID, MIGRATIONS, latestVersion, type Migration } from './migrations';
+export type { SelfHealStore, RejectionBatch, DomainRejections, RejectedDomain, AutofixAttempt } from './selfheal';
+export type { Notice, NoticeKind, NewNotice, NoticeStore } from './notices';
+export type { MetricsQueries, ChangeCount, FinishedJob } from './metricsQueries';
 export type { TemplateChange, TemplateChangeStatus, TemplateJournal } from './templateChanges';

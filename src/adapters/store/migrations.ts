@@ -6,6 +6,7 @@
 import type { Db } from './db';
 import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2_FLEET } from './schema-v2-fleet';
+import { SCHEMA_V4_SELFHEAL } from './schema-v4-selfheal';
 import { storeError } from './store-error';
 import { SCHEMA_V3_TEMPLATES } from './templateChanges';
 
@@ -23,6 +24,11 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'journal, audit, jobs, scan results, log cursors', up: (db) => db.exec(SCHEMA_V1) },
   { version: 2, name: 'fleet outbox, dirty marks, requests', up: (db) => db.exec(SCHEMA_V2_FLEET) },
   { version: 3, name: 'zone-template changes', up: (db) => db.exec(SCHEMA_V3_TEMPLATES) },
+  {
+    version: 4,
+    name: 'self-healing: followed rejections, automatic repairs, migrations, notices',
+    up: (db) => db.exec(SCHEMA_V4_SELFHEAL),
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

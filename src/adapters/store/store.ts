@@ -11,7 +11,10 @@ import { createFleetOutbox, type FleetOutbox } from './fleet';
 import { createJobRecovery, type JobRecovery } from './job-recovery';
 import { createJobQueue, type JobQueue } from './jobs';
 import { migrate } from './migrations';
+import { createMetricsQueries, type MetricsQueries } from './metricsQueries';
+import { createNoticeStore, type NoticeStore } from './notices';
 import { newRunnerId } from './runner';
+import { createSelfHealStore, type SelfHealStore } from './selfheal';
 import { createScanResults, type ScanResults } from './scans';
 import { createTemplateJournal, type TemplateJournal } from './templateChanges';
 
@@ -30,6 +33,12 @@ export interface Store extends ChangeJournal, AuditLog, JobQueue, JobRecovery, S
   readonly runnerId: string;
   /** The Exim reader's cursors (`LogCursorStore`). */
   readonly logCursors: LogCursorStore;
+  /** The self-healing loop's counts, automatic repairs and migrations. */
+  readonly selfHeal: SelfHealStore;
+  /** Owners' notices, the admin digest's items, opt-outs. */
+  readonly notices: NoticeStore;
+  /** Aggregates for the daemon's metrics. */
+  readonly metrics: MetricsQueries;
   /**
    * Run several store calls as one atomic step (e.g. `createChange` + `setItemChange`, or marking a
    * rollback applied and its original `rolled_back`). Synchronous: no awaiting inside.
@@ -64,6 +73,9 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     ...createScanResults(db),
     ...createTemplateJournal(db, clock, audit),
     logCursors: createLogCursorStore(db, clock),
+    selfHeal: createSelfHealStore(db, clock),
+    notices: createNoticeStore(db, clock),
+    metrics: createMetricsQueries(db),
     fleet: createFleetOutbox(db),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),

@@ -38,7 +38,19 @@ export function configView(config: Config): ConfigSection[] {
         },
         { name: 'TTL of written records', value: `${config.dns.ttl} s` },
         { name: 'Keep other providers’ auth= values', value: config.policy.keepForeign ? 'yes' : 'no' },
-        { name: 'Repair after an account transfer', value: config.policy.autoFixAfterTransfer ? 'yes' : 'no' },
+        {
+          name: 'Automatic repairs',
+          value: config.policy.autofix,
+          note: {
+            off: 'Stale records are reported to the owner and the admin, never changed automatically.',
+            'stale-after-migration': `A stale record of an account restored or transferred in the last ${config.policy.migrationWindowHours} hours is repaired.`,
+            'all-stale': 'Any plainly stale record is repaired (never block-all or anything unclear).',
+          }[config.policy.autofix],
+        },
+        {
+          name: 'Notice mails',
+          value: `owners ${config.notify.owners ? 'on' : 'off'}, admin digest ${config.notify.admin ? `to ${config.notify.adminTo}` : 'off'}`,
+        },
       ],
     },
     {

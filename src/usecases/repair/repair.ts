@@ -27,6 +27,12 @@ export interface RepairRequest extends RequestBase {
   /** The person agreed to replace a record that blocks all mail (plan/confirmation.ts). */
   allowBlockAll?: boolean;
   verifyOptions?: VerifyOptions;
+  /**
+   * A condition the diagnosis must meet for the change to be made, checked before the first write
+   * and again after every re-plan: the reason it is not met, else null. The automatic repair uses it
+   * so that a zone edited meanwhile into something it must not touch (block-all) is left alone.
+   */
+  onlyIf?: (report: DomainReport) => string | null;
 }
 
 export type RepairStatus =
@@ -131,6 +137,12 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
     const message = `The world does not ask this server for ${info.domain}; publish the record shown at the DNS host that serves the domain.`;
     return { ...base, status: 'not-authoritative', plan: before.plan, attempts: 0, warnings: [], message };
   }
+  const refused = req.onlyIf?.(before);
+  if (refused) {
+    emit('plan', 'skip', refused);
+    const error = { code: 'CONFLICT', step: 'plan', message: refused };
+    return { ...base, status: 'failed', plan: before.plan, attempts: 0, warnings: [], message: refused, error };
+  }
   const manual = before.findings.find((f) => f.check === 'lockdown' && typeof f.details?.manual === 'string');
   if (!before.plan && manual) {
     const message = `${info.domain} needs a person to look at it: ${String(manual.details!.manual)}`;
@@ -210,7 +222,7 @@ export async function repairDomain(ctx: RepairContext, req: RepairRequest): Prom
       const report = await diagnoseInZone(ctx, info, fresh, authority, req.keepForeign);
       // Someone set the record to block all mail meanwhile: their choice stands unless allowed.
       const blocked = !req.allowBlockAll && confirmationNeeded(report.findings, ctx.config.provider.authId);
-      return { zone: fresh, plan: blocked ? null : report.plan };
+      return { zone: fresh, plan: blocked || req.onlyIf?.(report) ? null : report.plan };
     },
   });
   const after = outcome.zoneAfter

@@ -25,11 +25,12 @@ function recordBag(text: string, zone: string): string[] {
 const notForUsers = (r: RouteEntry) => /^\/(api\/)?(admin|hooks)(\/|$)/.test(r.path);
 
 /** The concrete path of `route` with each parameter naming one of bob's things. */
-function bobsPath(route: RouteEntry, bob: { domain: string; changeId: number; jobId: number }): string {
+function bobsPath(route: RouteEntry, bob: { domain: string; changeId: number; jobId: number; noticeId: number }): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
     if (name === 'domain') return bob.domain;
     if (name === 'id' && /^\/(api\/)?changes\//.test(route.path)) return String(bob.changeId);
     if (name === 'id' && /^\/(api\/)?jobs\//.test(route.path)) return String(bob.jobId);
+    if (name === 'id' && /^\/(api\/)?notices\//.test(route.path)) return String(bob.noticeId);
     // Admin-only zone templates: a real template name and a change id that may exist.
     if (name === 'name' && route.path.startsWith('/admin/templates/')) return 'standard';
     if (name === 'id' && route.path.startsWith('/admin/template-changes/')) return '1';
@@ -40,7 +41,7 @@ function bobsPath(route: RouteEntry, bob: { domain: string; changeId: number; jo
 describe('who may act on what, over every route', () => {
   let h: DaemonHarness;
   let routes: RouteEntry[];
-  let bob: { domain: string; changeId: number; jobId: number };
+  let bob: { domain: string; changeId: number; jobId: number; noticeId: number };
 
   beforeAll(async () => {
     h = await startDaemonHarness('socket');
@@ -48,7 +49,8 @@ describe('who may act on what, over every route', () => {
     const started = await h.call({ method: 'POST', path: '/api/domains/cfid.example/fix', headers: as('bob') });
     const job = await waitForJob(h, started.json.jobId, as('bob'));
     expect(job.items[0].resultStatus).toBe('verified');
-    bob = { domain: 'cfid.example', changeId: job.items[0].changeId, jobId: started.json.jobId };
+    const notice = h.services.store.notices.addNotice({ user: 'bob', domain: 'cfid.example', kind: 'needs-action', message: 'test' }, 1)!;
+    bob = { domain: 'cfid.example', changeId: job.items[0].changeId, jobId: started.json.jobId, noticeId: notice.id };
   });
   afterAll(async () => {
     await h?.stop();
@@ -61,6 +63,7 @@ describe('who may act on what, over every route', () => {
       changes: h.services.store.listChanges({ limit: 1000 }).map((c) => [c.id, c.status]),
       zones: [await h.zoneText('cfid.example'), await h.zoneText('tworecords.example')],
       simWrites: h.sim.log.find('mass_edit').length,
+      bobsNotices: h.services.store.notices.openNotices('bob').map((n) => n.id),
     };
   }
 

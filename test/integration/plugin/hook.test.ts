@@ -3,7 +3,7 @@
  * re-check with the hook role and always answers `1 …` before a 1 s kill timer, with the daemon up,
  * down or hanging.
  */
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { HOOK, run } from './support/run';
@@ -80,6 +80,28 @@ describe('with the daemon up', () => {
       { user: 'alice', event: 'transfer', hook: 'Whostmgr::Transfers::Session' },
       { user: 'carol', event: 'transfer', hook: 'Whostmgr::Transfers::Session' },
     ]);
+  });
+
+  test("when a restore's data names no user (none given to the restore), then the account is read from the archive's cp/ folder", async () => {
+    const extract = join(dir, 'cpmove-dave', 'contents');
+    mkdirSync(join(extract, 'cp'), { recursive: true });
+    writeFileSync(join(extract, 'cp', 'dave'), 'DNS=dave.example\n');
+    const result = await hook(payload('PkgAcct', 'Restore', { extract_dir: extract, restoreall: 1 }));
+    expect(result.stdout).toContain('re-check queued for dave');
+    expect(recheckBodies()).toEqual([{ user: 'dave', event: 'restore', hook: 'PkgAcct::Restore' }]);
+  });
+
+  test("when a transfer session ends with cPanel's real data (the session's row, no account), then the daemon is asked to look again at the accounts restored since it started", async () => {
+    const session = {
+      sessionid: 'abcd1234',
+      initiator: 'root',
+      state: 'COMPLETED',
+      starttime_unix: '1764300000',
+      endtime_unix: '1764300600',
+    };
+    const result = await hook(payload('Whostmgr', 'Transfers::Session', { session_details: session }));
+    expect(result.stdout).toContain('the accounts restored in this session');
+    expect(recheckBodies()).toEqual([{ event: 'transfer', hook: 'Whostmgr::Transfers::Session', since: '1764300000' }]);
   });
 
   test('when a user edits a zone through UAPI, then the re-check names the user and the zone', async () => {

@@ -72,3 +72,32 @@ describe('configuration typos', () => {
     expect(() => loadConfig({ FIX_EMAIL_AUTH_CONFIG: configFile(content) })).toThrow(key);
   });
 });
+
+describe('self-healing settings', () => {
+  const base = { provider: { authId: 'webhostingm' } };
+
+  it('when nothing is said, then autofix is off, the log is followed, notices go out and metrics are off', () => {
+    const config = parseConfig(base);
+    expect(config.policy.autofix).toBe('off');
+    expect(config.follow).toEqual({ enabled: true, pollMs: 1000, recheckSeconds: 60 });
+    expect(config.notify).toMatchObject({ owners: true, admin: true, adminTo: 'root', digestMinutes: 60, dedupeHours: 24 });
+    expect(config.metrics.socket).toBeUndefined();
+    expect(config.metrics.port).toBeUndefined();
+  });
+
+  it('when only the older autoFixAfterTransfer is set, then it means stale-after-migration; an explicit autofix wins', () => {
+    expect(parseConfig({ ...base, policy: { autoFixAfterTransfer: true } }).policy.autofix).toBe('stale-after-migration');
+    expect(parseConfig({ ...base, policy: { autoFixAfterTransfer: true, autofix: 'off' } }).policy.autofix).toBe('off');
+    expect(parseConfig({ ...base, policy: { autofix: 'all-stale' } }).policy.autofix).toBe('all-stale');
+  });
+
+  it.each([
+    [{ policy: { autofix: 'everything' } }, /policy\.autofix/],
+    [{ metrics: { host: '0.0.0.0', port: 9100 } }, /metrics\.host/],
+    [{ notify: { adminTo: 'root@example.com\nBcc: x@y' } }, /notify\.adminTo/],
+    [{ notify: { cpanelUrl: 'http://host:2083' } }, /notify\.cpanelUrl/],
+    [{ follow: { pollMs: 1 } }, /follow\.pollMs/],
+  ])('when the file says %j, then loading fails naming the key', (extra, key) => {
+    expect(() => parseConfig({ ...base, ...extra })).toThrow(key);
+  });
+});
